@@ -1,0 +1,106 @@
+"""drift's benchmarks. `make bench` runs them all and prints the figures recorded in
+benchmarks/README.md. Timings are medians of several runs of real processes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.generate import make_project  # noqa: E402
+
+PYTHON = sys.executable
+ENVDRIFT = shutil.which("envdrift") or "/tmp/envdrift-venv/bin/envdrift"
+
+
+def timed(command: list[str], cwd: Path, repeat: int = 7) -> float:
+    """Median wall time of a command, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=cwd, capture_output=True, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_memory_mb(code: str, cwd: Path) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of a Python snippet in a fresh process."""
+    wrapper = (
+        "import resource, time, json\nstart = time.perf_counter()\n"
+        + code
+        + "\nprint(json.dumps([time.perf_counter() - start,"
+        " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))"
+    )
+    done = subprocess.run([PYTHON, "-c", wrapper], cwd=cwd, capture_output=True, text=True, check=True)
+    seconds, peak = json.loads(done.stdout.strip().splitlines()[-1])
+    return float(seconds), float(peak)
+
+
+def small_files(work: Path) -> dict[str, float]:
+    """`drift check` / `drift diff` on two small files, against `envdrift diff`."""
+    (work / "a.env").write_text("".join(f"KEY_{i}=value{i}\n" for i in range(30)))
+    (work / "b.env").write_text("".join(f"KEY_{i}=value{i if i % 7 else 'x'}\n" for i in range(2, 32)))
+    (work / ".env.example").write_text("".join(f"KEY_{i}=value{i}\n" for i in range(30)))
+    shutil.copy(work / "b.env", work / ".env")
+    figures = {
+        "drift diff": timed([PYTHON, "-m", "drift", "diff", "a.env", "b.env"], work),
+        "drift check (no config)": timed([PYTHON, "-m", "drift", "check"], work),
+        "python -c pass": timed([PYTHON, "-c", "pass"], work),
+    }
+    if Path(ENVDRIFT).exists():
+        figures["envdrift diff"] = timed([ENVDRIFT, "diff", "a.env", "b.env"], work)
+    return figures
+
+
+def large(work: Path, environments: int, keys: int) -> dict[str, float]:
+    """A scan of N environments x K keys against python-dotenv parsing the same files."""
+    root = work / f"large-{environments}x{keys}"
+    make_project(root, environments, keys)
+    parse = (
+        "from pathlib import Path\nfrom dotenv import dotenv_values\n"
+        "for p in sorted(Path('.').glob('env*.env')): dotenv_values(p, interpolate=False)"
+    )
+    check = (
+        "from pathlib import Path\nfrom drift import api\n"
+        "project = api.load_project(Path('drift.toml'), Path('.'))\n"
+        "result = api.scan(project, with_matrix=False)"
+    )
+    check_matrix = check.replace("with_matrix=False", "with_matrix=True")
+    parse_s, parse_mb = min(peak_memory_mb(parse, root) for _ in range(3))
+    check_s, check_mb = min(peak_memory_mb(check, root) for _ in range(3))
+    matrix_s, matrix_mb = min(peak_memory_mb(check_matrix, root) for _ in range(3))
+    cli_s = timed([PYTHON, "-m", "drift", "check"], root, repeat=3)
+    return {
+        "python-dotenv parse (s)": parse_s,
+        "drift scan, terminal path (s)": check_s,
+        "drift scan with matrix, json path (s)": matrix_s,
+        "drift check CLI end to end (s)": cli_s,
+        "ratio scan / parse": check_s / parse_s,
+        "peak MB scan": check_mb,
+        "peak MB scan with matrix": matrix_mb,
+        "peak MB parse": parse_mb,
+    }
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        print("## small files (median of 7, seconds)")
+        for name, value in small_files(work).items():
+            print(f"  {name:<28} {value:.3f}")
+        for keys in (1000, 2500, 5000):
+            print(f"## 20 environments x {keys} keys")
+            for name, value in large(work, 20, keys).items():
+                print(f"  {name:<40} {value:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""The `drift` command line: a thin click layer over `drift.api`.
+
+No logic lives here beyond parsing options, choosing colour and mapping errors to exit codes.
+Heavy modules (boto3, deepdiff, jinja2) are imported only by the paths that need them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from drift import __version__
+from drift.errors import DriftError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+config_option = click.option(
+    "--config",
+    "config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="drift.toml or pyproject.toml to use (default: found in the current folder).",
+)
+
+
+def use_color(stream: Any = None) -> bool:
+    """Colour when writing to a terminal and NO_COLOR is not set."""
+    stream = stream or sys.stdout
+    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
+
+
+def handle_errors(func: F) -> F:
+    """Print DriftErrors as one clear message (never a traceback) and exit with their code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DriftError as exc:
+            click.echo(f"drift: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def finish(code: int) -> NoReturn:
+    """Exit with a scan's exit code."""
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="drift")
+def main() -> None:
+    """Detect configuration drift between environments and the .env.example schema."""
+
+
+@main.command()
+@config_option
+@click.option("--env", "envs", multiple=True, metavar="NAME", help="Environment to check (repeatable; default all).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "none"]),
+    help="Lowest severity that fails the check (default: [drift] fail_on, else error).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["terminal", "json"]),
+    default="terminal",
+    show_default=True,
+    help="What to print on stdout.",
+)
+@handle_errors
+def check(config: Path | None, envs: Sequence[str], fail_on: str | None, fmt: str) -> None:
+    """Check environments against the schema; exit 0 clean, 1 drift, 2 usage, 3 unreadable."""
+    from drift import api
+    from drift.config import parse_fail_on
+    from drift.report.document import to_document
+    from drift.report.formats import Format, render
+
+    project = api.load_project(config, Path.cwd())
+    if fail_on is not None:
+        project = dataclasses.replace(project, fail_on=parse_fail_on(fail_on, "--fail-on"))
+    chosen = Format(fmt)
+    result = api.scan(project, envs, with_matrix=chosen.needs_matrix)
+    click.echo(render(chosen, to_document(result), use_color()), nl=False, color=use_color())
+    finish(result.exit_code)
+
+
+@main.command("diff")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--keys-only", is_flag=True, help="Compare key sets only, not values.")
+@handle_errors
+def diff_command(files: Sequence[Path], keys_only: bool) -> None:
+    """Compare dotenv FILES as a key x file matrix; exit 1 when they differ, 2 when unreadable."""
+    from drift import diff
+    from drift.errors import ConfigError
+    from drift.secrets import Fingerprinter
+
+    if len(files) < 2:
+        raise ConfigError("drift diff needs at least two files")
+    rows = diff.diff(diff.read_files(files), keys_only, Fingerprinter.ephemeral())
+    click.echo(diff.render([str(f) for f in files], rows), nl=False)
+    finish(0 if all(r.status == "same" for r in rows) else 1)
+
+
+@main.command()
+@click.argument("rule", required=False)
+@handle_errors
+def explain(rule: str | None) -> None:
+    """Explain RULE (or list every rule): what it checks and how to fix it."""
+    from drift.engine import catalog
+    from drift.errors import ConfigError
+    from drift.suggest import did_you_mean
+
+    if rule is None:
+        for info in catalog.RULES.values():
+            click.echo(f"{info.slug:<20} {info.severity.label:<8} {info.title}")
+        return
+    if rule not in catalog.RULES:
+        raise ConfigError(f"unknown rule '{rule}'{did_you_mean(rule, catalog.RULES)}; `drift explain` lists them")
+    info = catalog.RULES[rule]
+    click.echo(f"{info.slug} ({info.severity.label} by default): {info.title}\n")
+    click.echo(click.wrap_text(info.explanation, 88) + "\n")
+    click.echo(click.wrap_text(f"Fix: {info.fix}", 88))
+
+
+@main.group()
+def schema() -> None:
+    """Show or lint the merged schema (.env.example + drift.toml [keys])."""
+
+
+@schema.command("show")
+@config_option
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True)
+@handle_errors
+def schema_show(config: Path | None, fmt: str) -> None:
+    """Print every declared key with its merged spec."""
+    from drift import api
+    from drift.schema import show
+
+    project = api.load_project(config, Path.cwd())
+    loaded = api.load_project_schema(project)
+    text = show.as_json(loaded) if fmt == "json" else show.as_text(loaded, list(project.environments))
+    click.echo(text, nl=False)
+
+
+@schema.command("lint")
+@config_option
+@handle_errors
+def schema_lint(config: Path | None) -> None:
+    """Check the schema itself; exit 1 when it has errors."""
+    from drift import api
+    from drift.engine.lint import lint
+    from drift.model import Severity
+
+    project = api.load_project(config, Path.cwd())
+    findings = lint(api.load_project_schema(project))
+    for finding in findings:
+        where = f" ({finding.location})" if finding.location else ""
+        click.echo(f"{finding.severity.label:<8} {finding.rule:<18} {finding.message}{where}")
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    click.echo(f"{len(findings)} problems ({errors} errors)" if findings else "The schema is clean.")
+    finish(1 if errors else 0)

@@ -1,0 +1,1 @@
+"""The collector stage: configured sources in, one snapshot per environment out."""

@@ -1,0 +1,96 @@
+"""The collector interface: one configured source in, entries (or a CollectorError) out.
+
+A collector never returns an empty result for a source it could not read: it raises
+CollectorError, and the environment becomes partial with a `source-unavailable` finding.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from drift.errors import CollectorError
+from drift.model import Entry, Problem
+
+__all__ = ["CollectContext", "Collector", "CollectorError", "Option", "SourceConfig", "SourceData"]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option a source type accepts in drift.toml."""
+
+    types: tuple[type, ...]
+    required: bool = False
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One entry of an environment's `sources` list, validated."""
+
+    type: str
+    options: Mapping[str, Any]
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    #: Where it is configured, for error messages: `drift.toml: environments.prod.sources[0]`.
+    where: str = ""
+
+    def admits(self, key: str) -> bool:
+        """Whether the include / exclude globs let this key through."""
+        if self.include and not any(fnmatch.fnmatchcase(key, p) for p in self.include):
+            return False
+        return not any(fnmatch.fnmatchcase(key, p) for p in self.exclude)
+
+
+@dataclass(frozen=True)
+class CollectContext:
+    """What a collector may know besides its own options."""
+
+    #: The folder relative paths in the config are relative to.
+    root: Path
+    env: str
+    #: The environment's `aws = {...}` defaults (region, profile, role_arn, endpoint_url).
+    aws: Mapping[str, Any] = field(default_factory=dict)
+
+    def display(self, path: Path) -> str:
+        """A path as reports show it: relative to the project root where possible."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+@dataclass
+class SourceData:
+    """What one source produced."""
+
+    entries: list[Entry]
+    problems: list[Problem] = field(default_factory=list)
+    #: True when a parse problem means some keys may have been lost.
+    malformed: bool = False
+
+
+class Collector(ABC):
+    """Base of every source type; subclasses set `kind` and `options`."""
+
+    kind: ClassVar[str]
+    options: ClassVar[Mapping[str, Option]]
+    #: True for sources that wait on the network: they are read on a thread pool. Local files
+    #: are parsed on the calling thread, where threads would only contend for the GIL.
+    waits_on_network: ClassVar[bool] = False
+
+    def __init__(self, source: SourceConfig, context: CollectContext) -> None:
+        self.source = source
+        self.context = context
+
+    @abstractmethod
+    def name(self) -> str:
+        """A short label for this source in reports (a path, an SSM path, a function)."""
+
+    @abstractmethod
+    def collect(self) -> SourceData:
+        """Read the source; raise CollectorError when it cannot be read."""

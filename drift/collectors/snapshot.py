@@ -1,0 +1,133 @@
+"""Reading every source of the selected environments concurrently, and merging each
+environment's sources in order into one EnvSnapshot.
+
+A source that fails is recorded as failed with its reason; it never contributes an empty
+mapping. Later sources override earlier ones; different values for one key from two sources
+are a `source-conflict`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from drift.collectors import registry
+from drift.collectors.base import CollectContext, CollectorError, SourceConfig, SourceData
+from drift.config import EnvironmentConfig
+from drift.model import Entry, EnvSnapshot, Problem, SourceStatus
+
+MAX_WORKERS = 16
+
+#: Called as each source starts and ends: (environment, source name, status or None).
+Progress = Callable[[str, str, str | None], None]
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    source: SourceConfig
+    name: str
+    data: SourceData | None
+    error: str | None
+
+
+def _read(source: SourceConfig, context: CollectContext, progress: Progress | None) -> _Outcome:
+    cls = registry.lookup(source.type)
+    if cls is None:  # config loading already refused unknown types; a plugin may have vanished
+        return _Outcome(source, source.type, None, f"unknown source type {source.type!r}")
+    collector = cls(source, context)
+    name = collector.name()
+    if progress:
+        progress(context.env, name, None)
+    try:
+        data = collector.collect()
+        error = None
+    except CollectorError as exc:
+        data, error = None, exc.reason
+    except Exception as exc:  # a collector bug must not pass as an empty source
+        data, error = None, f"internal error in the {source.type} collector ({type(exc).__name__})"
+        print(f"drift: {error} for {context.env} {name}", file=sys.stderr)
+    if progress:
+        progress(context.env, name, "failed" if error else "ok")
+    return _Outcome(source, name, data, error)
+
+
+def _waits_on_network(source: SourceConfig) -> bool:
+    cls = registry.lookup(source.type)
+    return cls is not None and cls.waits_on_network
+
+
+def collect(
+    root: Path,
+    environments: Sequence[EnvironmentConfig],
+    progress: Progress | None = None,
+) -> list[EnvSnapshot]:
+    """One snapshot per environment, in the order given; sources are read concurrently."""
+    jobs = [
+        (env, source, CollectContext(root=root, env=env.name, aws=env.aws))
+        for env in environments
+        for source in env.sources
+    ]
+    remote = [i for i, (_, source, _) in enumerate(jobs) if _waits_on_network(source)]
+    outcomes: list[_Outcome | None] = [None] * len(jobs)
+    with ThreadPoolExecutor(max_workers=max(1, min(MAX_WORKERS, len(remote))), thread_name_prefix="drift") as pool:
+        futures = {i: pool.submit(_read, jobs[i][1], jobs[i][2], progress) for i in remote}
+        for i, (_, source, context) in enumerate(jobs):
+            if i not in futures:
+                outcomes[i] = _read(source, context, progress)
+        for i, future in futures.items():
+            outcomes[i] = future.result()
+    by_env: dict[str, list[_Outcome]] = {env.name: [] for env in environments}
+    for (env, _, _), outcome in zip(jobs, outcomes, strict=True):
+        assert outcome is not None
+        by_env[env.name].append(outcome)
+    return [merge(env, by_env[env.name]) for env in environments]
+
+
+def merge(env: EnvironmentConfig, outcomes: Sequence[_Outcome]) -> EnvSnapshot:
+    """Merge one environment's sources in configured order."""
+    entries: dict[str, Entry] = {}
+    problems: list[Problem] = []
+    statuses: list[SourceStatus] = []
+    unreadable: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    malformed = False
+    for outcome in outcomes:
+        source = outcome.source
+        if outcome.data is None:
+            statuses.append(SourceStatus(source.type, outcome.name, "failed", outcome.error))
+            unreadable.append((source.include, source.exclude))
+            continue
+        kept = [e for e in outcome.data.entries if source.admits(e.key)]
+        filtered = bool(source.include or source.exclude)
+        problems.extend(p for p in outcome.data.problems if not filtered or p.key is None or source.admits(p.key))
+        malformed = malformed or outcome.data.malformed
+        statuses.append(SourceStatus(source.type, outcome.name, "ok" if kept else "empty", None, len(kept)))
+        for entry in kept:
+            previous = entries.get(entry.key)
+            if (
+                previous is not None
+                and previous.value is not None
+                and entry.value is not None
+                and previous.value != entry.value
+            ):
+                problems.append(
+                    Problem(
+                        "source-conflict",
+                        entry.key,
+                        f"{entry.key} differs between {previous.source} and {entry.source}; the later one wins",
+                        entry.location,
+                        discriminator=f"{previous.source}|{entry.source}",
+                    )
+                )
+            entries[entry.key] = entry
+    return EnvSnapshot(
+        env=env.name,
+        deployed=env.deployed,
+        entries=entries,
+        sources=tuple(statuses),
+        problems=tuple(problems),
+        unreadable_patterns=tuple(unreadable),
+        malformed=malformed,
+    )

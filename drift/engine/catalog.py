@@ -1,0 +1,179 @@
+"""Every rule drift knows: slug, default severity, explanation and fix hint.
+
+One registry, failing loudly on a duplicate slug, so `drift explain`, the reports and SARIF's
+rule list can never disagree with what the engine raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from drift.model import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What a rule is for; the engine raises findings under `slug`."""
+
+    slug: str
+    severity: Severity
+    title: str
+    explanation: str
+    fix: str
+
+
+RULES: dict[str, RuleInfo] = {}
+
+
+def register(slug: str, severity: Severity, title: str, explanation: str, fix: str) -> RuleInfo:
+    """Add a rule; a second rule with the same slug is a programming error."""
+    if slug in RULES:
+        raise RuntimeError(f"rule {slug!r} is registered twice")
+    info = RuleInfo(slug, severity, title, " ".join(explanation.split()), " ".join(fix.split()))
+    RULES[slug] = info
+    return info
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+MISSING = register(
+    "missing",
+    E,
+    "Required key is missing",
+    """A key the schema requires is not set in this environment. A key with a non-empty value
+    in .env.example is required everywhere; one with an empty example value is optional unless
+    it is a secret or marked @required / required = true / nonempty; `required_if` makes a key
+    required when its condition holds. The application will start without it, or fail at the
+    first request that needs it.""",
+    "Set the key in this environment's source, or mark it @optional (required = false) in the "
+    "schema if the application really does without it.",
+)
+EMPTY = register(
+    "empty",
+    E,
+    "Key must not be empty",
+    """The key is present but its value is empty, and the schema says it must have a value
+    (`nonempty`, or a `required_if` condition that holds). Most applications treat an empty
+    value like a missing one.""",
+    "Give the key a value in this environment, or drop `nonempty` from the schema.",
+)
+UNDECLARED = register(
+    "undeclared",
+    W,
+    "Key is not in the schema",
+    """The environment sets a key that .env.example (and drift.toml) do not declare: a typo of
+    a declared key, a leftover of a removed feature, or a new setting nobody documented. drift
+    suggests the declared key it most resembles.""",
+    "Rename it to the declared key, remove it, or declare it in .env.example with a comment.",
+)
+INVALID = register(
+    "invalid",
+    E,
+    "Value does not match the schema",
+    """The value does not have the key's type (int, bool, url, ...), is not one of its allowed
+    values, does not match its pattern, is out of its range or length, or differs from the
+    value this environment must have (`equals`). Empty values are not checked against types
+    and constraints, only against `equals`.""",
+    "Correct the value in this environment's source; the finding's `expected` says what fits.",
+)
+DEPRECATED = register(
+    "deprecated",
+    W,
+    "Deprecated key is still set",
+    """The schema marks this key deprecated, usually because a newer key replaced it. Leaving
+    it set hides which of the two the application really reads.""",
+    "Move the value to the replacement the message names, then remove the deprecated key.",
+)
+PLACEHOLDER = register(
+    "placeholder",
+    E,
+    "Placeholder value in a deployed environment",
+    """A deployed environment holds a value that was never meant to be used: change-me, TODO,
+    xxx, <...>, your-...-here, a URL whose password is such a word, or a secret still equal
+    to its .env.example value.""",
+    "Replace it with the real value (for a secret, generate a new one; never reuse the example).",
+)
+SECRET_PUBLIC = register(
+    "secret-public",
+    E,
+    "Secret under a browser-exposed prefix",
+    """Bundlers inline every variable under NEXT_PUBLIC_, VITE_, REACT_APP_, EXPO_PUBLIC_,
+    PUBLIC_, NUXT_PUBLIC_ or GATSBY_ into the JavaScript sent to browsers, so a secret there is
+    published to every visitor.""",
+    "Rename the key without the public prefix and read it on the server only; rotate the "
+    "secret if it was ever deployed.",
+)
+SECRET_IN_EXAMPLE = register(
+    "secret-in-example",
+    E,
+    "Real-looking credential in .env.example",
+    """.env.example is committed and shared; a value there in a known credential format (AWS
+    key id, Stripe live key, GitHub token, private key, JWT) or a long high-entropy token is
+    probably a real secret that was copied in.""",
+    "Replace the value with a placeholder such as <your-key-here> and rotate the credential.",
+)
+PARITY = register(
+    "parity",
+    E,
+    "Environments disagree on a parity key",
+    """The schema says this key must be the same in every environment (`parity = "same"`,
+    @same) and it is not, or that no two environments may share a value (`parity =
+    "differ"`, @differ) and some do. Only the selected environments are compared.""",
+    "Make the values agree (or differ), or relax the key's parity in the schema.",
+)
+SECRET_REUSE = register(
+    "secret-reuse",
+    E,
+    "Secret shared between environments",
+    """A deployed environment uses the same secret value as another environment, so a leak of
+    the weaker environment (staging, a laptop) opens the stronger one. Compared by keyed
+    fingerprint; the value is never read out.""",
+    "Generate a distinct secret for each deployed environment.",
+)
+MALFORMED = register(
+    "malformed",
+    E,
+    "Line cannot be parsed",
+    """A line of a dotenv file cannot be parsed, so a key on it may be lost; the environment
+    is marked partial.""",
+    "Fix the line: KEY=value, with quotes around values that contain spaces or #.",
+)
+DUPLICATE = register(
+    "duplicate",
+    W,
+    "Key assigned twice",
+    """The same key is assigned twice in one file; the last assignment wins, which is rarely
+    what the person editing the first one expects.""",
+    "Remove one of the assignments.",
+)
+SOURCE_UNAVAILABLE = register(
+    "source-unavailable",
+    E,
+    "Source could not be read",
+    """A configured source could not be read (missing file, permission denied, AWS error). The
+    environment is partial or failed; no `missing` finding is raised for keys the source
+    could have provided, and the exit code is 3 unless other drift makes it 1. It can never be
+    suppressed or baselined.""",
+    "Fix access to the source (path, permissions, credentials, region) and run again.",
+)
+SOURCE_CONFLICT = register(
+    "source-conflict",
+    W,
+    "Sources disagree on a key",
+    """Two sources of one environment set the same key to different values; the later source
+    in the list wins, which may not be the one people edit.""",
+    "Keep the key in one source only, or make the values agree.",
+)
+UNUSED_GLOB = register(
+    "unused-glob",
+    W,
+    "Schema glob matches no key",
+    """A `[keys."PATTERN"]` table in drift.toml matches no declared key, so its fields apply to
+    nothing: usually a typo in the pattern or a key that was renamed.""",
+    "Fix the pattern or remove the table.",
+)
+
+
+def explain(slug: str) -> RuleInfo:
+    """The rule for a slug; KeyError when there is none."""
+    return RULES[slug]

@@ -1,0 +1,71 @@
+"""The engine's entry point: a schema and snapshots in, ordered findings out. Pure: no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from drift.engine import catalog
+from drift.engine.cross_env import check_across
+from drift.engine.per_env import EnvironmentRules
+from drift.engine.schema_rules import check_schema
+from drift.model import EnvSnapshot, Finding
+from drift.schema import Schema
+from drift.secrets import Fingerprinter
+from drift.suggest import NearMisses
+
+
+def source_findings(snapshot: EnvSnapshot) -> list[Finding]:
+    """`source-unavailable` for each failed source, plus what the sources reported."""
+    found: list[Finding] = []
+    for source in snapshot.sources:
+        if source.status == "failed":
+            found.append(
+                Finding(
+                    catalog.SOURCE_UNAVAILABLE.slug,
+                    catalog.SOURCE_UNAVAILABLE.severity,
+                    snapshot.env,
+                    None,
+                    f"could not read {source.type} source {source.name} for {snapshot.env}: {source.error}",
+                    location=source.name,
+                    discriminator=f"{source.type}:{source.name}",
+                )
+            )
+    for problem in snapshot.problems:
+        info = catalog.RULES[problem.rule]
+        found.append(
+            Finding(
+                info.slug,
+                info.severity,
+                snapshot.env,
+                problem.key,
+                problem.message,
+                location=problem.location,
+                discriminator=problem.discriminator,
+            )
+        )
+    return found
+
+
+def evaluate(schema: Schema, snapshots: Sequence[EnvSnapshot], fingerprint: Fingerprinter) -> list[Finding]:
+    """Every finding, ordered by severity, environment, key and rule."""
+    near_misses = lru_cache(maxsize=1)(lambda: NearMisses(schema.specs))
+    rules = EnvironmentRules(schema, fingerprint, near_misses)
+    found = check_schema(schema)
+    for snapshot in snapshots:
+        found.extend(source_findings(snapshot))
+        found.extend(rules.check(snapshot))
+    found.extend(check_across(schema, snapshots, fingerprint))
+    found.sort(key=Finding.sort_key)
+    return _unique(found)
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """Keep ids unique: a second finding with an id already seen is a duplicate report."""
+    seen: set[str] = set()
+    unique = []
+    for finding in findings:
+        if finding.id not in seen:
+            seen.add(finding.id)
+            unique.append(finding)
+    return unique

@@ -1,0 +1,49 @@
+"""`drift schema lint`: what is wrong with the schema itself, before any environment is read.
+
+Besides the schema rules every check runs, it checks each example value and default against
+its own spec (a placeholder example is fine) and reports glob tables that match nothing.
+"""
+
+from __future__ import annotations
+
+from drift.engine import catalog
+from drift.engine.schema_rules import check_schema
+from drift.engine.values import violation
+from drift.model import Finding
+from drift.schema import Schema
+from drift.secrets import is_placeholder
+
+
+def lint(schema: Schema) -> list[Finding]:
+    """Findings about the schema, ordered like any other findings."""
+    found = check_schema(schema)
+    for name, spec in schema.specs.items():
+        for what, value in (("example value", spec.example), ("default", spec.default)):
+            if not value or is_placeholder(value):
+                continue
+            problem = violation(spec, value) if what == "default" or not spec.schema_secret else None
+            if problem is not None:
+                found.append(
+                    Finding(
+                        catalog.INVALID.slug,
+                        catalog.INVALID.severity,
+                        None,
+                        name,
+                        f"the {what} of {name} does not fit its own schema: {problem.message}",
+                        expected=problem.expected,
+                        location=spec.location,
+                        discriminator=what.split()[0],
+                    )
+                )
+    for pattern in schema.unused_globs:
+        found.append(
+            Finding(
+                catalog.UNUSED_GLOB.slug,
+                catalog.UNUSED_GLOB.severity,
+                None,
+                pattern,
+                f'[keys."{pattern}"] matches no declared key',
+            )
+        )
+    found.sort(key=Finding.sort_key)
+    return found

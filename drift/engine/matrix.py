@@ -1,0 +1,67 @@
+"""The environment x key matrix: where environments agree and where they do not.
+
+Cells carry group numbers rather than values, so a report can say "production = staging,
+development differs" for a secret without showing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from drift.engine.cross_env import group, values_of
+from drift.engine.per_env import could_be_unread
+from drift.engine.secrecy import display
+from drift.engine.values import violation
+from drift.model import EnvSnapshot, Finding, MatrixCell, MatrixRow
+from drift.schema import Schema
+from drift.secrets import Fingerprinter
+
+
+def build_matrix(
+    schema: Schema, snapshots: Sequence[EnvSnapshot], findings: Sequence[Finding], fingerprint: Fingerprinter
+) -> tuple[MatrixRow, ...]:
+    """A row per key (declared first, in schema order, then undeclared ones alphabetically)."""
+    keys = list(schema.specs)
+    extra = sorted({k for s in snapshots for k in s.entries if k not in schema.specs})
+    per_key: dict[str, int] = {}
+    for finding in findings:
+        if finding.key is not None:
+            per_key[finding.key] = per_key.get(finding.key, 0) + 1
+    return tuple(_row(key, schema, snapshots, fingerprint, per_key.get(key, 0)) for key in keys + extra)
+
+
+def _row(
+    key: str, schema: Schema, snapshots: Sequence[EnvSnapshot], fingerprint: Fingerprinter, finding_count: int
+) -> MatrixRow:
+    values = values_of(key, schema, snapshots)
+    groups = group(values, fingerprint)
+    by_env = {seen.env: seen for seen in values}
+    group_of = {seen.env: index for index, members in enumerate(groups) for seen in members}
+    cells: dict[str, MatrixCell] = {}
+    secret = False
+    for snapshot in snapshots:
+        entry = snapshot.entries.get(key)
+        if entry is None:
+            state = "unknown" if could_be_unread(snapshot, key) else "missing"
+            cells[snapshot.env] = MatrixCell(state)
+            continue
+        seen = by_env.get(snapshot.env)
+        if seen is None:
+            cells[snapshot.env] = MatrixCell("unknown", None)
+            continue
+        secret = secret or seen.secrecy.masked
+        state = "present"
+        if seen.value == "":
+            state = "empty"
+        elif seen.spec is not None and violation(seen.spec, seen.value) is not None:
+            state = "invalid"
+        cells[snapshot.env] = MatrixCell(state, display(seen.value, seen.secrecy, fingerprint), group_of[snapshot.env])
+    present = sum(1 for c in cells.values() if c.group is not None)
+    if len(groups) > 1:
+        status = "differs"
+    elif present < len(snapshots):
+        status = "partial"
+    else:
+        status = "same" if present > 1 else "single"
+    spec = schema.specs.get(key)
+    return MatrixRow(key, spec is not None, secret or bool(spec and spec.schema_secret), status, cells, finding_count)

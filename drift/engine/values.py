@@ -1,0 +1,130 @@
+"""Checking one value against its spec: type, allowed values, schemes, range, length,
+pattern and `equals`. Messages say what was expected and never repeat the value."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from drift.schema import types
+from drift.schema.keyspec import KeySpec
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """Why a value is invalid, and what would be valid."""
+
+    message: str
+    expected: str
+
+
+@lru_cache(maxsize=4096)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def violation(spec: KeySpec, value: str) -> Violation | None:
+    """The first way `value` breaks `spec`, or None. Empty values meet every constraint but
+    `equals`."""
+    if value == "":
+        return _equals(spec, value)
+    if not spec.constrained:
+        return None
+    try:
+        parsed = types.parse(spec.type, value)
+    except types.InvalidValue as exc:
+        return Violation(f"{spec.name} is not {exc}", str(exc))
+    found = (
+        _allowed(spec, parsed.typed)
+        or _schemes(spec, value)
+        or _range(spec, parsed.magnitude)
+        or _length(spec, value)
+        or _pattern(spec, value)
+    )
+    return found or _equals(spec, value)
+
+
+def _allowed(spec: KeySpec, typed: object) -> Violation | None:
+    if spec.values is None:
+        return None
+    allowed = ", ".join(spec.values)
+    if spec.type == "csv":
+        assert isinstance(typed, tuple)
+        if any(item not in spec.values for item in typed):
+            return Violation(f"{spec.name} has an item that is not one of: {allowed}", f"items from: {allowed}")
+        return None
+    if typed not in spec.values:
+        return Violation(f"{spec.name} is not one of: {allowed}", f"one of: {allowed}")
+    return None
+
+
+def _schemes(spec: KeySpec, value: str) -> Violation | None:
+    if spec.schemes is None:
+        return None
+    scheme = urlsplit(value).scheme.lower()
+    if scheme not in spec.schemes:
+        allowed = ", ".join(spec.schemes)
+        return Violation(f"{spec.name} has URL scheme {scheme!r}; allowed: {allowed}", f"a URL with scheme {allowed}")
+    return None
+
+
+def _range(spec: KeySpec, magnitude: float | None) -> Violation | None:
+    if magnitude is None:
+        return None
+    unit = " items" if spec.type == "csv" else (" seconds" if spec.type == "duration" else "")
+    if spec.min is not None and magnitude < spec.min:
+        return Violation(
+            f"{spec.name} is below the minimum of {_number(spec.min)}{unit}", f">= {_number(spec.min)}{unit}"
+        )
+    if spec.max is not None and magnitude > spec.max:
+        return Violation(
+            f"{spec.name} is above the maximum of {_number(spec.max)}{unit}", f"<= {_number(spec.max)}{unit}"
+        )
+    return None
+
+
+def _length(spec: KeySpec, value: str) -> Violation | None:
+    if spec.min_length is not None and len(value) < spec.min_length:
+        return Violation(
+            f"{spec.name} is {len(value)} characters, shorter than {spec.min_length}",
+            f"at least {spec.min_length} characters",
+        )
+    if spec.max_length is not None and len(value) > spec.max_length:
+        return Violation(
+            f"{spec.name} is {len(value)} characters, longer than {spec.max_length}",
+            f"at most {spec.max_length} characters",
+        )
+    return None
+
+
+def _pattern(spec: KeySpec, value: str) -> Violation | None:
+    if spec.pattern is None or _compiled(spec.pattern).fullmatch(value):
+        return None
+    return Violation(f"{spec.name} does not match the pattern {spec.pattern}", f"matches {spec.pattern}")
+
+
+def _equals(spec: KeySpec, value: str) -> Violation | None:
+    if spec.equals is None:
+        return None
+    if types.comparable(types.typed_or_raw(spec.type, value)) == types.comparable(
+        types.typed_or_raw(spec.type, spec.equals)
+    ):
+        return None
+    return Violation(f"{spec.name} must equal {spec.equals!r} in this environment", spec.equals)
+
+
+def same_value(spec: KeySpec | None, left: str, right: str) -> bool:
+    """Whether two values are equal as the key's type (`1` and `true` for a bool)."""
+    if left == right:
+        return True
+    if spec is None or spec.type == "str":
+        return False
+    return types.comparable(types.typed_or_raw(spec.type, left)) == types.comparable(
+        types.typed_or_raw(spec.type, right)
+    )

@@ -1,0 +1,39 @@
+"""Errors that end a drift command, each knowing its exit code.
+
+Findings are data and never raised; these exceptions are for the cases where drift cannot
+produce a trustworthy result at all (a bad configuration, a bad schema, bad usage). Their
+messages name the file, environment and source involved and never echo a value, because a
+value may be a secret and error text ends up in CI logs.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_DRIFT = 1
+EXIT_USAGE = 2
+EXIT_UNAVAILABLE = 3
+
+
+class DriftError(Exception):
+    """Base of drift's errors; the CLI prints the message (no traceback) and exits."""
+
+    exit_code: int = EXIT_USAGE
+
+
+class ConfigError(DriftError):
+    """drift.toml, [tool.drift], a suppression or a command-line choice is wrong (exit 2)."""
+
+
+class SchemaError(DriftError):
+    """The schema (.env.example annotations or [keys] tables) cannot be built (exit 2)."""
+
+
+class CollectorError(Exception):
+    """A source could not be read; becomes a `source-unavailable` finding, never a crash.
+
+    `reason` must be safe to print: it names the file, path or AWS error code, never a value.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

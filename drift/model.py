@@ -1,0 +1,182 @@
+"""The data that flows between drift's stages: entries, snapshots, findings, results.
+
+Frozen dataclasses with no behaviour beyond small derived properties, so that every stage can
+be tested as a plain function of the one before it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `severity >= threshold` reads naturally."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        """The lower-case name used in config, JSON and every report."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """Read `error` / `warning` / `info`; raises KeyError for anything else."""
+        return cls[text.upper()]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One key as one source saw it."""
+
+    key: str
+    #: The raw value; None only where the store would not give it (an unresolved reference).
+    value: str | None
+    #: Where it came from, e.g. `dotenv:envs/production.env` or `ssm:/mre/production/X`.
+    source: str
+    #: `path:line` for files, an ARN or parameter name for AWS.
+    location: str | None = None
+    #: True when the store itself marks the value secret (SecureString, Secrets Manager, ...).
+    store_secret: bool = False
+    #: True when the store is plaintext (an .env file, SSM String, ECS environment, Lambda).
+    plaintext_store: bool = True
+    #: Store facts such as SSM type, version, last-modified date.
+    metadata: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    """How reading one configured source went."""
+
+    type: str
+    name: str
+    #: `ok`, `empty` (read, nothing there) or `failed`.
+    status: str
+    error: str | None = None
+    #: Keys the source produced (after include / exclude).
+    key_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A source-level problem found while reading that is not fatal: `malformed`, `duplicate`,
+    `source-conflict`. The engine turns it into a finding."""
+
+    rule: str
+    key: str | None
+    message: str
+    location: str | None
+    #: Tells two problems of the same rule and key apart (e.g. the line or the source).
+    discriminator: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EnvSnapshot:
+    """Everything collected for one environment, merged over its sources in order."""
+
+    env: str
+    deployed: bool
+    entries: dict[str, Entry]
+    sources: tuple[SourceStatus, ...]
+    problems: tuple[Problem, ...] = ()
+    #: Patterns of keys that a failed source could have provided (`*` when unfiltered).
+    unreadable_patterns: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    #: True when a line could not be parsed: the environment is incomplete.
+    malformed: bool = False
+
+    @property
+    def status(self) -> str:
+        """`ok`, `partial` (something was not read) or `failed` (nothing was)."""
+        failed = [s for s in self.sources if s.status == "failed"]
+        if failed and len(failed) == len(self.sources):
+            return "failed"
+        if failed or self.malformed:
+            return "partial"
+        return "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found by a rule. `actual` is already masked; no field holds a secret."""
+
+    rule: str
+    severity: Severity
+    env: str | None
+    key: str | None
+    message: str
+    expected: str | None = None
+    actual: str | None = None
+    location: str | None = None
+    #: Extra identity for findings that share rule, env and key (another env, a source).
+    discriminator: str = ""
+
+    @property
+    def id(self) -> str:
+        """Unique in a scan, stable across scans: rule, environment, key, discriminator."""
+        parts = [self.rule, self.env or "*", self.key or "*"]
+        if self.discriminator:
+            parts.append(self.discriminator)
+        return ":".join(parts)
+
+    def sort_key(self) -> tuple[int, str, str, str, str]:
+        """Severity first (errors on top), then environment, key, rule."""
+        return (-self.severity, self.env or "", self.key or "", self.rule, self.discriminator)
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixCell:
+    """One key in one environment, as the environment x key matrix shows it."""
+
+    #: `present`, `missing`, `empty`, `invalid`, `unknown` (a failed source could hold it).
+    state: str
+    #: The value as output may show it (masked for secrets); None when absent.
+    display: str | None = None
+    #: Cells of a row with the same group number hold equal values (0 = first group).
+    group: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    """One key across the selected environments."""
+
+    key: str
+    declared: bool
+    secret: bool
+    #: `same`, `differs`, `partial` (absent somewhere) or `single`.
+    status: str
+    cells: dict[str, MatrixCell]
+    #: How many findings name this key.
+    findings: int = 0
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything a renderer needs: environments, findings and the matrix."""
+
+    project: str
+    scanned_at: str
+    environments: tuple[EnvSnapshot, ...]
+    findings: tuple[Finding, ...]
+    fail_on: Severity | None
+    matrix: tuple[MatrixRow, ...] = ()
+    #: `path` of the schema file as reports name it.
+    schema_path: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """DESIGN.md's order: 1 for drift at or above `fail_on`, else 3 for anything unread."""
+        return exit_code(self.findings, self.environments, self.fail_on)
+
+
+def exit_code(findings: tuple[Finding, ...], environments: tuple[EnvSnapshot, ...], fail_on: Severity | None) -> int:
+    """1 when a finding (other than source-unavailable) reaches `fail_on`; 3 when a source
+    could not be read or an environment is partial; 0 otherwise. (2 is raised as an error.)"""
+    if fail_on is not None and any(f.severity >= fail_on and f.rule != "source-unavailable" for f in findings):
+        return 1
+    if any(f.rule == "source-unavailable" for f in findings) or any(e.status != "ok" for e in environments):
+        return 3
+    return 0

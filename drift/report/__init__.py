@@ -1,0 +1,1 @@
+"""Renderers: one per output format, each a function of the JSON document."""

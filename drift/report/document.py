@@ -1,0 +1,175 @@
+"""The one view model every renderer reads: the JSON document of a scan.
+
+JSON is the canonical artifact (`drift render` re-renders any format from it), so this
+document carries everything a report needs: environments, findings with their fix, rule
+texts, the matrix and the summary. Its shape is versioned by `schema_version`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from drift import __version__
+from drift.engine import catalog
+from drift.model import EnvSnapshot, Finding, MatrixRow, ScanResult, Severity
+
+SCHEMA_VERSION = 1
+
+
+class SourceDoc(TypedDict):
+    type: str
+    name: str
+    status: str
+    error: str | None
+    keys: int
+
+
+class EnvironmentDoc(TypedDict):
+    name: str
+    status: str
+    deployed: bool
+    keys: int
+    sources: list[SourceDoc]
+
+
+class FindingDoc(TypedDict):
+    id: str
+    rule: str
+    severity: str
+    env: str | None
+    key: str | None
+    message: str
+    expected: str | None
+    actual: str | None
+    location: str | None
+    fix: str
+
+
+class CellDoc(TypedDict):
+    state: str
+    display: str | None
+    group: int | None
+
+
+class RowDoc(TypedDict):
+    key: str
+    declared: bool
+    secret: bool
+    status: str
+    findings: int
+    cells: dict[str, CellDoc]
+
+
+class RuleDoc(TypedDict):
+    severity: str
+    title: str
+    explanation: str
+    fix: str
+
+
+class Document(TypedDict):
+    schema_version: int
+    tool: dict[str, str]
+    project: str
+    scanned_at: str
+    schema: str | None
+    fail_on: str | None
+    environments: list[EnvironmentDoc]
+    findings: list[FindingDoc]
+    matrix: list[RowDoc]
+    rules: dict[str, RuleDoc]
+    summary: dict[str, int]
+    exit_code: int
+
+
+def finding_doc(finding: Finding) -> FindingDoc:
+    """One finding as JSON."""
+    return {
+        "id": finding.id,
+        "rule": finding.rule,
+        "severity": finding.severity.label,
+        "env": finding.env,
+        "key": finding.key,
+        "message": finding.message,
+        "expected": finding.expected,
+        "actual": finding.actual,
+        "location": finding.location,
+        "fix": catalog.RULES[finding.rule].fix,
+    }
+
+
+def _environment_doc(snapshot: EnvSnapshot) -> EnvironmentDoc:
+    return {
+        "name": snapshot.env,
+        "status": snapshot.status,
+        "deployed": snapshot.deployed,
+        "keys": len(snapshot.entries),
+        "sources": [
+            {"type": s.type, "name": s.name, "status": s.status, "error": s.error, "keys": s.key_count}
+            for s in snapshot.sources
+        ],
+    }
+
+
+def _row_doc(row: MatrixRow) -> RowDoc:
+    return {
+        "key": row.key,
+        "declared": row.declared,
+        "secret": row.secret,
+        "status": row.status,
+        "findings": row.findings,
+        "cells": {
+            env: {"state": cell.state, "display": cell.display, "group": cell.group} for env, cell in row.cells.items()
+        },
+    }
+
+
+def summary(findings: list[FindingDoc]) -> dict[str, int]:
+    """Counts by severity."""
+    counts = {s.label: 0 for s in sorted(Severity, reverse=True)}
+    for finding in findings:
+        counts[finding["severity"]] += 1
+    return counts
+
+
+def to_document(result: ScanResult) -> Document:
+    """The scan as the JSON document."""
+    findings = [finding_doc(f) for f in result.findings]
+    rules = {f["rule"] for f in findings}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "drift", "version": __version__},
+        "project": result.project,
+        "scanned_at": result.scanned_at,
+        "schema": result.schema_path,
+        "fail_on": result.fail_on.label if result.fail_on else None,
+        "environments": [_environment_doc(s) for s in result.environments],
+        "findings": findings,
+        "matrix": [_row_doc(r) for r in result.matrix],
+        "rules": {
+            slug: {
+                "severity": info.severity.label,
+                "title": info.title,
+                "explanation": info.explanation,
+                "fix": info.fix,
+            }
+            for slug, info in catalog.RULES.items()
+            if slug in rules
+        },
+        "summary": summary(findings),
+        "exit_code": result.exit_code,
+    }
+
+
+def load_document(data: Any, where: str) -> Document:
+    """Check that parsed JSON is a drift document this version can render."""
+    from drift.errors import ConfigError
+
+    if not isinstance(data, dict) or data.get("tool", {}).get("name") != "drift":
+        raise ConfigError(f"{where}: not a drift JSON report")
+    if data.get("schema_version") != SCHEMA_VERSION:
+        raise ConfigError(f"{where}: report schema_version {data.get('schema_version')!r} is not {SCHEMA_VERSION}")
+    missing = [k for k in Document.__annotations__ if k not in data]
+    if missing:
+        raise ConfigError(f"{where}: drift JSON report lacks {', '.join(missing)}")
+    return data  # type: ignore[return-value]

@@ -1,0 +1,72 @@
+"""Terminal renderer: what an engineer reads in a shell or a CI log.
+
+Colour only when asked for (the CLI decides from the terminal and NO_COLOR).
+"""
+
+from __future__ import annotations
+
+from drift.report.document import Document, FindingDoc
+
+_COLORS = {"error": "31", "warning": "33", "info": "36", "ok": "32", "partial": "33", "failed": "31"}
+
+
+def _paint(text: str, tone: str, color: bool) -> str:
+    code = _COLORS.get(tone)
+    return f"\x1b[{code}m{text}\x1b[0m" if color and code else text
+
+
+def _finding_lines(finding: FindingDoc, color: bool, widths: tuple[int, int]) -> list[str]:
+    severity = _paint(f"{finding['severity'].upper():<7}", finding["severity"], color)
+    env = (finding["env"] or "*").ljust(widths[0])
+    key = (finding["key"] or "-").ljust(widths[1])
+    lines = [f"{severity} {env}  {key}  {finding['rule']:<18}  {finding['message']}"]
+    details = []
+    if finding["expected"] is not None:
+        details.append(f"expected: {finding['expected']}")
+    if finding["actual"] is not None:
+        details.append(f"actual: {finding['actual'] if finding['actual'] != '' else '(empty)'}")
+    if finding["location"]:
+        details.append(f"at {finding['location']}")
+    if details:
+        lines.append(" " * 8 + " · ".join(details))
+    return lines
+
+
+def render(document: Document, color: bool = False) -> str:
+    """The scan as text: environments, findings, summary and exit code."""
+    out = [f"drift {document['tool']['version']} · {document['project']} · schema {document['schema'] or '(none)'}"]
+    for env in document["environments"]:
+        status = _paint(env["status"], env["status"], color)
+        deployed = "deployed" if env["deployed"] else "not deployed"
+        line = f"  {env['name']:<14} {status:<8} {env['keys']:>5} keys  ({deployed})"
+        out.append(line)
+        for source in env["sources"]:
+            if source["status"] == "failed":
+                out.append(
+                    f"      {source['type']} {source['name']}: {_paint('unavailable', 'failed', color)}"
+                    f" ({source['error']})"
+                )
+            elif source["status"] == "empty":
+                out.append(f"      {source['type']} {source['name']}: read, holds no keys")
+    findings = document["findings"]
+    out.append("")
+    if findings:
+        widths = (
+            max(len(f["env"] or "*") for f in findings),
+            min(40, max(len(f["key"] or "-") for f in findings)),
+        )
+        for finding in findings:
+            out.extend(_finding_lines(finding, color, widths))
+        out.append("")
+    else:
+        out.append("No drift found.")
+    counts = document["summary"]
+    totals = ", ".join(
+        _paint(f"{counts[level]} {level}{'s' if counts[level] != 1 and level != 'info' else ''}", level, color)
+        for level in ("error", "warning", "info")
+    )
+    fail_on = document["fail_on"] or "none"
+    out.append(f"{totals} · exit {document['exit_code']} (fail on {fail_on})")
+    if findings:
+        out.append("`drift explain RULE` says what a rule means and how to fix it.")
+    return "\n".join(out) + "\n"

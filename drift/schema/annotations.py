@@ -1,0 +1,186 @@
+"""The `.env.example` parser: declarations, their descriptions and `@tags`.
+
+Every assignment declares a key; the contiguous comment block right above it is its
+description and may carry tags (`# @secret @type url(postgres,postgresql)`). A commented-out
+assignment (`# LOG_DIR=_logs`) declares a known optional key. Tags are separated by
+whitespace and take at most one argument, the next whitespace-free token, except
+`@deprecated`, whose argument is the rest of the line. Unknown tags are documentation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from drift.dotenv_syntax import Assignment, Blank, Comment, Line, Malformed
+from drift.schema import keyspec
+
+_COMMENTED_ASSIGNMENT = re.compile(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)=(\S.*)?")
+_TAG = re.compile(r"@([a-z][a-z0-9-]*)")
+_TOKEN = re.compile(r"\S+")
+_TYPE_WITH_ARGS = re.compile(r"([a-z]+)\((.*)\)")
+
+ErrorSink = Callable[[str], None]
+
+#: Tags without an argument, and the field value each sets.
+_FLAGS: dict[str, tuple[str, object]] = {
+    "secret": ("secret", True),
+    "not-secret": ("secret", False),
+    "required": ("required", True),
+    "optional": ("required", False),
+    "nonempty": ("nonempty", True),
+    "same": ("parity", "same"),
+    "differ": ("parity", "differ"),
+}
+#: Tags that take one argument, and the field each sets.
+_WITH_ARGUMENT = {
+    "type": "type",
+    "min": "min",
+    "max": "max",
+    "min-length": "min_length",
+    "max-length": "max_length",
+    "pattern": "pattern",
+    "default": "default",
+    "required-if": "required_if",
+    "max-age": "max_age",
+}
+
+
+@dataclass
+class Declaration:
+    """One key as `.env.example` declares it."""
+
+    name: str
+    example: str | None
+    origin: str
+    line: int
+    description: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class ParsedExample:
+    """What the example file declares, plus what is wrong with it."""
+
+    declarations: dict[str, Declaration]
+    #: `(line, message)` pairs that make the schema unusable.
+    errors: list[tuple[int, str]]
+    #: `(key, first line, repeated line)` for keys assigned twice.
+    duplicates: list[tuple[str, int, int]]
+
+
+def parse_example(lines: list[Line]) -> ParsedExample:
+    """Declarations from a parsed `.env.example`, in file order."""
+    declarations: dict[str, Declaration] = {}
+    errors: list[tuple[int, str]] = []
+    duplicates: list[tuple[str, int, int]] = []
+    block: list[Comment] = []
+    for line in lines:
+        if isinstance(line, Blank):
+            block = []
+        elif isinstance(line, Malformed):
+            errors.append((line.line, f"cannot parse this line: {line.reason}"))
+            block = []
+        elif isinstance(line, Comment):
+            match = _COMMENTED_ASSIGNMENT.fullmatch(line.text)
+            if match is None:
+                block.append(line)
+                continue
+            name = match.group(1)
+            if name not in declarations:
+                declarations[name] = _declare(name, None, "commented", line.line, block, errors)
+            block = []
+        elif isinstance(line, Assignment):
+            if line.value is None:
+                errors.append((line.line, f"{line.key} has no '=' (write `{line.key}=` for no example)"))
+            elif line.key in declarations and declarations[line.key].origin == "example":
+                duplicates.append((line.key, declarations[line.key].line, line.line))
+            else:
+                declarations[line.key] = _declare(line.key, line.value, "example", line.line, block, errors)
+            block = []
+    return ParsedExample(declarations, errors, duplicates)
+
+
+def _declare(
+    name: str,
+    example: str | None,
+    origin: str,
+    line: int,
+    block: list[Comment],
+    errors: list[tuple[int, str]],
+) -> Declaration:
+    fields: dict[str, Any] = {}
+    notes: list[str] = []
+    description: list[str] = []
+    for comment in block:
+
+        def report(message: str, at: int = comment.line) -> None:
+            errors.append((at, message))
+
+        prose = parse_tags(comment.text, fields, notes, report)
+        if prose:
+            description.append(prose)
+    return Declaration(name, example, origin, line, " ".join(description), fields, tuple(notes))
+
+
+def parse_tags(text: str, fields: dict[str, Any], notes: list[str], error: ErrorSink) -> str:
+    """Read the tags of one comment line into `fields`; returns the line's prose.
+
+    Unknown tags go to `notes` with their argument-free text; errors go to `error(message)`.
+    """
+    prose: list[str] = []
+    tokens = list(_TOKEN.finditer(text))
+    index = 0
+    while index < len(tokens):
+        token = tokens[index].group()
+        index += 1
+        tag = _TAG.fullmatch(token)
+        if tag is None:
+            prose.append(token)
+            continue
+        name = tag.group(1)
+        if name == "deprecated":
+            rest = text[tokens[index - 1].end() :].strip()
+            _set(fields, "deprecated", rest or "deprecated", error)
+            index = len(tokens)
+        elif name in _FLAGS:
+            field_name, value = _FLAGS[name]
+            _set(fields, field_name, value, error)
+        elif name in _WITH_ARGUMENT:
+            if index >= len(tokens):
+                error(f"@{name} needs an argument")
+                continue
+            argument = tokens[index].group()
+            index += 1
+            if name == "type":
+                _set_type(fields, argument, error)
+            else:
+                _set(fields, _WITH_ARGUMENT[name], argument, error)
+        else:
+            notes.append(token)
+    return " ".join(prose)
+
+
+def _set_type(fields: dict[str, Any], argument: str, error: ErrorSink) -> None:
+    """`@type url(postgres,postgresql)` / `@type enum(a,b)`: the type and its values."""
+    match = _TYPE_WITH_ARGS.fullmatch(argument)
+    if match is None:
+        _set(fields, "type", argument, error)
+        return
+    type_name, inner = match.groups()
+    _set(fields, "type", type_name, error)
+    target = {"url": "schemes", "enum": "values", "csv": "values"}.get(type_name)
+    if target is None:
+        error(f"@type {type_name} takes no arguments in parentheses")
+        return
+    _set(fields, target, inner, error)
+
+
+def _set(fields: dict[str, Any], name: str, value: object, error: ErrorSink) -> None:
+    try:
+        fields[name] = keyspec.convert(keyspec.FIELDS, name, value)
+    except ValueError as exc:
+        error(f"bad annotation ({exc})")

@@ -1,0 +1,258 @@
+"""KeySpec: what the schema says about one key, and the field converters that build it.
+
+drift.toml tables and `.env.example` annotations feed the same converters, so a field means
+the same thing wherever it is written. Converters raise ValueError with a message that names
+the field; callers add the file and line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from drift.schema import types
+from drift.secrets import is_secret_name
+
+PARITY_MODES = ("same", "differ", "free")
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """`required_if = "KEY=VALUE"`: the key is required when KEY has that (typed) value."""
+
+    key: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """Everything the schema says about one key, for one environment once resolved."""
+
+    name: str
+    type: str = "str"
+    values: tuple[str, ...] | None = None
+    schemes: tuple[str, ...] | None = None
+    min: float | None = None
+    max: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    default: str | None = None
+    #: Explicit secrecy; None means "decide by name and value".
+    secret: bool | None = None
+    #: Explicit requirement: a bool, a tuple of environment names, or None (derive it).
+    required: bool | tuple[str, ...] | None = None
+    nonempty: bool = False
+    required_if: Condition | None = None
+    deprecated: str | None = None
+    parity: str = "free"
+    #: Seconds; a secret last changed longer ago is `stale`.
+    max_age: float | None = None
+    #: Only in `env.<name>` tables: the exact value this environment must have.
+    equals: str | None = None
+    description: str = ""
+    #: The value in `.env.example`, or None when not declared by an assignment there.
+    example: str | None = None
+    #: `example` (an assignment), `commented` (`# KEY=...`) or `config` (drift.toml only).
+    origin: str = "config"
+    #: `path:line` of the declaration, for reports and SARIF.
+    location: str | None = None
+    overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: Documentation tags that drift does not interpret (`@see ...`), kept verbatim.
+    notes: tuple[str, ...] = ()
+
+    def for_env(self, env: str) -> KeySpec:
+        """This spec with the environment's overrides applied."""
+        override = self.overrides.get(env)
+        if not override:
+            return self
+        return dataclasses.replace(self, **override)
+
+    @cached_property
+    def schema_secret(self) -> bool:
+        """Secret by the schema: the explicit field, else the name heuristic."""
+        return self.secret if self.secret is not None else is_secret_name(self.name)
+
+    @cached_property
+    def constrained(self) -> bool:
+        """Whether a non-empty value needs checking at all (a plain str key does not)."""
+        return self.type != "str" or any(
+            v is not None
+            for v in (
+                self.values,
+                self.schemes,
+                self.min,
+                self.max,
+                self.min_length,
+                self.max_length,
+                self.pattern,
+                self.equals,
+            )
+        )
+
+    def is_required(self, env: str) -> bool:
+        """Whether the key must be present in `env`, leaving `required_if` to the caller."""
+        if self.deprecated is not None or self.required_if is not None:
+            return False
+        if isinstance(self.required, tuple):
+            return env in self.required
+        if self.required is not None:
+            return self.required
+        if self.origin == "example":
+            return bool(self.example) or self.schema_secret or self.nonempty
+        return self.origin == "config"
+
+
+def _bool(name: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"`{name}` must be true or false")
+
+
+def _type(name: str, value: object) -> str:
+    if not isinstance(value, str) or value not in types.TYPES:
+        raise ValueError(f"`{name}` must be one of {', '.join(types.TYPES)}")
+    return value
+
+
+def _strings(name: str, value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        items = [v.strip() for v in value.split(",") if v.strip()]
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        items = list(value)
+    else:
+        raise ValueError(f"`{name}` must be a list of strings")
+    if not items:
+        raise ValueError(f"`{name}` must not be empty")
+    return tuple(items)
+
+
+def _number(name: str, value: object) -> float:
+    if isinstance(value, bool):
+        raise ValueError(f"`{name}` must be a number")
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value) if types.is_float(value) else types.parse_duration(value)
+        except types.InvalidValue:
+            pass
+    raise ValueError(f"`{name}` must be a number (or a duration such as 15m)")
+
+
+def _length(name: str, value: object) -> int:
+    number = _number(name, value)
+    if number < 0 or number != int(number):
+        raise ValueError(f"`{name}` must be a whole number of characters")
+    return int(number)
+
+
+def _pattern(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"`{name}` must be a regular expression string")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"`{name}` is not a valid regular expression ({exc})") from None
+    return value
+
+
+def _text(name: str, value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"`{name}` must be a string")
+    return str(value)
+
+
+def _required(name: str, value: object) -> bool | tuple[str, ...]:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ValueError(f"`{name}` must be true, false or a list of environment names")
+
+
+def _condition(name: str, value: object) -> Condition:
+    if not isinstance(value, str) or "=" not in value:
+        raise ValueError(f"`{name}` must read KEY=VALUE")
+    key, _, expected = value.partition("=")
+    if not key.strip():
+        raise ValueError(f"`{name}` must read KEY=VALUE")
+    return Condition(key.strip(), expected.strip())
+
+
+def _parity(name: str, value: object) -> str:
+    if value not in PARITY_MODES:
+        raise ValueError(f"`{name}` must be one of {', '.join(PARITY_MODES)}")
+    return str(value)
+
+
+def _duration(name: str, value: object) -> float:
+    if isinstance(value, str):
+        try:
+            return types.parse_duration(value)
+        except types.InvalidValue:
+            pass
+    raise ValueError(f"`{name}` must be a duration such as 90d, 12h or 4w")
+
+
+Converter = Callable[[str, object], object]
+
+#: Every field a [keys.NAME] table (and, with `equals`, an env.<name> table) may set.
+FIELDS: dict[str, Converter] = {
+    "type": _type,
+    "values": _strings,
+    "schemes": _strings,
+    "min": _number,
+    "max": _number,
+    "min_length": _length,
+    "max_length": _length,
+    "pattern": _pattern,
+    "default": _text,
+    "secret": _bool,
+    "required": _required,
+    "nonempty": _bool,
+    "required_if": _condition,
+    "deprecated": _text,
+    "parity": _parity,
+    "max_age": _duration,
+    "description": _text,
+}
+ENV_FIELDS: dict[str, Converter] = {**FIELDS, "equals": _text}
+
+
+def convert(fields: Mapping[str, Converter], name: str, value: object) -> object:
+    """Convert one field's value; KeyError for an unknown field, ValueError for a bad value."""
+    return fields[name](name, value)
+
+
+def build(name: str, merged: Mapping[str, Any], **facts: Any) -> KeySpec:
+    """A KeySpec from converted fields, checking the combinations no single field can."""
+    fields = dict(merged)
+    if fields.get("values") is not None and "type" not in fields:
+        fields["type"] = "enum"
+    spec = KeySpec(name=name, **fields, **facts)
+    check_combination(spec)
+    for override in spec.overrides.values():
+        check_combination(dataclasses.replace(spec, **override))
+    return spec
+
+
+def check_combination(spec: KeySpec) -> None:
+    """Refuse field combinations that cannot mean anything (raises ValueError)."""
+    if spec.type == "enum" and not spec.values:
+        raise ValueError("type `enum` needs `values`")
+    if spec.values is not None and spec.type not in ("enum", "csv"):
+        raise ValueError("`values` applies to types enum and csv")
+    if spec.schemes is not None and spec.type != "url":
+        raise ValueError("`schemes` applies to type url")
+    if (spec.min is not None or spec.max is not None) and spec.type not in types.NUMERIC_TYPES:
+        raise ValueError("`min` / `max` apply to types int, float, port, duration and csv")
+    if spec.min is not None and spec.max is not None and spec.min > spec.max:
+        raise ValueError("`min` is greater than `max`")

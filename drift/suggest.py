@@ -1,0 +1,46 @@
+""" "Did you mean ...?" for names: config fields, environments, rules and keys.
+
+Key suggestions must stay cheap with thousands of keys, so they use a symmetric-deletion
+index (one deleted character on each side covers one substitution, insertion, deletion or
+swap of neighbours) built once, instead of comparing every pair of names.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` for the closest choice, or an empty string."""
+    options = list(choices)
+    folded = name.casefold()
+    close = [c for c in options if c.casefold() == folded]
+    close = close or [c for c in options if folded and c.casefold().startswith(folded)]
+    close = close or difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class NearMisses:
+    """Finds a declared key one edit away from an undeclared one, ignoring case."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._index: dict[str, str] = {}
+        for name in names:
+            folded = name.casefold()
+            for variant in _deletions(folded):
+                self._index.setdefault(variant, name)
+
+    def closest(self, name: str) -> str | None:
+        """A declared name at most one edit away, or None."""
+        for variant in _deletions(name.casefold()):
+            match = self._index.get(variant)
+            if match is not None and match != name:
+                return match
+        return None
+
+
+def _deletions(word: str) -> Iterable[str]:
+    yield word
+    for index in range(len(word)):
+        yield word[:index] + word[index + 1 :]

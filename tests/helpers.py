@@ -1,0 +1,43 @@
+"""Building a project from strings and scanning it through the library API."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+
+from drift import api
+from drift.model import ScanResult
+from drift.secrets import Fingerprinter
+
+Triple = tuple[str, str | None, str | None]
+
+
+def make_project(
+    root: Path, example: str, envs: Mapping[str, str], toml: str = "", deployed: Mapping[str, bool] | None = None
+) -> Path:
+    """Write .env.example, one dotenv file per environment and a drift.toml; returns the config."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / ".env.example").write_text(textwrap.dedent(example).lstrip("\n"), encoding="utf-8")
+    lines = ["[drift]", 'schema = ".env.example"', ""]
+    for name, text in envs.items():
+        (root / f"{name}.env").write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        lines.append(f"[environments.{name}]")
+        if deployed and name in deployed:
+            lines.append(f"deployed = {str(deployed[name]).lower()}")
+        lines.append(f'sources = [{{ type = "dotenv", path = "{name}.env" }}]')
+        lines.append("")
+    config = root / "drift.toml"
+    config.write_text("\n".join(lines) + "\n" + textwrap.dedent(toml), encoding="utf-8")
+    return config
+
+
+def scan(root: Path, envs: tuple[str, ...] = ()) -> ScanResult:
+    """Scan the project at root with a fixed fingerprint key."""
+    project = api.load_project(root / "drift.toml", root)
+    return api.scan(project, envs, fingerprinter=Fingerprinter(b"k"))
+
+
+def triples(result: ScanResult) -> set[Triple]:
+    """(rule, env, key) of every finding."""
+    return {(f.rule, f.env, f.key) for f in result.findings}

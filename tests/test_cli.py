@@ -1,0 +1,176 @@
+"""The commands, their exit codes (0 / 1 / 2 / 3, first match wins) and their output streams."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from drift import __version__
+from tests.conftest import Project, run
+
+
+def two_envs(project: Project, production: str, staging: str = "A=1\n", example: str = "A=1\n") -> None:
+    project.write(".env.example", example)
+    project.write("production.env", production)
+    project.write("staging.env", staging)
+    project.write(
+        "drift.toml",
+        '[environments.staging]\nsources = [{ type = "dotenv", path = "staging.env" }]\n'
+        '[environments.production]\nsources = [{ type = "dotenv", path = "production.env" }]\n',
+    )
+
+
+@pytest.mark.parametrize(
+    ("production", "args", "code"),
+    [
+        ("A=1\n", [], 0),
+        ("", [], 1),
+        ("A=1\nB=2\n", [], 0),
+        ("A=1\nB=2\n", ["--fail-on", "warning"], 1),
+        ("", ["--fail-on", "none"], 0),
+        ("A=1\nnot valid line\n", ["--fail-on", "none"], 3),
+        ("A=1\nnot valid line\n", [], 1),
+    ],
+)
+def test_exit_codes(project: Project, production: str, args: list[str], code: int) -> None:
+    two_envs(project, production)
+    run(["check", *args], expect=code)
+
+
+def test_unreadable_source_is_3_and_never_0(project: Project) -> None:
+    two_envs(project, "A=1\n")
+    (project.root / "production.env").unlink()
+    run(["check", "--fail-on", "none"], expect=3)
+    run(["check", "--env", "staging"], expect=0)
+
+
+def test_drift_wins_over_unreadable(project: Project) -> None:
+    two_envs(project, "A=1\n", staging="")
+    (project.root / "production.env").unlink()
+    run(["check"], expect=1)
+
+
+def test_usage_error_wins_over_everything(project: Project) -> None:
+    two_envs(project, "")
+    run(["check", "--env", "nope"], expect=2)
+    run(["check", "--fail-on", "sometimes"], expect=2)
+
+
+def test_json_on_stdout_carries_nothing_else(project: Project) -> None:
+    two_envs(project, "B=1\n")
+    result = run(["check", "--format", "json"], expect=1)
+    document = json.loads(result.stdout)
+    assert document["schema_version"] == 1
+    assert document["tool"] == {"name": "drift", "version": __version__}
+    assert [e["name"] for e in document["environments"]] == ["staging", "production"]
+    env = document["environments"][1]
+    assert env["status"] == "ok" and env["deployed"] is True
+    assert env["sources"] == [{"type": "dotenv", "name": "production.env", "status": "ok", "error": None, "keys": 1}]
+    finding = next(f for f in document["findings"] if f["rule"] == "missing")
+    assert finding == {
+        "id": "missing:production:A",
+        "rule": "missing",
+        "severity": "error",
+        "env": "production",
+        "key": "A",
+        "message": "A is required but not set in production",
+        "expected": None,
+        "actual": None,
+        "location": ".env.example:1",
+        "fix": finding["fix"],
+    }
+    assert document["summary"] == {"error": 1, "warning": 1, "info": 0}
+    assert document["exit_code"] == 1
+    row = next(r for r in document["matrix"] if r["key"] == "A")
+    assert row["cells"]["production"]["state"] == "missing"
+    assert row["cells"]["staging"] == {"state": "present", "display": "1", "group": 0}
+    assert set(document["rules"]) == {"missing", "undeclared"}
+
+
+def test_no_config_checks_env_against_example(project: Project) -> None:
+    project.write(".env.example", "A=1\nB=\n")
+    project.write(".env", "A=change-me\n")
+    result = run(["check"], expect=0)
+    assert "local" in result.stdout  # `local` is not deployed: a placeholder there is fine
+    (project.root / ".env").unlink()
+    result = run(["check"], expect=3)
+    assert ".env" in result.stdout and "file not found" in result.stdout
+
+
+def test_no_config_and_no_example_is_a_usage_error(project: Project) -> None:
+    result = run(["check"], expect=2)
+    assert ".env.example" in result.stderr
+
+
+def test_color_follows_no_color(project: Project) -> None:
+    two_envs(project, "")
+    assert "\x1b[" not in run(["check"], expect=1, env={"NO_COLOR": "1"}).stdout
+
+
+def test_diff(project: Project) -> None:
+    project.write("a.env", "SAME=1\nDIFF=a\nONLY_A=1\nAPI_TOKEN=tok-123456\n")
+    project.write("b.env", "SAME=1\nDIFF=b\nAPI_TOKEN=tok-123456\n")
+    out = run(["diff", "a.env", "b.env"], expect=1).stdout
+    lines = {line.split()[0]: line for line in out.splitlines() if line and line.split()[0].isupper()}
+    assert lines["SAME"].rstrip().endswith("same")
+    assert lines["DIFF"].rstrip().endswith("differs") and " a " in lines["DIFF"]
+    assert lines["ONLY_A"].rstrip().endswith("missing")
+    assert "tok-123456" not in out and lines["API_TOKEN"].rstrip().endswith("same")
+    run(["diff", "a.env", "a.env"], expect=0)
+    assert "differs" not in run(["diff", "--keys-only", "a.env", "b.env"], expect=1).stdout
+    assert "nope.env: file not found" in run(["diff", "a.env", "nope.env"], expect=2).stderr
+
+
+def test_explain(project: Project) -> None:
+    out = run(["explain", "secret-reuse"], expect=0).stdout
+    assert out.startswith("secret-reuse (error by default)") and "Fix:" in out
+    assert "missing" in run(["explain"], expect=0).stdout
+    assert "did you mean 'missing'?" in run(["explain", "misssing"], expect=2).stderr
+
+
+def test_schema_show_and_lint(project: Project) -> None:
+    project.write(
+        ".env.example", "# The port\n# @type port\nPORT=3000\n# @type int\nWORKERS=many\nTOKEN=AKIAIOSFODNN7EXAMPLE\n"
+    )
+    project.write(
+        "drift.toml",
+        '[environments.production]\nsources = [{ type = "process" }]\n[keys.PORT.env.production]\nequals = "80"\n'
+        '[keys."FEAT_*"]\ntype = "bool"\n',
+    )
+    shown = run(["schema", "show"], expect=0).stdout
+    assert "PORT  (port, required: yes)" in shown and "in production: equals = 80" in shown and "# The port" in shown
+    as_json = json.loads(run(["schema", "show", "--format", "json"], expect=0).stdout)
+    assert as_json["keys"][0]["env"] == {"production": {"equals": "80"}}
+    lint = run(["schema", "lint"], expect=1).stdout
+    assert "secret-in-example" in lint and "example value of WORKERS" in lint and "FEAT_*" in lint
+    assert "AKIAIOSFODNN7EXAMPLE" not in lint
+
+
+def test_version_and_module_entry_point() -> None:
+    assert run(["--version"], expect=0).stdout.strip() == f"drift, version {__version__}"
+    done = subprocess.run([sys.executable, "-m", "drift", "--version"], capture_output=True, text=True, check=True)
+    assert __version__ in done.stdout
+
+
+def test_check_path_does_not_import_heavy_modules(project: Project) -> None:
+    two_envs(project, "A=1\n")
+    code = (
+        "import sys, runpy; sys.argv=['drift','check','--format','json'];\n"
+        "try: runpy.run_module('drift', run_name='__main__')\n"
+        "except SystemExit: pass\n"
+        "heavy=[m for m in ('boto3','botocore','deepdiff','jinja2') if m in sys.modules]\n"
+        "sys.stderr.write('HEAVY=' + ','.join(heavy))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=project.root)
+    assert "HEAVY=" in done.stderr and done.stderr.rsplit("HEAVY=", 1)[1] == ""
+
+
+def test_own_env_example_is_valid_drift_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.chdir(root)
+    run(["schema", "lint", "--config", "tests/fixtures/self/drift.toml"], expect=0)
+    run(["check", "--config", "tests/fixtures/self/drift.toml"], expect=0)

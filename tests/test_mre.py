@@ -1,0 +1,53 @@
+"""The reference example finds exactly its planted drift, and nothing else."""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+from drift import api
+from drift.secrets import Fingerprinter
+
+ROOT = Path(__file__).resolve().parent.parent
+MRE = ROOT / "examples" / "mre"
+
+PLANTED = {
+    ("parity", None, "MAIL_DEFAULT_LOCALE"),
+    ("secret-reuse", None, "SESSION_SECRET"),
+    ("invalid", "development", "SESSION_SECRET"),
+    ("undeclared", "development", "DEBUG_SQL"),
+    ("invalid", "staging", "APP_URL"),
+    ("invalid", "staging", "INGEST_RATE_LIMIT_WINDOW_MS"),
+    ("malformed", "staging", None),
+    ("invalid", "production", "COOKIE_SECURE_STRATEGY"),
+    ("invalid", "production", "ENABLE_IMPORT_FILE"),
+    ("empty", "production", "MAIL_FROM_NAME"),
+    ("missing", "production", "OTEL_EXPORTER_OTLP_ENDPOINT"),
+    ("placeholder", "production", "SMTP_URL"),
+    ("secret-public", "production", "NEXT_PUBLIC_SENTRY_AUTH_TOKEN"),
+    ("undeclared", "production", "NEXT_PUBLIC_SENTRY_AUTH_TOKEN"),
+    ("duplicate", "production", "LOG_LEVEL"),
+    ("deprecated", "production", "SMTP_HOST"),
+}
+
+
+def test_example_is_the_reference_file_unchanged() -> None:
+    shared = ROOT.parent / "shared" / "examples" / "mre" / ".env.example"
+    if shared.exists():  # beside the checkout on developer machines and in CI
+        assert filecmp.cmp(shared, MRE / ".env.example", shallow=False)
+    assert (MRE / ".env.example").read_text().startswith("# Runtime\nNODE_ENV=development\n")
+
+
+def test_mre_finds_its_planted_drift_and_nothing_else() -> None:
+    project = api.load_project(MRE / "drift.toml", MRE)
+    result = api.scan(project, fingerprinter=Fingerprinter(b"k"))
+    assert {(f.rule, f.env, f.key) for f in result.findings} == PLANTED
+    assert [e.status for e in result.environments] == ["ok", "partial", "ok"]
+    assert result.exit_code == 1
+
+
+def test_mre_schema_is_lint_clean() -> None:
+    from drift.engine.lint import lint
+
+    project = api.load_project(MRE / "drift.toml", MRE)
+    assert lint(api.load_project_schema(project)) == []

@@ -1,0 +1,340 @@
+"""Each rule as a table of cases: (schema, toml, environments) -> exactly these findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import Triple, make_project, scan, triples
+
+
+@dataclass
+class Case:
+    id: str
+    example: str
+    envs: dict[str, str]
+    expected: set[Triple]
+    toml: str = ""
+    deployed: dict[str, bool] = field(default_factory=dict)
+
+
+CASES = [
+    # --- missing / required semantics --------------------------------------------------
+    Case("non-empty example is required", "A=1\n", {"production": ""}, {("missing", "production", "A")}),
+    Case("empty example is optional", "A=\n", {"production": ""}, set()),
+    Case(
+        "empty example but secret by name is required",
+        "API_TOKEN=\n",
+        {"production": ""},
+        {("missing", "production", "API_TOKEN")},
+    ),
+    Case(
+        "@required makes an empty example required",
+        "# @required\nA=\n",
+        {"production": ""},
+        {("missing", "production", "A")},
+    ),
+    Case("@optional relaxes", "# @optional\nA=1\n", {"production": ""}, set()),
+    Case(
+        "required list limits environments",
+        "A=1\n",
+        {"staging": "", "production": ""},
+        {("missing", "production", "A")},
+        toml='[keys.A]\nrequired = ["production"]\n',
+    ),
+    Case(
+        "config-only key is required by default",
+        "",
+        {"production": ""},
+        {("missing", "production", "B")},
+        toml="[keys.B]\ntype = 'int'\n",
+    ),
+    Case(
+        "config-only deprecated key is never required",
+        "",
+        {"production": ""},
+        set(),
+        toml="[keys.B]\ndeprecated = 'use C'\n",
+    ),
+    Case(
+        "commented-out assignment is optional and declared", "# LOG_DIR=_logs\n", {"production": "LOG_DIR=/x\n"}, set()
+    ),
+    Case(
+        "required_if holds: missing",
+        "# @required-if TRACING=true\nEP=\nTRACING=false\n",
+        {"production": "TRACING=TRUE\n"},
+        {("missing", "production", "EP")},
+        toml="[keys.TRACING]\ntype='bool'\n",
+    ),
+    Case(
+        "required_if holds with typed bool 1",
+        "TRACING=false\n# @required-if TRACING=true\nEP=http://x\n",
+        {"production": "TRACING=1\n"},
+        {("missing", "production", "EP")},
+        toml="[keys.TRACING]\ntype='bool'\n",
+    ),
+    Case(
+        "required_if not holding: optional even with example",
+        "TRACING=false\n# @required-if TRACING=true\nEP=http://x\n",
+        {"production": "TRACING=0\n"},
+        set(),
+        toml="[keys.TRACING]\ntype='bool'\n",
+    ),
+    Case(
+        "required_if holds: empty is `empty`",
+        "TRACING=false\n# @required-if TRACING=true\nEP=\n",
+        {"production": "TRACING=yes\nEP=\n"},
+        {("empty", "production", "EP")},
+        toml="[keys.TRACING]\ntype='bool'\n",
+    ),
+    # --- empty ---------------------------------------------------------------------------
+    Case("nonempty flags an empty value", "# @nonempty\nA=x\n", {"production": "A=\n"}, {("empty", "production", "A")}),
+    Case("empty value skips type checks", "# @type int\nA=\n", {"production": "A=\n"}, set()),
+    Case("required key present but empty is present", "A=1\n", {"production": "A=\n"}, set()),
+    # --- invalid ------------------------------------------------------------------------
+    Case(
+        "int rejects underscores", "# @type int\nA=1\n", {"production": "A=1_000\n"}, {("invalid", "production", "A")}
+    ),
+    Case("int accepts a sign", "# @type int\nA=1\n", {"production": "A=-5\n"}, set()),
+    Case("float rejects nan", "# @type float\nA=1\n", {"production": "A=nan\n"}, {("invalid", "production", "A")}),
+    Case("port range", "# @type port\nA=1\n", {"production": "A=70000\n"}, {("invalid", "production", "A")}),
+    Case(
+        "bool", "# @type bool\nA=1\n", {"production": "A=On\n", "staging": "A=maybe\n"}, {("invalid", "staging", "A")}
+    ),
+    Case(
+        "enum is case-sensitive",
+        "# @type enum(auto,always)\nA=auto\n",
+        {"production": "A=Auto\n"},
+        {("invalid", "production", "A")},
+    ),
+    Case(
+        "pattern is a full match",
+        "# @pattern ^[^@]+@corp\\.com$\nA=a@corp.com\n",
+        {"production": "A=a@corp.com.evil\n", "staging": "A=b@corp.com\n"},
+        {("invalid", "production", "A")},
+    ),
+    Case(
+        "url schemes",
+        "# @type url(postgres,postgresql)\nA=\n",
+        {"production": "A=mysql://h/db\n"},
+        {("invalid", "production", "A")},
+    ),
+    Case(
+        "min / max",
+        "# @type int @min 1 @max 10\nA=5\n",
+        {"production": "A=0\n", "staging": "A=11\n"},
+        {("invalid", "production", "A"), ("invalid", "staging", "A")},
+    ),
+    Case("min-length", "# @min-length 4\nA=abcd\n", {"production": "A=abc\n"}, {("invalid", "production", "A")}),
+    Case(
+        "equals per environment, typed",
+        "A=1\n",
+        {"production": "A=yes\n", "staging": "A=0\n"},
+        {("invalid", "staging", "A")},
+        toml="[keys.A]\ntype='bool'\n[keys.A.env.production]\nequals='true'\n[keys.A.env.staging]\nequals='1'\n",
+    ),
+    Case(
+        "equals does not skip empty",
+        "A=\n",
+        {"production": "A=\n"},
+        {("invalid", "production", "A")},
+        toml="[keys.A.env.production]\nequals='always'\n",
+    ),
+    Case(
+        "glob applies, exact wins",
+        "FEATURE_A=1\nFEATURE_B=x\n",
+        {"production": "FEATURE_A=maybe\nFEATURE_B=x\n"},
+        {("invalid", "production", "FEATURE_A")},
+        toml='[keys."FEATURE_*"]\ntype="bool"\n[keys.FEATURE_B]\ntype="str"\n',
+    ),
+    Case(
+        "duration and csv count",
+        "# @type duration @max 1h\nT=5m\n# @type csv @min 2\nL=a,b\n",
+        {"production": "T=2h\nL=a\n"},
+        {("invalid", "production", "T"), ("invalid", "production", "L")},
+    ),
+    # --- undeclared / deprecated / duplicate --------------------------------------------
+    Case("undeclared", "A=1\n", {"production": "A=1\nB=2\n"}, {("undeclared", "production", "B")}),
+    Case(
+        "deprecated",
+        "# @deprecated use NEW_SETTING instead\nOLD=\nNEW_SETTING=\n",
+        {"production": "OLD=1\n"},
+        {("deprecated", "production", "OLD")},
+    ),
+    Case("duplicate in an env file", "A=1\n", {"production": "A=1\nA=2\n"}, {("duplicate", "production", "A")}),
+    Case("duplicate in the example", "A=1\nA=2\n", {"production": "A=1\n"}, {("duplicate", None, "A")}),
+    # --- placeholder ---------------------------------------------------------------------
+    *[
+        Case(f"placeholder {value!r}", "A=\n", {"production": f"A={value}\n"}, {("placeholder", "production", "A")})
+        for value in [
+            "change-me",
+            "CHANGEME",
+            "change_me",
+            "TODO",
+            "tbd",
+            "xxx",
+            "XXXXXXXX",
+            "replace-me",
+            "<your-key>",
+            "your-api-key-here",
+            "YOUR_TOKEN_HERE",
+            "postgres://u:change-me@db/x",
+        ]
+    ],
+    Case("placeholder only in deployed environments", "A=\n", {"development": "A=change-me\n"}, set()),
+    Case("not a placeholder", "A=\n", {"production": "A=exchange-merge\n"}, set()),
+    Case(
+        "secret equal to its example",
+        "API_SECRET=s3cr3t-example\n",
+        {"production": "API_SECRET=s3cr3t-example\n"},
+        {("placeholder", "production", "API_SECRET")},
+    ),
+    Case("non-secret equal to example is fine", "HOST=0.0.0.0\n", {"production": "HOST=0.0.0.0\n"}, set()),
+    Case("empty never placeholder", "# @not-secret\nA=\n", {"production": "A=\n"}, set()),
+    # --- secret-public -------------------------------------------------------------------
+    Case(
+        "secret declared under a public prefix",
+        "NEXT_PUBLIC_API_SECRET=\n",
+        {"production": ""},
+        {("secret-public", None, "NEXT_PUBLIC_API_SECRET"), ("missing", "production", "NEXT_PUBLIC_API_SECRET")},
+    ),
+    Case(
+        "credential value under a public prefix",
+        "VITE_STRIPE=\n",
+        {"production": "VITE_STRIPE=sk_live_abcdefghijklmnop1234\n"},
+        {("secret-public", "production", "VITE_STRIPE")},
+    ),
+    Case(
+        "public DSN and publishable key are fine",
+        "NEXT_PUBLIC_SENTRY_DSN=\nNEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY=\n",
+        {"production": "NEXT_PUBLIC_SENTRY_DSN=https://k@o1.ingest.sentry.io/1\n"},
+        set(),
+    ),
+    # --- secret-in-example ---------------------------------------------------------------
+    Case(
+        "AWS key id in the example",
+        "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n",
+        {"production": "AWS_ACCESS_KEY_ID=x\n"},
+        {("secret-in-example", None, "AWS_ACCESS_KEY_ID")},
+    ),
+    Case(
+        "high-entropy token in the example",
+        "SIGNING=Zx8Qp2Lm9Vt4Rw7Ks1Nb6Hd3Fg5Jc0Ya\n",
+        {"production": "SIGNING=x\n"},
+        {("secret-in-example", None, "SIGNING")},
+    ),
+    Case(
+        "localhost URL password is fine",
+        "DATABASE_URL=postgresql://u:hunter2@localhost/db\n",
+        {"production": "DATABASE_URL=postgresql://u:p@db/x\n"},
+        set(),
+    ),
+    Case(
+        "words and hostnames are not tokens",
+        "NAME=my_app_v2_production_2024\nU=https://api.example.com/v1/items\n",
+        {"production": "NAME=a\nU=b\n"},
+        set(),
+    ),
+    # --- parity / secret-reuse -------------------------------------------------------------
+    Case("parity same, typed", "# @same @type bool\nA=1\n", {"staging": "A=true\n", "production": "A=1\n"}, set()),
+    Case("parity same differs", "# @same\nA=1\n", {"staging": "A=2\n", "production": "A=1\n"}, {("parity", None, "A")}),
+    Case("parity differ", "# @differ\nA=1\n", {"staging": "A=1\n", "production": "A=1\n"}, {("parity", None, "A")}),
+    Case(
+        "secret reuse between deployed",
+        "API_KEY=\n",
+        {"staging": "API_KEY=0123456789abcdef0123\n", "production": "API_KEY=0123456789abcdef0123\n"},
+        {("secret-reuse", None, "API_KEY")},
+    ),
+    Case(
+        "non-deployed environments may share",
+        "API_KEY=\n",
+        {"development": "API_KEY=same-local-value\n", "test": "API_KEY=same-local-value\n"},
+        set(),
+    ),
+    Case("empty secrets are not reuse", "API_KEY=\n", {"staging": "API_KEY=\n", "production": "API_KEY=\n"}, set()),
+    Case(
+        "URL with password counts as secret",
+        "DB=\n",
+        {"staging": "DB=postgres://u:pw1@h/d\n", "production": "DB=postgres://u:pw1@h/d\n"},
+        {("secret-reuse", None, "DB")},
+    ),
+    Case(
+        "@not-secret overrides",
+        "# @not-secret\nPUBLIC_TOKEN=\n",
+        {"staging": "PUBLIC_TOKEN=abc\n", "production": "PUBLIC_TOKEN=abc\n"},
+        set(),
+    ),
+    # --- malformed -------------------------------------------------------------------------
+    Case("malformed line", "A=1\n", {"production": "A=1\nthis is not valid\n"}, {("malformed", "production", None)}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_rule(case: Case, tmp_path: Path) -> None:
+    make_project(tmp_path, case.example, case.envs, case.toml, case.deployed)
+    assert triples(scan(tmp_path)) == case.expected
+
+
+def test_missing_not_raised_when_a_source_failed(tmp_path: Path) -> None:
+    make_project(tmp_path, "A=1\nB=2\n", {"production": "A=1\n"})
+    (tmp_path / "drift.toml").write_text(
+        '[environments.production]\nsources = [{ type = "dotenv", path = "production.env" },'
+        ' { type = "dotenv", path = "gone.env", include = ["B*"] }]\n'
+    )
+    result = scan(tmp_path)
+    assert triples(result) == {("source-unavailable", "production", None)}
+    assert result.environments[0].status == "partial"
+    assert result.exit_code == 3
+
+
+def test_missing_still_raised_for_keys_the_failed_source_could_not_provide(tmp_path: Path) -> None:
+    make_project(tmp_path, "A=1\nB=2\n", {"production": ""})
+    (tmp_path / "drift.toml").write_text(
+        '[environments.production]\nsources = [{ type = "dotenv", path = "production.env" },'
+        ' { type = "dotenv", path = "gone.env", include = ["B*"] }]\n'
+    )
+    assert triples(scan(tmp_path)) == {("source-unavailable", "production", None), ("missing", "production", "A")}
+
+
+def test_source_conflict(tmp_path: Path) -> None:
+    make_project(tmp_path, "A=1\n", {"production": "A=1\n"})
+    (tmp_path / "extra.env").write_text("A=2\n")
+    (tmp_path / "drift.toml").write_text(
+        '[environments.production]\nsources = [{ type = "dotenv", path = "production.env" },'
+        ' { type = "dotenv", path = "extra.env" }]\n'
+    )
+    result = scan(tmp_path)
+    assert triples(result) == {("source-conflict", "production", "A")}
+    assert result.environments[0].entries["A"].value == "2"
+
+
+def test_did_you_mean_for_a_near_miss(tmp_path: Path) -> None:
+    make_project(tmp_path, "SESSION_SECRET=\n", {"production": "SESION_SECRET=x\nsession_secret=y\nUNRELATED=z\n"})
+    messages = {f.key: f.message for f in scan(tmp_path).findings}
+    assert "did you mean SESSION_SECRET?" in messages["SESION_SECRET"]
+    assert "did you mean SESSION_SECRET?" in messages["session_secret"]
+    assert "did you mean" not in messages["UNRELATED"]
+
+
+def test_env_selection_limits_cross_environment_rules(tmp_path: Path) -> None:
+    same = "API_KEY=0123456789abcdef0123\n"
+    make_project(tmp_path, "API_KEY=\n", {"staging": same, "production": same, "development": same})
+    assert triples(scan(tmp_path, ("production",))) == set()
+    assert triples(scan(tmp_path, ("staging", "production"))) == {("secret-reuse", None, "API_KEY")}
+
+
+def test_finding_ids_are_unique_and_stable(tmp_path: Path) -> None:
+    make_project(tmp_path, "A=1\n# @same\nB=1\n", {"staging": "B=1\nX=1\n", "production": "B=2\nX=1\n"})
+    first = [f.id for f in scan(tmp_path).findings]
+    assert len(first) == len(set(first))
+    assert first == [f.id for f in scan(tmp_path).findings]
+    assert "missing:production:A" in first
+
+
+def test_findings_are_ordered(tmp_path: Path) -> None:
+    make_project(tmp_path, "A=1\nB=1\n", {"staging": "C=1\n", "production": "D=1\n"})
+    findings = scan(tmp_path).findings
+    assert [f.sort_key() for f in findings] == sorted(f.sort_key() for f in findings)
+    assert findings[0].severity.label == "error"

@@ -1,0 +1,153 @@
+"""What counts as a secret, a placeholder or a committed credential (DESIGN.md Semantics)."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from drift.schema import types
+from drift.secrets import (
+    Fingerprinter,
+    has_credential_format,
+    is_placeholder,
+    is_secret_name,
+    looks_like_real_credential,
+    mask_url_passwords,
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("SESSION_SECRET", True),
+        ("GITHUB_TOKEN", True),
+        ("SMTP_PASS", True),
+        ("DB_PASSWORD", True),
+        ("STRIPE_API_KEY", True),
+        ("AWS_ACCESS_KEY", True),
+        ("JWT_SIGNING_KEY", True),
+        ("SENTRY_DSN", True),
+        ("PASSWORD_SALT", True),
+        ("GOOGLE_CREDENTIALS", True),
+        ("APP_COOKIE_SECRET", True),
+        ("KEY", True),
+        ("api_key", True),
+        ("MY_APIKEY", True),
+        ("RSA_PRIVATE_KEY", True),
+        ("APPROVAL_TOKEN_TTL_HOURS", False),
+        ("NEXTAUTH_URL", False),
+        ("TOKEN_URL", False),
+        ("STRIPE_PUBLISHABLE_KEY", False),
+        ("SUPABASE_ANON_KEY", False),
+        ("RSA_PUBLIC_KEY", False),
+        ("RECAPTCHA_SITE_KEY", False),
+        ("NEXT_PUBLIC_SENTRY_DSN", False),
+        ("PWD", False),
+        ("OLDPWD", False),
+        ("KEYBOARD_LAYOUT", False),
+        ("PASSTHROUGH", False),
+    ],
+)
+def test_secret_names(name: str, secret: bool) -> None:
+    assert is_secret_name(name) is secret
+
+
+@pytest.mark.parametrize(
+    ("value", "credential"),
+    [
+        ("AKIAIOSFODNN7EXAMPLE", True),
+        ("sk_live_4eC39HqLyjWDarjtT1zdp7dc", True),
+        ("ghp_" + "a" * 36, True),
+        ("xoxb-123456789012-abcdefghij", True),
+        ("-----BEGIN RSA PRIVATE KEY-----\nMIIE...", True),
+        ("-----BEGIN PRIVATE KEY-----", True),
+        ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", True),
+        ("sk_test_abc", False),
+        ("hello world", False),
+        ("AKIA-not-a-key", False),
+    ],
+)
+def test_credential_formats(value: str, credential: bool) -> None:
+    assert has_credential_format(value) is credential
+
+
+@pytest.mark.parametrize(
+    ("value", "placeholder"),
+    [
+        ("change-me", True),
+        ("Change_Me", True),
+        ("TODO", True),
+        ("xxxx", True),
+        ("<secret>", True),
+        ("your_api_key_here", True),
+        ("smtp://u:changeme@host:25", True),
+        ("replace-me", True),
+        ("", False),
+        ("xx", False),
+        ("<a><b>", False),
+        ("todo-list-service", False),
+        ("yours", False),
+        ("postgres://u:realpw@h/d", False),
+    ],
+)
+def test_placeholders(value: str, placeholder: bool) -> None:
+    assert is_placeholder(value) is placeholder
+
+
+@pytest.mark.parametrize(
+    ("value", "real"),
+    [
+        ("AKIAIOSFODNN7EXAMPLE", True),
+        ("9f2c7e1a4b8d3f6e0a5c9b2d7e4f1a8c", True),
+        ("Zx8Qp2Lm9Vt4Rw7Ks1Nb6Hd3Fg5Jc0Ya", True),
+        ("postgres://u:Zx8Qp2Lm9Vt4@db.internal/x", False),
+        ("postgresql://pacetracer:change-me@127.0.0.1:5432/pacetracer?schema=public", False),
+        ("<at-least-32-bytes-of-randomness>", False),
+        ("http://10.211.55.13:3001,http://localhost:3001", False),
+        ("my-race-engineer", False),
+    ],
+)
+def test_real_looking_credentials(value: str, real: bool) -> None:
+    assert looks_like_real_credential(value) is real
+
+
+def test_url_passwords_are_masked_wherever_they_appear() -> None:
+    shown = mask_url_passwords("primary=postgres://u:hunter2@a/x replica=redis://:pw9@b:6379")
+    assert "hunter2" not in shown and "pw9" not in shown
+    assert shown.startswith("primary=postgres://u:")
+
+
+@pytest.mark.parametrize(
+    ("type_name", "good", "bad"),
+    [
+        ("int", ["0", "-12", "+7"], ["1_000", "1 000", "1.0", "", "٣"]),
+        ("float", ["1.5", "-2", "1e3", ".5"], ["nan", "inf", "1_0", "abc"]),
+        ("bool", ["1", "TRUE", "yes", "Off"], ["2", "enabled"]),
+        ("port", ["1", "65535"], ["0", "65536", "http"]),
+        ("url", ["https://a.b/c", "postgres://u:p@h:5/d"], ["a.b", "http://", "http://h:99999"]),
+        ("email", ["a@b.co"], ["a@b", "ab.co"]),
+        ("json", ['{"a": 1}', "[]"], ["{a}"]),
+        ("duration", ["30s", "1h30m", "90d", "250ms"], ["30", "1x", "h"]),
+    ],
+)
+def test_types(type_name: str, good: list[str], bad: list[str]) -> None:
+    for value in good:
+        types.parse(type_name, value)
+    for value in bad:
+        with pytest.raises(types.InvalidValue):
+            types.parse(type_name, value)
+
+
+def test_fingerprints_are_keyed() -> None:
+    assert Fingerprinter(b"a")("v") == Fingerprinter(b"a")("v")
+    assert Fingerprinter(b"a")("v") != Fingerprinter(b"b")("v")
+
+
+def test_key_file_is_created_with_mode_0600_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DRIFT_FINGERPRINT_KEY")
+    key_file = tmp_path / ".drift" / "fingerprint.key"
+    first = Fingerprinter.for_project(key_file)("value")
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert Fingerprinter.for_project(key_file)("value") == first
