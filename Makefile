@@ -18,8 +18,8 @@ run: $(STAMP)
 	$(BIN)/python examples/run_demo.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check drift tests benchmarks examples
-	$(BIN)/ruff format --check drift tests benchmarks examples
+	$(BIN)/ruff check drift tests benchmarks examples devtools
+	$(BIN)/ruff format --check drift tests benchmarks examples devtools
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
@@ -32,6 +32,7 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/aws.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

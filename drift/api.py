@@ -13,10 +13,12 @@ import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from drift.collectors import registry
 from drift.collectors.snapshot import Progress, collect
 from drift.config import EnvironmentConfig, Project, load_project
 from drift.engine import evaluate
 from drift.engine.matrix import build_matrix
+from drift.engine.secrecy import SecrecyCache
 from drift.errors import ConfigError
 from drift.model import ScanResult
 from drift.schema import Schema, load_schema
@@ -62,6 +64,19 @@ def select_environments(project: Project, names: Sequence[str]) -> list[Environm
     return selected
 
 
+def namespaces(project: Project) -> dict[str, tuple[str, ...]]:
+    """Every configured environment's reference prefixes (`ssm:/mre/staging/`)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for env in project.environments.values():
+        prefixes: list[str] = []
+        for source in env.sources:
+            cls = registry.lookup(source.type)
+            if cls is not None:
+                prefixes.extend(cls.namespaces(source))
+        found[env.name] = tuple(prefixes)
+    return found
+
+
 def fingerprinter_for(project: Project) -> Fingerprinter:
     """DRIFT_FINGERPRINT_KEY, else the project's key file; one-run key without a config file."""
     if project.config_path is None:
@@ -83,8 +98,10 @@ def scan(
     selected = select_environments(project, envs)
     fingerprint = fingerprinter or fingerprinter_for(project)
     snapshots = collect(project.root, selected, progress)
-    findings = evaluate(schema, snapshots, fingerprint)
-    matrix = build_matrix(schema, snapshots, findings, fingerprint) if with_matrix else ()
+    now = datetime.now(UTC).replace(microsecond=0)
+    secrecy = SecrecyCache()
+    findings = evaluate(schema, snapshots, fingerprint, now, namespaces(project), secrecy)
+    matrix = build_matrix(schema, snapshots, findings, fingerprint, secrecy) if with_matrix else ()
     return ScanResult(
         project=project.name,
         scanned_at=datetime.now(UTC).replace(microsecond=0).isoformat(),

@@ -27,7 +27,8 @@ _DRIFT_FIELDS = ("schema", "fail_on", "name")
 _TOP_TABLES = ("drift", "environments", "keys")
 _ENV_FIELDS = ("deployed", "sources", "aws")
 _SOURCE_COMMON = ("type", "include", "exclude")
-_AWS_FIELDS = ("region", "profile", "role_arn", "endpoint_url")
+_AWS_FIELDS = ("region", "profile", "role_arn", "endpoint_url", "retry_mode", "max_attempts")
+_RETRY_MODES = ("adaptive", "standard", "legacy")
 
 
 @dataclass(frozen=True)
@@ -235,8 +236,17 @@ class _Reader:
     def aws_fields(self, where: str, table: Mapping[str, Any]) -> None:
         self.unknown(where, table, _AWS_FIELDS)
         for name, value in table.items():
-            if name in _AWS_FIELDS and not isinstance(value, str):
+            if name in _AWS_FIELDS and name != "max_attempts" and not isinstance(value, str):
                 self.fail(where, f"{name} must be a string")
+        self.retry_fields(where, table)
+
+    def retry_fields(self, where: str, table: Mapping[str, Any]) -> None:
+        mode = table.get("retry_mode")
+        if mode is not None and mode not in _RETRY_MODES:
+            self.fail(where, f"retry_mode must be one of {', '.join(_RETRY_MODES)}")
+        attempts = table.get("max_attempts")
+        if attempts is not None and (isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1):
+            self.fail(where, "max_attempts must be a whole number of at least 1")
 
     def source(self, where: str, table: object) -> SourceConfig:
         if not isinstance(table, dict):
@@ -265,9 +275,7 @@ class _Reader:
             if not isinstance(value, option.types) or (isinstance(value, bool) and bool not in option.types):
                 expected = " or ".join(t.__name__ for t in option.types)
                 self.fail(where, f"`{name}` must be of type {expected}")
-        for name in _AWS_FIELDS:
-            if name in options and not isinstance(options[name], str):
-                self.fail(where, f"{name} must be a string")
+        self.retry_fields(where, options)
         include = self.globs(where, table, "include")
         exclude = self.globs(where, table, "exclude")
         return SourceConfig(kind, options, include, exclude, where=f"{self.shown}: {where}")  # type: ignore[arg-type]

@@ -85,12 +85,14 @@ def parse(text: str) -> list[Line]:
     lines: list[Line] = []
     for binding in parse_stream(io.StringIO(text)):
         chunk = binding.original.string
-        body = chunk.lstrip()
-        leading = chunk[: len(chunk) - len(body)]
-        blank_lines = leading.count("\n") + leading.replace("\r\n", "").count("\r")
-        first = binding.original.line
-        lines.extend(Blank(first + offset) for offset in range(blank_lines))
-        line = first + blank_lines
+        line = binding.original.line
+        body = chunk
+        if chunk[:1].isspace():  # blank lines before the binding are part of its text
+            body = chunk.lstrip()
+            leading = chunk[: len(chunk) - len(body)]
+            blank_lines = leading.count("\n") + leading.replace("\r\n", "").count("\r")
+            lines.extend(Blank(line + offset) for offset in range(blank_lines))
+            line += blank_lines
         if binding.error:
             lines.append(Malformed(line, _diagnose(body)))
         elif binding.key is not None:

@@ -42,8 +42,9 @@ class Entry:
     location: str | None = None
     #: True when the store itself marks the value secret (SecureString, Secrets Manager, ...).
     store_secret: bool = False
-    #: True when the store is plaintext (an .env file, SSM String, ECS environment, Lambda).
-    plaintext_store: bool = True
+    #: True when a store that offers an encrypted kind holds this value in plaintext (SSM
+    #: String, ECS `environment`, Lambda variables): a secret there is `secret-plaintext`.
+    plaintext_store: bool = False
     #: Store facts such as SSM type, version, last-modified date.
     metadata: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 

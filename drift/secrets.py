@@ -118,10 +118,14 @@ def is_placeholder(value: str) -> bool:
     """Whether a value is an obvious placeholder (DESIGN.md Semantics, `placeholder`)."""
     if not value:
         return False
-    if _is_placeholder_word(value):
-        return True
-    password = url_password(value)
-    return password is not None and _is_placeholder_word(password)
+    if "://" in value:
+        password = url_password(value)
+        if password is not None and _is_placeholder_word(password):
+            return True
+    # every placeholder word is short; every placeholder shape starts with x, < or "your"
+    if len(value) > 12 and value[0] not in "xX<yY":
+        return False
+    return _is_placeholder_word(value)
 
 
 def _is_placeholder_word(word: str) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from drift.collectors.aws._clients import SessionPool
 from drift.errors import CollectorError
 from drift.model import Entry, Problem
 
@@ -55,6 +56,8 @@ class CollectContext:
     env: str
     #: The environment's `aws = {...}` defaults (region, profile, role_arn, endpoint_url).
     aws: Mapping[str, Any] = field(default_factory=dict)
+    #: boto3 sessions shared by every source of one scan (created without importing boto3).
+    aws_sessions: SessionPool = field(default_factory=lambda: SessionPool())
 
     def display(self, path: Path) -> str:
         """A path as reports show it: relative to the project root where possible."""
@@ -86,6 +89,12 @@ class Collector(ABC):
     def __init__(self, source: SourceConfig, context: CollectContext) -> None:
         self.source = source
         self.context = context
+
+    @classmethod
+    def namespaces(cls, source: SourceConfig) -> tuple[str, ...]:
+        """Prefixes of references this source owns (`ssm:/mre/staging/`), so that a reference
+        from another environment into them is a `cross-env-reference`."""
+        return ()
 
     @abstractmethod
     def name(self) -> str:

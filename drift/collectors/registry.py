@@ -6,6 +6,10 @@ at module level: the registry is loaded on every command, including the fast loc
 
 from __future__ import annotations
 
+from drift.collectors.aws.ecs import EcsCollector
+from drift.collectors.aws.lambda_ import LambdaCollector
+from drift.collectors.aws.secrets_manager import SecretsManagerCollector
+from drift.collectors.aws.ssm import SsmCollector
 from drift.collectors.base import Collector
 from drift.collectors.dotenv import DotenvCollector
 from drift.collectors.process import ProcessCollector
@@ -15,10 +19,15 @@ ENTRY_POINT_GROUP = "drift.collectors"
 
 
 def _builtins() -> dict[str, type[Collector]]:
-    from drift.collectors.aws import AWS_COLLECTORS
-
     found: dict[str, type[Collector]] = {}
-    classes: tuple[type[Collector], ...] = (DotenvCollector, ProcessCollector, *AWS_COLLECTORS)
+    classes: tuple[type[Collector], ...] = (
+        DotenvCollector,
+        ProcessCollector,
+        SsmCollector,
+        SecretsManagerCollector,
+        EcsCollector,
+        LambdaCollector,
+    )
     for cls in classes:
         if cls.kind in found:
             raise RuntimeError(f"two built-in collectors claim kind {cls.kind!r}")

@@ -164,6 +164,41 @@ SOURCE_CONFLICT = register(
     in the list wins, which may not be the one people edit.""",
     "Keep the key in one source only, or make the values agree.",
 )
+SECRET_PLAINTEXT = register(
+    "secret-plaintext",
+    E,
+    "Secret stored in plaintext",
+    """A secret is stored where the store offers an encrypted kind but it is not used: an SSM
+    String instead of a SecureString, a container's ECS `environment` instead of `secrets`,
+    or a Lambda environment variable. Anyone who can describe the resource can read it.""",
+    "Move the value to a SecureString parameter or Secrets Manager and reference it "
+    "(ECS `secrets` / valueFrom, or read it at runtime from Lambda).",
+)
+CROSS_ENV_REFERENCE = register(
+    "cross-env-reference",
+    E,
+    "Reference into another environment's store",
+    """A reference (an ECS `secrets` valueFrom) points into a parameter path or secret prefix
+    that the configuration lists as a source of another environment, e.g. a production task
+    definition reading /mre/staging/DATABASE_URL.""",
+    "Point the reference at this environment's own path or prefix.",
+)
+DANGLING_REFERENCE = register(
+    "dangling-reference",
+    E,
+    "Reference to something that does not exist",
+    """A reference (an ECS `secrets` valueFrom) names an SSM parameter, a secret or a JSON key
+    in a secret that does not exist: the task will fail to start.""",
+    "Create the parameter or secret, or fix the reference.",
+)
+STALE = register(
+    "stale",
+    W,
+    "Secret older than its maximum age",
+    """The key's `max_age` (@max-age) says how long a value may go unchanged; the store says it
+    was last changed or rotated longer ago than that.""",
+    "Rotate the secret (and consider Secrets Manager rotation).",
+)
 UNUSED_GLOB = register(
     "unused-glob",
     W,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from drift.engine import catalog
-from drift.engine.secrecy import Secrecy, classify, display
+from drift.engine.secrecy import Secrecy, SecrecyCache, display
 from drift.model import Entry, EnvSnapshot, Finding
 from drift.schema import KeySpec, Schema, types
 from drift.secrets import Fingerprinter
@@ -43,7 +43,7 @@ def group(values: Sequence[Seen], fingerprint: Fingerprinter) -> list[list[Seen]
     return sorted(groups.values(), key=lambda g: (-len(g), g[0].env))
 
 
-def values_of(key: str, schema: Schema, snapshots: Sequence[EnvSnapshot]) -> list[Seen]:
+def values_of(key: str, schema: Schema, snapshots: Sequence[EnvSnapshot], secrecy: SecrecyCache) -> list[Seen]:
     """The key's value in each environment that has one, in environment order."""
     found: list[Seen] = []
     for snapshot in snapshots:
@@ -51,7 +51,9 @@ def values_of(key: str, schema: Schema, snapshots: Sequence[EnvSnapshot]) -> lis
         if entry is None or entry.value is None:
             continue
         spec = schema.for_env(snapshot.env).get(key)
-        found.append(Seen(snapshot.env, snapshot.deployed, entry.value, classify(key, spec, entry), spec))
+        found.append(
+            Seen(snapshot.env, snapshot.deployed, entry.value, secrecy.of(snapshot.env, key, spec, entry), spec)
+        )
     return found
 
 
@@ -63,7 +65,9 @@ def _describe(groups: list[list[Seen]], fingerprint: Fingerprinter) -> str:
     return "; ".join(parts)
 
 
-def check_across(schema: Schema, snapshots: Sequence[EnvSnapshot], fingerprint: Fingerprinter) -> list[Finding]:
+def check_across(
+    schema: Schema, snapshots: Sequence[EnvSnapshot], fingerprint: Fingerprinter, secrecy: SecrecyCache
+) -> list[Finding]:
     """Parity and secret-reuse findings among the selected environments."""
     if len(snapshots) < 2:
         return []
@@ -76,16 +80,17 @@ def check_across(schema: Schema, snapshots: Sequence[EnvSnapshot], fingerprint: 
         if count < 2:
             continue
         base = schema.specs.get(key)
-        values = values_of(key, schema, snapshots)
+        values = values_of(key, schema, snapshots, secrecy)
         secret = any(s.secrecy.shareable for s in values)
+        location = base.location if base is not None else None
         if secret:
-            found.extend(_reuse(key, values, fingerprint))
+            found.extend(_reuse(key, values, fingerprint, location))
         if base is not None and base.parity != "free":
-            found.extend(_parity(key, base.parity, values, secret, fingerprint))
+            found.extend(_parity(key, base.parity, values, secret, fingerprint, location))
     return found
 
 
-def _reuse(key: str, values: list[Seen], fingerprint: Fingerprinter) -> list[Finding]:
+def _reuse(key: str, values: list[Seen], fingerprint: Fingerprinter, location: str | None) -> list[Finding]:
     masked = [Seen(s.env, s.deployed, s.value, Secrecy(True, True, True), s.spec) for s in values if s.value]
     found = []
     for members in group(masked, fingerprint):
@@ -101,13 +106,16 @@ def _reuse(key: str, values: list[Seen], fingerprint: Fingerprinter) -> list[Fin
                 f"{key} has the same secret value in {_and(envs)}",
                 expected="a distinct value in each deployed environment",
                 actual=_describe([members], fingerprint),
+                location=location,
                 discriminator="+".join(envs),
             )
         )
     return found
 
 
-def _parity(key: str, mode: str, values: list[Seen], secret: bool, fingerprint: Fingerprinter) -> list[Finding]:
+def _parity(
+    key: str, mode: str, values: list[Seen], secret: bool, fingerprint: Fingerprinter, location: str | None
+) -> list[Finding]:
     if mode == "same":
         groups = group(values, fingerprint)
         if len(groups) < 2:
@@ -121,6 +129,7 @@ def _parity(key: str, mode: str, values: list[Seen], secret: bool, fingerprint: 
                 f"{key} must be the same in every environment but differs ({len(groups)} distinct values)",
                 expected="the same value in every environment",
                 actual=_describe(groups, fingerprint),
+                location=location,
             )
         ]
     if secret:
@@ -138,6 +147,7 @@ def _parity(key: str, mode: str, values: list[Seen], secret: bool, fingerprint: 
                     f"{key} must differ between environments but is the same in {_and(envs)}",
                     expected="a different value in each environment",
                     actual=_describe([members], fingerprint),
+                    location=location,
                     discriminator="+".join(envs),
                 )
             )

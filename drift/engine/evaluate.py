@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from functools import lru_cache
 
 from drift.engine import catalog
 from drift.engine.cross_env import check_across
 from drift.engine.per_env import EnvironmentRules
 from drift.engine.schema_rules import check_schema
+from drift.engine.secrecy import SecrecyCache
 from drift.model import EnvSnapshot, Finding
 from drift.schema import Schema
 from drift.secrets import Fingerprinter
@@ -47,15 +49,27 @@ def source_findings(snapshot: EnvSnapshot) -> list[Finding]:
     return found
 
 
-def evaluate(schema: Schema, snapshots: Sequence[EnvSnapshot], fingerprint: Fingerprinter) -> list[Finding]:
-    """Every finding, ordered by severity, environment, key and rule."""
+def evaluate(
+    schema: Schema,
+    snapshots: Sequence[EnvSnapshot],
+    fingerprint: Fingerprinter,
+    now: datetime,
+    namespaces: Mapping[str, tuple[str, ...]] | None = None,
+    secrecy: SecrecyCache | None = None,
+) -> list[Finding]:
+    """Every finding, ordered by severity, environment, key and rule.
+
+    `now` decides staleness; `namespaces` maps every configured environment (selected or not)
+    to the reference prefixes its sources own, for `cross-env-reference`.
+    """
     near_misses = lru_cache(maxsize=1)(lambda: NearMisses(schema.specs))
-    rules = EnvironmentRules(schema, fingerprint, near_misses)
+    secrecy = secrecy or SecrecyCache()
+    rules = EnvironmentRules(schema, fingerprint, near_misses, now, namespaces or {}, secrecy)
     found = check_schema(schema)
     for snapshot in snapshots:
         found.extend(source_findings(snapshot))
         found.extend(rules.check(snapshot))
-    found.extend(check_across(schema, snapshots, fingerprint))
+    found.extend(check_across(schema, snapshots, fingerprint, secrecy))
     found.sort(key=Finding.sort_key)
     return _unique(found)
 

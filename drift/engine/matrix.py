@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from drift.engine.cross_env import group, values_of
 from drift.engine.per_env import could_be_unread
-from drift.engine.secrecy import display
+from drift.engine.secrecy import SecrecyCache, display
 from drift.engine.values import violation
 from drift.model import EnvSnapshot, Finding, MatrixCell, MatrixRow
 from drift.schema import Schema
@@ -18,7 +18,11 @@ from drift.secrets import Fingerprinter
 
 
 def build_matrix(
-    schema: Schema, snapshots: Sequence[EnvSnapshot], findings: Sequence[Finding], fingerprint: Fingerprinter
+    schema: Schema,
+    snapshots: Sequence[EnvSnapshot],
+    findings: Sequence[Finding],
+    fingerprint: Fingerprinter,
+    secrecy: SecrecyCache,
 ) -> tuple[MatrixRow, ...]:
     """A row per key (declared first, in schema order, then undeclared ones alphabetically)."""
     keys = list(schema.specs)
@@ -27,13 +31,18 @@ def build_matrix(
     for finding in findings:
         if finding.key is not None:
             per_key[finding.key] = per_key.get(finding.key, 0) + 1
-    return tuple(_row(key, schema, snapshots, fingerprint, per_key.get(key, 0)) for key in keys + extra)
+    return tuple(_row(key, schema, snapshots, fingerprint, secrecy, per_key.get(key, 0)) for key in keys + extra)
 
 
 def _row(
-    key: str, schema: Schema, snapshots: Sequence[EnvSnapshot], fingerprint: Fingerprinter, finding_count: int
+    key: str,
+    schema: Schema,
+    snapshots: Sequence[EnvSnapshot],
+    fingerprint: Fingerprinter,
+    secrecy: SecrecyCache,
+    finding_count: int,
 ) -> MatrixRow:
-    values = values_of(key, schema, snapshots)
+    values = values_of(key, schema, snapshots, secrecy)
     groups = group(values, fingerprint)
     by_env = {seen.env: seen for seen in values}
     group_of = {seen.env: index for index, members in enumerate(groups) for seen in members}

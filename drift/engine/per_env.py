@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 
 from drift.engine import catalog
-from drift.engine.secrecy import Secrecy, classify, display
+from drift.engine.secrecy import Secrecy, SecrecyCache, display
 from drift.engine.values import same_value, violation
 from drift.model import Entry, EnvSnapshot, Finding
 from drift.schema import KeySpec, Schema
@@ -46,13 +47,36 @@ def is_placeholder_for(value: str, secrecy: Secrecy, spec: KeySpec | None) -> bo
     return secrecy.for_rules and spec is not None and bool(spec.example) and value == spec.example
 
 
+def last_changed(entry: Entry) -> datetime | None:
+    """When the store says the value last changed (or was rotated), if it says."""
+    text = entry.metadata.get("last_changed")
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class EnvironmentRules:
     """Checks one environment's entries against the schema."""
 
-    def __init__(self, schema: Schema, fingerprint: Fingerprinter, near_misses: Callable[[], NearMisses]) -> None:
+    def __init__(
+        self,
+        schema: Schema,
+        fingerprint: Fingerprinter,
+        near_misses: Callable[[], NearMisses],
+        now: datetime,
+        namespaces: Mapping[str, tuple[str, ...]],
+        secrecy: SecrecyCache,
+    ) -> None:
         self.schema = schema
         self.fingerprint = fingerprint
         self.near_misses = near_misses
+        self.now = now
+        self.namespaces = namespaces
+        self.secrecy = secrecy
 
     def check(self, snapshot: EnvSnapshot) -> list[Finding]:
         """Every per-environment finding for `snapshot`."""
@@ -101,7 +125,7 @@ class EnvironmentRules:
             )
         if value is None:
             return found
-        secrecy = classify(name, spec, entry)
+        secrecy = self.secrecy.of(env, name, spec, entry)
         if value == "" and (spec.nonempty or holds):
             why = f" (required because {spec.required_if})" if holds else ""
             found.append(
@@ -131,6 +155,22 @@ class EnvironmentRules:
                 )
             )
         found.extend(self._value_rules(snapshot, name, spec, entry, secrecy))
+        changed = last_changed(entry) if spec.max_age is not None else None
+        if spec.max_age is not None and changed is not None:
+            age = (self.now - changed).total_seconds()
+            if age > spec.max_age:
+                found.append(
+                    Finding(
+                        catalog.STALE.slug,
+                        catalog.STALE.severity,
+                        env,
+                        name,
+                        f"{name} in {env} was last changed {int(age // 86400)} days ago, more than its maximum age of "
+                        f"{int(spec.max_age // 86400)} days",
+                        expected=f"changed within {int(spec.max_age // 86400)} days",
+                        location=entry.location,
+                    )
+                )
         return found
 
     def _value_rules(
@@ -152,6 +192,34 @@ class EnvironmentRules:
                     location=entry.location,
                 )
             )
+        if secrecy.for_rules and entry.plaintext_store:
+            found.append(
+                Finding(
+                    catalog.SECRET_PLAINTEXT.slug,
+                    catalog.SECRET_PLAINTEXT.severity,
+                    snapshot.env,
+                    name,
+                    f"{name} is a secret stored in plaintext ({entry.source.split(':', 1)[0]}) in {snapshot.env}",
+                    expected="an encrypted store (SecureString, Secrets Manager, ECS secrets)",
+                    location=entry.location,
+                    discriminator=entry.source,
+                )
+            )
+        reference = entry.metadata.get("reference")
+        if isinstance(reference, str):
+            owner = self._owner(reference, snapshot.env)
+            if owner is not None:
+                found.append(
+                    Finding(
+                        catalog.CROSS_ENV_REFERENCE.slug,
+                        catalog.CROSS_ENV_REFERENCE.severity,
+                        snapshot.env,
+                        name,
+                        f"{name} in {snapshot.env} references {reference}, which belongs to environment {owner}",
+                        expected=f"a reference into {snapshot.env}'s own store",
+                        location=entry.location,
+                    )
+                )
         declared_secret = spec is not None and spec.schema_secret
         if secrecy.for_rules and not declared_secret and is_browser_exposed(name):
             found.append(
@@ -167,6 +235,15 @@ class EnvironmentRules:
                 )
             )
         return found
+
+    def _owner(self, reference: str, env: str) -> str | None:
+        """The other environment whose configured path or prefix holds `reference`, if any."""
+        if any(reference.startswith(prefix) for prefix in self.namespaces.get(env, ())):
+            return None
+        for other, prefixes in self.namespaces.items():
+            if other != env and any(reference.startswith(prefix) for prefix in prefixes):
+                return other
+        return None
 
     def _undeclared(self, snapshot: EnvSnapshot, entry: Entry) -> list[Finding]:
         name = entry.key
@@ -184,5 +261,7 @@ class EnvironmentRules:
             )
         ]
         if entry.value is not None:
-            found.extend(self._value_rules(snapshot, name, None, entry, classify(name, None, entry)))
+            found.extend(
+                self._value_rules(snapshot, name, None, entry, self.secrecy.of(snapshot.env, name, None, entry))
+            )
         return found

@@ -50,6 +50,20 @@ def classify(key: str, spec: KeySpec | None, entry: Entry) -> Secrecy:
     return PLAIN
 
 
+class SecrecyCache:
+    """classify() once per (environment, key): the per-environment and cross-environment
+    rules and the matrix all need it, and this is the hot path."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str], Secrecy] = {}
+
+    def of(self, env: str, key: str, spec: KeySpec | None, entry: Entry) -> Secrecy:
+        found = self._known.get((env, key))
+        if found is None:
+            found = self._known[(env, key)] = classify(key, spec, entry)
+        return found
+
+
 def display(value: str | None, secrecy: Secrecy, fingerprint: Fingerprinter) -> str | None:
     """The value as any output may show it: masked with a fingerprint prefix, or with URL
     passwords masked."""
