@@ -60,6 +60,24 @@ def main() -> None:
     """Detect configuration drift between environments and the .env.example schema."""
 
 
+FORMATS = ["terminal", "json", "html", "markdown", "sarif", "junit"]
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="terminal",
+    show_default=True,
+    help="What to print on stdout.",
+)
+output_option = click.option(
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="FORMAT:PATH",
+    help="Also write FORMAT to PATH (repeatable), e.g. html:reports/drift-report.html.",
+)
+
+
 @main.command()
 @config_option
 @click.option("--env", "envs", multiple=True, metavar="NAME", help="Environment to check (repeatable; default all).")
@@ -68,29 +86,58 @@ def main() -> None:
     type=click.Choice(["error", "warning", "info", "none"]),
     help="Lowest severity that fails the check (default: [drift] fail_on, else error).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["terminal", "json"]),
-    default="terminal",
-    show_default=True,
-    help="What to print on stdout.",
-)
+@format_option
+@output_option
 @handle_errors
-def check(config: Path | None, envs: Sequence[str], fail_on: str | None, fmt: str) -> None:
+def check(config: Path | None, envs: Sequence[str], fail_on: str | None, fmt: str, outputs: Sequence[str]) -> None:
     """Check environments against the schema; exit 0 clean, 1 drift, 2 usage, 3 unreadable."""
     from drift import api
     from drift.config import parse_fail_on
     from drift.report.document import to_document
-    from drift.report.formats import Format, render
+    from drift.report.emit import emit, needs_matrix
+    from drift.report.formats import Format
+    from drift.report.output import parse_output
 
+    targets = [parse_output(spec) for spec in outputs]
     project = api.load_project(config, Path.cwd())
     if fail_on is not None:
         project = dataclasses.replace(project, fail_on=parse_fail_on(fail_on, "--fail-on"))
     chosen = Format(fmt)
-    result = api.scan(project, envs, with_matrix=chosen.needs_matrix)
-    click.echo(render(chosen, to_document(result), use_color()), nl=False, color=use_color())
+    result = api.scan(project, envs, with_matrix=needs_matrix(chosen, targets))
+    click.echo(emit(to_document(result), chosen, targets, use_color()), nl=False, color=use_color())
     finish(result.exit_code)
+
+
+@main.command()
+@click.option(
+    "--input",
+    "source",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A JSON report written by drift (the canonical artifact).",
+)
+@format_option
+@output_option
+@handle_errors
+def render(source: Path, fmt: str, outputs: Sequence[str]) -> None:
+    """Re-render any format from a saved JSON report alone."""
+    import json
+
+    from drift.errors import ConfigError
+    from drift.report.document import load_document
+    from drift.report.emit import emit
+    from drift.report.formats import Format
+    from drift.report.output import parse_output
+
+    targets = [parse_output(spec) for spec in outputs]
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{source}: cannot read the report ({type(exc).__name__})") from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{source}: not JSON (line {exc.lineno})") from None
+    document = load_document(data, str(source))
+    click.echo(emit(document, Format(fmt), targets, use_color()), nl=False, color=use_color())
 
 
 @main.command("diff")

@@ -13,15 +13,20 @@ class Format(enum.Enum):
 
     TERMINAL = "terminal"
     JSON = "json"
+    HTML = "html"
+    MARKDOWN = "markdown"
+    SARIF = "sarif"
+    JUNIT = "junit"
 
     @property
     def needs_matrix(self) -> bool:
         """Whether the renderer shows the environment x key matrix (costly to build)."""
-        return self is not Format.TERMINAL
+        return self not in (Format.TERMINAL, Format.MARKDOWN, Format.SARIF)
 
 
 def render(fmt: Format, document: Document, color: bool = False) -> str:
-    """Render the document in one format."""
+    """Render the document in one format. Renderers are imported on use: jinja2 only loads
+    for HTML and Markdown."""
     if fmt is Format.TERMINAL:
         from drift.report import terminal
 
@@ -30,4 +35,20 @@ def render(fmt: Format, document: Document, color: bool = False) -> str:
         from drift.report import json_
 
         return json_.render(document)
+    if fmt is Format.HTML:
+        from drift.report import html
+
+        return html.render(document)
+    if fmt is Format.MARKDOWN:
+        from drift.report import markdown
+
+        return markdown.render(document)
+    if fmt is Format.SARIF:
+        from drift.report import sarif
+
+        return sarif.render(document)
+    if fmt is Format.JUNIT:
+        from drift.report import junit
+
+        return junit.render(document)
     assert_never(fmt)

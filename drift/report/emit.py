@@ -1,0 +1,32 @@
+"""Delivering a rendered scan: the stdout format, `--output` files, and GitHub Actions extras.
+
+Machine formats on stdout carry nothing else: annotations are printed only with the terminal
+format. Files are written atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from drift.report import github
+from drift.report.document import Document
+from drift.report.formats import Format, render
+from drift.report.output import write_atomic
+
+
+def needs_matrix(stdout: Format, outputs: Sequence[tuple[Format, Path]]) -> bool:
+    """Whether any requested format shows the matrix."""
+    return stdout.needs_matrix or any(fmt.needs_matrix for fmt, _ in outputs)
+
+
+def emit(document: Document, stdout: Format, outputs: Sequence[tuple[Format, Path]], color: bool) -> str:
+    """Write the `--output` files and return what goes to stdout."""
+    for fmt, path in outputs:
+        write_atomic(path, render(fmt, document))
+    text = render(stdout, document, color)
+    if github.active():
+        if stdout is Format.TERMINAL:
+            text += github.workflow_annotations(document)
+        github.append_step_summary(render(Format.MARKDOWN, document))
+    return text

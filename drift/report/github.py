@@ -1,0 +1,54 @@
+"""GitHub Actions integration: workflow annotations and the step summary.
+
+Annotations go to stdout only when stdout carries the terminal format (never inside a
+machine format). Their text is escaped as the workflow-command syntax requires.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from drift.report.document import Document
+
+_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
+_ORDER = {"info": 1, "warning": 2, "error": 3}
+
+
+def active() -> bool:
+    """Whether drift runs inside GitHub Actions."""
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def workflow_annotations(document: Document) -> str:
+    """`::error file=...,line=...,title=...::message` lines for findings at or above fail_on."""
+    threshold = document["fail_on"]
+    if threshold is None:
+        return ""
+    lines = []
+    for finding in document["findings"]:
+        if _ORDER[finding["severity"]] < _ORDER[threshold]:
+            continue
+        props = [f"title={_property('drift ' + finding['rule'])}"]
+        location = finding["location"] or ""
+        path, _, line = location.rpartition(":")
+        if path and line.isdigit() and not path.startswith(("arn:", "/", "s3:")):
+            props = [f"file={_property(path)}", f"line={line}", *props]
+        lines.append(f"::{_LEVELS[finding['severity']]} {','.join(props)}::{_data(finding['message'])}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def append_step_summary(markdown: str) -> None:
+    """Append to $GITHUB_STEP_SUMMARY when the runner provides it."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with Path(target).open("a", encoding="utf-8") as handle:
+            handle.write(markdown + "\n")

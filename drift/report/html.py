@@ -1,0 +1,133 @@
+"""The HTML report: one self-contained page (inline CSS and JS, no request leaves it).
+
+The Content-Security-Policy allows nothing but the page's own inline script and style, by
+hash. Every value goes through Jinja's autoescaping; the script reads the DOM and never
+receives data, so a hostile value cannot become code.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass, field
+from importlib import resources
+
+from markupsafe import Markup
+
+from drift.report.document import Document, FindingDoc, RowDoc
+from drift.report.jinja import environment
+
+SEVERITIES = ("error", "warning", "info")
+CHART_WIDTH = 640
+LABEL_WIDTH = 140
+CLIP = 80
+#: Rows of the matrix laid out on load; the rest wait in closed <details> of CHUNK_ROWS rows,
+#: since laying out a table of 100,000 cells takes Chromium seconds.
+OPEN_ROWS = 200
+CHUNK_ROWS = 500
+
+
+@dataclass
+class Segment:
+    severity: str
+    count: int
+    x: float
+    width: float
+
+
+@dataclass
+class Bar:
+    label: str
+    y: int
+    total: int
+    end: float
+    segments: list[Segment] = field(default_factory=list)
+
+
+def _asset(name: str) -> str:
+    return resources.files("drift.report").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def chart(document: Document) -> dict[str, object]:
+    """Stacked bars of findings per environment (and one for cross-environment findings)."""
+    labels = [env["name"] for env in document["environments"]]
+    counts: dict[str, dict[str, int]] = {label: dict.fromkeys(SEVERITIES, 0) for label in [*labels, "across"]}
+    for finding in document["findings"]:
+        counts[finding["env"] or "across"][finding["severity"]] += 1
+    if not any(counts["across"].values()):
+        del counts["across"]
+    largest = max([sum(c.values()) for c in counts.values()] + [1])
+    scale = (CHART_WIDTH - LABEL_WIDTH - 40) / largest
+    bars = []
+    for index, (label, by_severity) in enumerate(counts.items()):
+        bar = Bar(label, 8 + index * 26, sum(by_severity.values()), float(LABEL_WIDTH))
+        for severity in SEVERITIES:
+            if by_severity[severity]:
+                width = round(by_severity[severity] * scale, 1)
+                bar.segments.append(Segment(severity, by_severity[severity], round(bar.end, 1), width))
+                bar.end += width
+        bars.append(bar)
+    return {"width": CHART_WIDTH, "height": 40 + 26 * len(bars), "bars": bars}
+
+
+def search_text(finding: FindingDoc) -> str:
+    """What the search box matches: rule, environment, key and message, lower-cased."""
+    parts = (finding["rule"], finding["env"], finding["key"], finding["message"])
+    return " ".join(part for part in parts if part).lower()
+
+
+def letter(group: int) -> str:
+    """A, B, ..., Z, AA, AB, ...: a name for the n-th group of equal values."""
+    name = ""
+    group += 1
+    while group:
+        group, rest = divmod(group - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def clip(value: str | None) -> str:
+    """Long values are shortened in cells (the JSON report has them whole)."""
+    text = value or ""
+    return text if len(text) <= CLIP else text[: CLIP - 1] + "…"
+
+
+def split_matrix(rows: list[RowDoc]) -> tuple[list[RowDoc], list[RowDoc]]:
+    """Keys with any problem first (most findings first, then schema order); keys that agree
+    everywhere go behind a count."""
+    problems = [r for r in rows if r["findings"] or r["status"] not in ("same", "single")]
+    agreeing = [r for r in rows if not (r["findings"] or r["status"] not in ("same", "single"))]
+    problems.sort(key=lambda r: -r["findings"])
+    return problems, agreeing
+
+
+def render(document: Document) -> str:
+    """The page."""
+    env = environment()
+    env.filters.update(search_text=search_text, letter=letter, clip=clip)
+    style, script = _asset("report.css"), _asset("report.js")
+    csp = (
+        f"default-src 'none'; script-src {_hash(script)}; style-src {_hash(style)}; "
+        "img-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+    problem_rows, agreeing_rows = split_matrix(document["matrix"])
+    groups = [(level, [f for f in document["findings"] if f["severity"] == level]) for level in SEVERITIES]
+    return env.get_template("report.html.j2").render(
+        doc=document,
+        csp=csp,
+        style=Markup(style),
+        script=Markup(script),
+        chart=chart(document),
+        groups=[(level, items) for level, items in groups if items],
+        envs=[e["name"] for e in document["environments"]],
+        filter_envs=sorted({f["env"] or "*" for f in document["findings"]}),
+        filter_rules=sorted({f["rule"] for f in document["findings"]}),
+        problem_rows=problem_rows,
+        agreeing_rows=agreeing_rows,
+        open_rows=OPEN_ROWS,
+        chunk_rows=CHUNK_ROWS,
+    )

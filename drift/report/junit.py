@@ -1,0 +1,83 @@
+"""JUnit XML, built as data: a testsuite per environment and one for cross-environment
+findings, a testcase per key checked, a failure per finding at or above the threshold.
+
+Findings below the threshold are listed in the testcase's system-out, so CI test views show
+them without failing the build.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from typing import Literal
+
+from drift.report.document import Document, FindingDoc
+
+SEVERITY_ORDER = {"info": 1, "warning": 2, "error": 3}
+CROSS = "cross-environment"
+
+
+def _fails(finding: FindingDoc, threshold: str | None) -> bool:
+    return threshold is not None and SEVERITY_ORDER[finding["severity"]] >= SEVERITY_ORDER[threshold]
+
+
+def _case_name(finding: FindingDoc) -> str:
+    if finding["key"] is not None:
+        return finding["key"]
+    return f"{finding['rule']}: {finding['location'] or finding['id']}"
+
+
+def render(document: Document) -> str:
+    """JUnit XML text."""
+    threshold = document["fail_on"]
+    envs = [env["name"] for env in document["environments"]]
+    keys_by_env: dict[str, list[str]] = {env: [] for env in [*envs, CROSS]}
+    for row in document["matrix"]:  # every declared or present key is checked in every environment
+        for env in row["cells"]:
+            keys_by_env[env].append(row["key"])
+    findings: dict[tuple[str, str], list[FindingDoc]] = defaultdict(list)
+    for finding in document["findings"]:
+        suite = finding["env"] or CROSS
+        name = _case_name(finding)
+        findings[(suite, name)].append(finding)
+        if name not in keys_by_env.setdefault(suite, []):
+            keys_by_env[suite].append(name)
+    root = ET.Element("testsuites", name=f"drift: {document['project']}")
+    totals = {"tests": 0, "failures": 0}
+    for suite_name, names in keys_by_env.items():
+        element = ET.SubElement(root, "testsuite", name=suite_name, timestamp=document["scanned_at"])
+        failures = 0
+        for name in names:
+            case = ET.SubElement(element, "testcase", classname=f"drift.{suite_name}", name=name)
+            notes = []
+            for finding in findings.get((suite_name, name), []):
+                if _fails(finding, threshold):
+                    failures += 1
+                    failure = ET.SubElement(case, "failure", message=finding["message"], type=finding["rule"])
+                    failure.text = _details(finding)
+                else:
+                    notes.append(f"{finding['severity']}: {finding['rule']}: {finding['message']}")
+            if notes:
+                ET.SubElement(case, "system-out").text = "\n".join(notes)
+        element.set("tests", str(len(names)))
+        element.set("failures", str(failures))
+        element.set("errors", "0")
+        element.set("skipped", "0")
+        totals["tests"] += len(names)
+        totals["failures"] += failures
+    root.set("tests", str(totals["tests"]))
+    root.set("failures", str(totals["failures"]))
+    root.set("errors", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _details(finding: FindingDoc) -> str:
+    lines = [f"{finding['severity']} {finding['rule']}: {finding['message']}"]
+    labels: tuple[Literal["expected"], Literal["actual"], Literal["location"]] = ("expected", "actual", "location")
+    for label in labels:
+        value = finding[label]
+        if value is not None:
+            lines.append(f"{label}: {value}")
+    lines.append(f"fix: {finding['fix']}")
+    return "\n".join(lines)

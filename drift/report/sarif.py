@@ -1,0 +1,93 @@
+"""SARIF 2.1.0, built as data: one rule per drift rule, one result per finding.
+
+Locations are relative to the project (the `.env.example` line of the key, or the env file
+line); ARNs and other non-file locations become logical locations. `partialFingerprints`
+hash the finding id, which is stable across runs and unique per finding, so code scanning
+keeps an alert's identity from one run to the next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from drift.report.document import Document, FindingDoc
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+_NOT_FILES = ("arn:", "s3://", "env:", "ssm:", "secretsmanager:", "lambda:", "ecs:", "process")
+
+
+def _location(finding: FindingDoc, fallback: str | None) -> dict[str, Any]:
+    where = finding["location"] or fallback
+    if where is None:
+        return {"logicalLocations": [{"name": finding["env"] or "schema", "kind": "module"}]}
+    if where.startswith(_NOT_FILES):
+        return {"logicalLocations": [{"fullyQualifiedName": where, "kind": "resource"}]}
+    path, _, line = where.rpartition(":")
+    if not (path and line.isdigit()):
+        path, line = where, ""
+    if path.startswith("/"):
+        return {"logicalLocations": [{"name": path.rsplit("/", 1)[-1], "kind": "resource"}]}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}}
+    if line:
+        physical["region"] = {"startLine": int(line)}
+    return {"physicalLocation": physical}
+
+
+def to_sarif(document: Document) -> dict[str, Any]:
+    """The SARIF log as a dict."""
+    slugs = sorted(document["rules"])
+    index = {slug: i for i, slug in enumerate(slugs)}
+    rules = [
+        {
+            "id": slug,
+            "name": "".join(part.capitalize() for part in slug.split("-")),
+            "shortDescription": {"text": info["title"]},
+            "fullDescription": {"text": info["explanation"]},
+            "help": {"text": f"{info['explanation']}\n\nFix: {info['fix']}", "markdown": f"**Fix:** {info['fix']}"},
+            "defaultConfiguration": {"level": LEVELS[info["severity"]]},
+        }
+        for slug, info in ((s, document["rules"][s]) for s in slugs)
+    ]
+    results = []
+    for finding in document["findings"]:
+        text = finding["message"]
+        if finding["expected"] is not None:
+            text += f" (expected: {finding['expected']})"
+        results.append(
+            {
+                "ruleId": finding["rule"],
+                "ruleIndex": index[finding["rule"]],
+                "level": LEVELS[finding["severity"]],
+                "message": {"text": text},
+                "locations": [_location(finding, document["schema"])],
+                "partialFingerprints": {"driftFindingId/v1": hashlib.sha256(finding["id"].encode("utf-8")).hexdigest()},
+                "properties": {"id": finding["id"], "environment": finding["env"], "key": finding["key"]},
+            }
+        )
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "drift",
+                        "version": document["tool"]["version"],
+                        "informationUri": "https://pypi.org/project/drift-env/",
+                        "rules": rules,
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the folder of drift.toml"}}},
+                "results": results,
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
+    }
+
+
+def render(document: Document) -> str:
+    """SARIF as indented JSON text."""
+    return json.dumps(to_sarif(document), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,166 @@
+"""SARIF, JUnit, Markdown, JSON re-rendering, --output files and GitHub Actions output."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from junitparser import JUnitXml
+
+from drift.report import markdown
+from drift.report.document import Document
+from tests.conftest import Project, run
+from tests.report.conftest import CANARIES
+
+SARIF_SCHEMA = Path(__file__).resolve().parent.parent / "fixtures" / "sarif-schema-2.1.0.json"
+FORMATS = ("terminal", "json", "html", "markdown", "sarif", "junit")
+
+
+def test_sarif_is_valid_and_keeps_identity(report_project: Project) -> None:
+    first = json.loads(run(["check", "--format", "sarif"], expect=1).stdout)
+    jsonschema.validate(first, json.loads(SARIF_SCHEMA.read_text()))
+    run_ = first["runs"][0]
+    rules = {r["id"]: r for r in run_["tool"]["driver"]["rules"]}
+    assert {r["ruleId"] for r in run_["results"]} <= set(rules)
+    assert rules["invalid"]["help"]["text"] and rules["invalid"]["fullDescription"]["text"]
+    assert {r["level"] for r in run_["results"]} <= {"error", "warning", "note"}
+    prints = [r["partialFingerprints"]["driftFindingId/v1"] for r in run_["results"]]
+    assert len(prints) == len(set(prints))
+    second = json.loads(run(["check", "--format", "sarif"], expect=1).stdout)
+    assert prints == [r["partialFingerprints"]["driftFindingId/v1"] for r in second["runs"][0]["results"]]
+    uris = [
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+        for r in run_["results"]
+        for loc in r["locations"]
+        if "physicalLocation" in loc
+    ]
+    assert uris and all(not uri.startswith("/") for uri in uris)
+    missing = next(r for r in run_["results"] if r["ruleId"] == "invalid" and "WORKERS" in r["message"]["text"])
+    assert missing["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "production.env"
+    assert missing["locations"][0]["physicalLocation"]["region"]["startLine"] == 5
+
+
+def test_sarif_for_aws_locations_is_valid(tmp_path: Path) -> None:
+    document: Any = {
+        "tool": {"version": "1"},
+        "schema": ".env.example",
+        "rules": {"missing": {"severity": "error", "title": "t", "explanation": "e", "fix": "f"}},
+        "findings": [
+            {
+                "id": "missing:p:A",
+                "rule": "missing",
+                "severity": "error",
+                "env": "p",
+                "key": "A",
+                "message": "m",
+                "expected": None,
+                "actual": None,
+                "location": "arn:aws:ssm:us-east-1:1:parameter/A",
+                "fix": "f",
+            },
+            {
+                "id": "missing:p:B",
+                "rule": "missing",
+                "severity": "error",
+                "env": "p",
+                "key": "B",
+                "message": "m",
+                "expected": None,
+                "actual": None,
+                "location": None,
+                "fix": "f",
+            },
+        ],
+    }
+    from drift.report.sarif import to_sarif
+
+    log = to_sarif(document)
+    jsonschema.validate(log, json.loads(SARIF_SCHEMA.read_text()))
+    locations = [r["locations"][0] for r in log["runs"][0]["results"]]
+    assert locations[0]["logicalLocations"][0]["fullyQualifiedName"].startswith("arn:aws:ssm")
+    assert locations[1]["physicalLocation"]["artifactLocation"]["uri"] == ".env.example"
+
+
+def test_junit_parses_with_the_standard_library_and_junitparser(report_project: Project, tmp_path: Path) -> None:
+    text = run(["check", "--format", "junit"], expect=1).stdout
+    root = ET.fromstring(text)
+    suites = {s.get("name"): s for s in root.iter("testsuite")}
+    assert set(suites) == {"staging", "production", "cross-environment"}
+    production = suites["production"]
+    failures = production.findall("testcase/failure")
+    assert len(failures) == int(production.get("failures", "-1")) > 0
+    assert {f.get("type") for f in failures} >= {"invalid"}
+    cases = {c.get("name") for c in production.iter("testcase")}
+    assert {"COOKIE_SECURE_STRATEGY", "SESSION_SECRET", "PAYMENT"} <= cases
+    out = tmp_path / "r.xml"
+    out.write_text(text)
+    parsed = JUnitXml.fromfile(str(out))
+    assert sum(suite.failures for suite in parsed) == int(root.get("failures", "-1"))
+    warnings_only = run(["check", "--format", "junit", "--fail-on", "error"], expect=1).stdout
+    assert "undeclared" in warnings_only and "system-out" in warnings_only
+
+
+def test_markdown_escapes_cells(report_project: Project) -> None:
+    text = run(["check", "--format", "markdown"], expect=1).stdout
+    assert text.startswith("## drift: report-test")
+    assert "<details>" in text and "### Errors" in text
+    for line in text.splitlines():
+        if line.startswith("| `"):
+            body = line.replace("\\|", "")
+            assert body.count("|") == 6 or body.count("|") == 7, line
+    assert "<img" not in text and "&lt;img src=x" in text
+
+
+def test_markdown_is_capped_with_a_note(report_json: dict[str, Any]) -> None:
+    many: Any = dict(report_json)
+    template = report_json["findings"][0]
+    many["findings"] = [{**template, "id": f"x{i}", "message": "m" * 200} for i in range(600)]
+    document: Document = many
+    text = markdown.render(document, limit=20_000)
+    assert len(text) <= 20_000
+    assert "more findings left out" in text
+
+
+def test_every_output_is_written_atomically_and_identical_when_re_rendered(report_project: Project) -> None:
+    args = ["check"] + [f"--output={fmt}:out/nested/report.{fmt}" for fmt in FORMATS if fmt != "terminal"]
+    run(args, expect=1)
+    out = report_project.root / "out" / "nested"
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"report.{f}" for f in FORMATS if f != "terminal")
+    for fmt in ("html", "markdown", "sarif", "junit"):
+        again = run(["render", "--input", str(out / "report.json"), "--format", fmt], expect=0).stdout
+        assert again == (out / f"report.{fmt}").read_text(), fmt
+    run(["render", "--input", str(out / "report.json"), "--output", "html:out/again.html"], expect=0)
+    assert (report_project.root / "out" / "again.html").read_text() == (out / "report.html").read_text()
+
+
+def test_render_refuses_what_is_not_a_drift_report(report_project: Project) -> None:
+    report_project.write("bad.json", '{"hello": 1}')
+    assert "not a drift JSON report" in run(["render", "--input", "bad.json"], expect=2).stderr
+    report_project.write("broken.json", "{")
+    assert "not JSON" in run(["render", "--input", "broken.json"], expect=2).stderr
+    assert "unknown format 'pdf'" in run(["check", "--output", "pdf:x.pdf"], expect=2).stderr
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_canary_in_any_format(report_project: Project, fmt: str) -> None:
+    result = run(["check", "--format", fmt, "--output", f"{fmt}:out/file"], expect=1)
+    written = (report_project.root / "out" / "file").read_bytes()
+    for canary in CANARIES:
+        assert canary.encode() not in result.stdout_bytes + result.stderr_bytes + written
+
+
+def test_github_actions_annotations_and_step_summary(report_project: Project, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    out = run(["check"], expect=1, env=env).stdout
+    assert "::error file=production.env,line=1,title=drift invalid::" in out
+    assert "::warning" not in out  # below the threshold
+    assert summary.read_text().startswith("## drift: report-test")
+    as_json = run(["check", "--format", "json"], expect=1, env=env).stdout
+    assert "::error" not in as_json
+    json.loads(as_json)
+    assert summary.read_text().count("## drift: report-test") == 2

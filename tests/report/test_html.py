@@ -1,0 +1,148 @@
+"""The HTML report in a real headless Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Project, run
+from tests.report.conftest import CANARIES, HOSTILE, SCRIPT_END
+
+
+@pytest.fixture
+def page_of(browser: Any, report_project: Project, tmp_path: Path) -> Any:
+    """Open the report; record every request, console message, page error and dialog."""
+    run(["check", "--output", "html:out/report.html"], expect=1)
+    path = report_project.root / "out" / "report.html"
+    contexts = []
+
+    def open_page(javascript: bool = True) -> Any:
+        context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.requests, page.problems, page.dialogs = [], [], []
+        page.on("console", lambda m: page.problems.append(f"console {m.type}: {m.text}"))
+        page.on("pageerror", lambda e: page.problems.append(f"pageerror: {e}"))
+        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+        page.route("**/*", lambda route: (page.requests.append(route.request.url), route.continue_()))
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+        return page
+
+    yield open_page, path
+    for context in contexts:
+        context.close()
+
+
+def visible(page: Any, selector: str) -> int:
+    return int(page.locator(selector).filter(visible=True).count())
+
+
+def test_page_loads_clean_and_self_contained(page_of: Any, tmp_path: Path) -> None:
+    open_page, path = page_of
+    page = open_page()
+    assert page.problems == []  # no console output at all: no error, no CSP violation
+    assert page.requests == [path.as_uri()]
+    assert page.dialogs == []
+    assert page.title() == "drift report: report-test"
+    assert page.locator("svg.chart rect").count() >= 2
+    assert "Content-Security-Policy" in path.read_text()
+    shot = tmp_path / "report.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+
+
+def test_filters_and_search_change_what_is_shown(page_of: Any) -> None:
+    page = page_of[0]()
+    total = visible(page, "[data-finding]")
+    assert total >= 6
+    page.select_option("#f-severity", "warning")
+    warnings = visible(page, "[data-finding]")
+    assert 0 < warnings < total
+    assert all(
+        s == "warning"
+        for s in page.locator("[data-finding]:visible").evaluate_all("rows => rows.map(r => r.dataset.severity)")
+    )
+    page.select_option("#f-severity", "")
+    page.select_option("#f-env", "staging")
+    assert visible(page, "[data-finding]") < total
+    page.select_option("#f-env", "")
+    page.select_option("#f-rule", "invalid")
+    assert 0 < visible(page, "[data-finding]") < total
+    page.select_option("#f-rule", "")
+    page.fill("#f-text", "cookie_secure")
+    assert visible(page, "[data-finding]") == 1
+    assert visible(page, "[data-key-row]") == 1
+    assert "1 of" in page.locator("#f-count").inner_text()
+    page.fill("#f-text", "")
+    assert visible(page, "[data-finding]") == total
+
+
+def test_filters_work_from_the_keyboard(page_of: Any) -> None:
+    page = page_of[0]()
+    total = visible(page, "[data-finding]")
+    page.focus("#f-severity")
+    page.keyboard.press("ArrowDown")  # all -> error
+    assert 0 < visible(page, "[data-finding]") < total
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.type("WORKERS")
+    assert page.evaluate("document.activeElement.id") == "f-text"
+    assert visible(page, "[data-finding]") == 1
+
+
+def test_hostile_values_are_text(page_of: Any) -> None:
+    page = page_of[0]()
+    assert page.dialogs == []
+    assert page.locator("img").count() == 0
+    assert page.locator("script").count() == 1
+    body = page.locator("body").inner_text()
+    assert HOSTILE in body and SCRIPT_END in body
+
+
+def test_no_secret_in_dom_or_source(page_of: Any) -> None:
+    open_page, path = page_of
+    page = open_page()
+    content = page.content() + path.read_text()
+    for canary in CANARIES:
+        assert canary not in content
+    assert "••••••" in content
+
+
+def test_everything_is_visible_without_javascript(page_of: Any) -> None:
+    page = page_of[0](javascript=False)
+    assert visible(page, "[data-finding]") == page.locator("[data-finding]").count() >= 6
+    assert visible(page, ".filters") == 0
+    assert visible(page, "table.matrix") >= 1
+
+
+def test_large_matrices_wait_in_closed_sections_that_search_opens(browser: Any, project: Project) -> None:
+    keys = [f"KEY_{i:03d}" for i in range(320)]
+    project.write(".env.example", "".join(f"{k}=x\n" for k in keys))
+    project.write(
+        "a.env", "".join(f"{k}=a{i}\n" for i, k in enumerate(keys[:260])) + "".join(f"{k}=x\n" for k in keys[260:])
+    )
+    project.write(
+        "b.env", "".join(f"{k}=b{i}\n" for i, k in enumerate(keys[:260])) + "".join(f"{k}=x\n" for k in keys[260:])
+    )
+    project.write(
+        "drift.toml",
+        '[environments.a]\nsources = [{ type = "dotenv", path = "a.env" }]\n'
+        '[environments.b]\nsources = [{ type = "dotenv", path = "b.env" }]\n',
+    )
+    run(["check", "--output", "html:r.html"], expect=0)
+    page = browser.new_page()
+    page.goto((project.root / "r.html").as_uri())
+    assert visible(page, "[data-key-row]") == 200  # the rest wait in closed <details>
+    row = page.locator('[data-key-row="key_250"]')
+    assert not row.is_visible()
+    page.fill("#f-text", "key_250")
+    assert row.is_visible() and visible(page, "[data-key-row]") == 1
+    page.fill("#f-text", "key_300")  # an agreeing key, two <details> deep
+    assert page.locator('[data-key-row="key_300"]').is_visible()
+    page.fill("#f-text", "")
+    assert not row.is_visible() and visible(page, "[data-key-row]") == 200
+    page.close()
