@@ -10,8 +10,10 @@ Every error that should stop a run is a DriftError carrying its exit code.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
 
 from drift.collectors import registry
 from drift.collectors.snapshot import Progress, collect
@@ -19,13 +21,25 @@ from drift.config import EnvironmentConfig, Project, load_project
 from drift.engine import evaluate
 from drift.engine.matrix import build_matrix
 from drift.engine.secrecy import SecrecyCache
+from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError
-from drift.model import ScanResult
+from drift.history import HistoryStore, SavedScan, open_history
+from drift.history.base import TREND_LENGTH, new_scan_id
+from drift.history.compare import annotate, current_entries, events
+from drift.model import ScanResult, TrendPoint
 from drift.schema import Schema, load_schema
 from drift.secrets import FINGERPRINT_ENV, Fingerprinter
 from drift.suggest import did_you_mean
 
-__all__ = ["fingerprinter_for", "load_project", "load_project_schema", "scan", "select_environments"]
+__all__ = [
+    "fingerprinter_for",
+    "history_for",
+    "load_project",
+    "load_project_schema",
+    "save_scan",
+    "scan",
+    "select_environments",
+]
 
 STATE_DIR = ".drift"
 
@@ -85,6 +99,15 @@ def fingerprinter_for(project: Project) -> Fingerprinter:
     return Fingerprinter.for_project(project.root / STATE_DIR / "fingerprint.key")
 
 
+def history_for(project: Project, must_exist: bool = False) -> HistoryStore | None:
+    """The project's history store; with `must_exist`, None for a local file not created yet."""
+    location = project.history
+    if must_exist and not location.startswith("s3://") and not Path(location).exists():
+        return None
+    shown = location if location.startswith("s3://") else project.display(Path(location))
+    return open_history(location, shown)
+
+
 def scan(
     project: Project,
     envs: Sequence[str] = (),
@@ -92,22 +115,74 @@ def scan(
     with_matrix: bool = True,
     fingerprinter: Fingerprinter | None = None,
     progress: Progress | None = None,
+    history: HistoryStore | None = None,
+    new_only: bool = False,
 ) -> ScanResult:
-    """Read the selected environments and check them against the schema."""
+    """Read the selected environments, check them against the schema and, with a history,
+    against the previous saved scan (statuses, resolved, changed / added / removed)."""
     schema = load_project_schema(project)
     selected = select_environments(project, envs)
     fingerprint = fingerprinter or fingerprinter_for(project)
-    snapshots = collect(project.root, selected, progress)
+    previous: SavedScan | None = None
+    if history is not None:
+        history.check_key(fingerprint.check_value())
+        previous = history.latest()
+    before: dict[str, dict[str, dict[str, object]]] = {}
+    for entry in previous.entries if previous else []:
+        before.setdefault(entry.env, {})[entry.key] = entry.metadata
+    snapshots = collect(project.root, selected, progress, before)
     now = datetime.now(UTC).replace(microsecond=0)
     secrecy = SecrecyCache()
     findings = evaluate(schema, snapshots, fingerprint, now, namespaces(project), secrecy)
-    matrix = build_matrix(schema, snapshots, findings, fingerprint, secrecy) if with_matrix else ()
+    if previous is not None:
+        findings += events(previous, current_entries(schema, snapshots, fingerprint, secrecy), snapshots)
+    active, suppressed = apply_suppressions(findings, project.ignores, now.date(), [e.name for e in selected])
+    stamp = now.isoformat()
+    resolved: list[Mapping[str, Any]] = []
+    unverified: list[Mapping[str, Any]] = []
+    if history is not None:
+        marked = annotate(active, suppressed, previous, snapshots, list(project.environments), stamp)
+        active, suppressed = marked.findings, marked.suppressed
+        resolved, unverified = marked.resolved, marked.unverified
+    matrix = build_matrix(schema, snapshots, active, fingerprint, secrecy) if with_matrix else ()
+    trend = tuple(
+        TrendPoint(s.id, s.scanned_at, s.error, s.warning)
+        for s in reversed(history.summaries(TREND_LENGTH - 1) if history is not None else [])
+    )
+    scan_id = new_scan_id()
+    counts = {level: sum(1 for f in active if f.severity.label == level) for level in ("error", "warning")}
     return ScanResult(
         project=project.name,
-        scanned_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+        scanned_at=stamp,
         environments=tuple(snapshots),
-        findings=tuple(findings),
+        findings=tuple(active),
         fail_on=project.fail_on,
         matrix=matrix,
         schema_path=schema.example_path,
+        suppressed=tuple(suppressed),
+        resolved=tuple(resolved),
+        unverified=tuple(unverified),
+        previous_scan=previous.id if previous else None,
+        trend=(*trend, TrendPoint(scan_id, stamp, counts["error"], counts["warning"])) if history else (),
+        new_only=new_only,
+        scan_id=scan_id,
     )
+
+
+def save_scan(project: Project, result: ScanResult, store: HistoryStore, fingerprint: Fingerprinter) -> SavedScan:
+    """Save a scan (its JSON document, its entries as fingerprints) in one transaction."""
+    from drift.report.document import to_document
+
+    schema = load_project_schema(project)
+    document = cast(dict[str, Any], to_document(result))
+    record = SavedScan(
+        id=result.scan_id or new_scan_id(),
+        scanned_at=result.scanned_at,
+        project=result.project,
+        exit_code=result.exit_code,
+        summary=dict(document["summary"]),
+        document=document,
+        entries=current_entries(schema, result.environments, fingerprint, SecrecyCache()),
+    )
+    store.save(record, fingerprint.check_value())
+    return record

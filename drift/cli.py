@@ -12,12 +12,16 @@ import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from drift import __version__
 from drift.errors import DriftError
+
+if TYPE_CHECKING:
+    from drift.collectors.snapshot import Progress
+    from drift.config import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,24 +92,169 @@ output_option = click.option(
 )
 @format_option
 @output_option
+@click.option("--new-only", is_flag=True, help="Fail only on findings new since the last saved scan.")
 @handle_errors
-def check(config: Path | None, envs: Sequence[str], fail_on: str | None, fmt: str, outputs: Sequence[str]) -> None:
+def check(
+    config: Path | None, envs: Sequence[str], fail_on: str | None, fmt: str, outputs: Sequence[str], new_only: bool
+) -> None:
     """Check environments against the schema; exit 0 clean, 1 drift, 2 usage, 3 unreadable."""
     from drift import api
-    from drift.config import parse_fail_on
     from drift.report.document import to_document
     from drift.report.emit import emit, needs_matrix
     from drift.report.formats import Format
     from drift.report.output import parse_output
 
     targets = [parse_output(spec) for spec in outputs]
-    project = api.load_project(config, Path.cwd())
-    if fail_on is not None:
-        project = dataclasses.replace(project, fail_on=parse_fail_on(fail_on, "--fail-on"))
+    project = with_fail_on(api.load_project(config, Path.cwd()), fail_on)
     chosen = Format(fmt)
-    result = api.scan(project, envs, with_matrix=needs_matrix(chosen, targets))
+    # the last saved scan gives statuses; a remote history is read only when --new-only needs it
+    remote = project.history.startswith("s3://")
+    history = api.history_for(project, must_exist=not new_only) if new_only or not remote else None
+    result = api.scan(
+        project,
+        envs,
+        with_matrix=needs_matrix(chosen, targets),
+        history=history,
+        new_only=new_only,
+        progress=progress_printer(),
+    )
     click.echo(emit(to_document(result), chosen, targets, use_color()), nl=False, color=use_color())
     finish(result.exit_code)
+
+
+def with_fail_on(project: Project, fail_on: str | None) -> Project:
+    """The project with `--fail-on` applied."""
+    from drift.config import parse_fail_on
+
+    if fail_on is None:
+        return project
+    return dataclasses.replace(project, fail_on=parse_fail_on(fail_on, "--fail-on"))
+
+
+def progress_printer() -> Progress | None:
+    """Per-source progress on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(env: str, source: str, status: str | None) -> None:
+        click.echo(f"drift: {env}: {source} {'…' if status is None else status}", err=True)
+
+    return show
+
+
+@main.command("scan")
+@config_option
+@click.option("--no-save", is_flag=True, help="Do not save this scan to history.")
+@output_option
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "none"]),
+    help="Lowest severity that fails the scan (default: [drift] fail_on, else error).",
+)
+@handle_errors
+def scan_command(config: Path | None, no_save: bool, outputs: Sequence[str], fail_on: str | None) -> None:
+    """Scan every environment: reports in reports_dir, history, notification of new drift."""
+    from drift import api, notify
+    from drift.report.document import to_document
+    from drift.report.formats import Format, render
+    from drift.report.output import parse_output, write_atomic
+
+    targets = [parse_output(spec) for spec in outputs]
+    project = with_fail_on(api.load_project(config, Path.cwd()), fail_on)
+    store = api.history_for(project)
+    fingerprint = api.fingerprinter_for(project)
+    result = api.scan(project, history=store, fingerprinter=fingerprint, progress=progress_printer())
+    document = to_document(result)
+    reports = project.reports_dir or Path("reports")
+    html_path = reports / "drift-report.html"
+    write_atomic(reports / "drift-report.json", render(Format.JSON, document))
+    write_atomic(html_path, render(Format.HTML, document))
+    for fmt, path in targets:
+        write_atomic(path, render(fmt, document))
+    if not no_save and store is not None:
+        api.save_scan(project, result, store, fingerprint)  # committed last: a killed scan loses nothing
+    click.echo(render(Format.TERMINAL, document, use_color()), nl=False, color=use_color())
+    click.echo(
+        f"reports: {project.display(reports / 'drift-report.json')}, {project.display(html_path)}"
+        + ("" if no_save else f"; saved as scan {result.scan_id}"),
+        err=True,
+    )
+    if project.notify is not None and not no_save:
+        for problem in notify.send(project.notify, document, project.display(html_path)):
+            click.echo(f"drift: notification failed: {problem}", err=True)
+    finish(result.exit_code)
+
+
+@main.command("history")
+@config_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="How many scans.")
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True)
+@handle_errors
+def history_command(config: Path | None, limit: int, fmt: str) -> None:
+    """List past scans with their counts, newest first."""
+    import json
+
+    from drift import api
+
+    project = api.load_project(config, Path.cwd())
+    store = api.history_for(project, must_exist=True)
+    rows = store.summaries(limit) if store is not None else []
+    if fmt == "json":
+        click.echo(json.dumps([row.__dict__ for row in rows], indent=2))
+        return
+    if not rows:
+        click.echo("No saved scans yet: `drift scan` saves one.")
+    for row in rows:
+        click.echo(
+            f"{row.id}  {row.scanned_at}  exit {row.exit_code}  "
+            f"{row.error} errors, {row.warning} warnings, {row.info} info"
+        )
+
+
+@main.command("report")
+@config_option
+@click.option("--scan", "scan_id", default="latest", show_default=True, help="A scan id from `drift history`.")
+@format_option
+@output_option
+@handle_errors
+def report_command(config: Path | None, scan_id: str, fmt: str, outputs: Sequence[str]) -> None:
+    """Render any format from a saved scan."""
+    from drift import api
+    from drift.errors import ConfigError
+    from drift.report.document import load_document
+    from drift.report.emit import emit
+    from drift.report.formats import Format
+    from drift.report.output import parse_output
+
+    targets = [parse_output(spec) for spec in outputs]
+    project = api.load_project(config, Path.cwd())
+    store = api.history_for(project, must_exist=True)
+    saved = None if store is None else (store.latest() if scan_id == "latest" else store.get(scan_id))
+    if saved is None:
+        raise ConfigError(f"{project.history}: no saved scan yet (`drift scan` saves one)")
+    document = load_document(saved.document, f"scan {saved.id}")
+    click.echo(emit(document, Format(fmt), targets, use_color()), nl=False, color=use_color())
+
+
+@main.command("baseline")
+@config_option
+@click.option(
+    "--days", default=90, show_default=True, type=click.IntRange(min=1), help="Days until each entry expires."
+)
+@handle_errors
+def baseline_command(config: Path | None, days: int) -> None:
+    """Accept today's drift: write a suppression per current finding to the baseline file."""
+    from drift import api
+    from drift.baseline import write_baseline
+
+    project = api.load_project(config, Path.cwd())
+    result = api.scan(dataclasses.replace(project, ignores=()), with_matrix=False)
+    target = project.baseline or project.root / "drift-baseline.toml"
+    count, skipped = write_baseline(target, result.findings, days)
+    click.echo(
+        f"wrote {count} entries to {project.display(target)}; fill in each reason"
+        + (f" ({skipped} source-unavailable findings are never baselined)" if skipped else "")
+    )
 
 
 @main.command()

@@ -7,7 +7,10 @@ be tested as a plain function of the one before it.
 from __future__ import annotations
 
 import enum
+import fnmatch
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 
@@ -114,6 +117,12 @@ class Finding:
     location: str | None = None
     #: Extra identity for findings that share rule, env and key (another env, a source).
     discriminator: str = ""
+    #: Against the previous saved scan: `new` or `persisting` (None when there is no history).
+    status: str | None = None
+    #: When this finding was first seen (ISO 8601), from history.
+    first_seen: str | None = None
+    #: The reason of the suppression that silences it, if any.
+    suppressed_by: str | None = None
 
     @property
     def id(self) -> str:
@@ -126,6 +135,41 @@ class Finding:
     def sort_key(self) -> tuple[int, str, str, str, str]:
         """Severity first (errors on top), then environment, key, rule."""
         return (-self.severity, self.env or "", self.key or "", self.rule, self.discriminator)
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """An `[[ignore]]` entry (from drift.toml or the baseline file)."""
+
+    rule: str
+    reason: str
+    env: str | None = None
+    key: str | None = None
+    expires: date | None = None
+    #: `drift.toml:12`: where the entry is, for its own findings.
+    location: str | None = None
+
+    def matches(self, finding: Finding) -> bool:
+        """Rule equal; env and key globs matching (a glob never matches a missing env or key)."""
+        if finding.rule != self.rule:
+            return False
+        if self.env is not None and (finding.env is None or not fnmatch.fnmatchcase(finding.env, self.env)):
+            return False
+        return self.key is None or (finding.key is not None and fnmatch.fnmatchcase(finding.key, self.key))
+
+    def expired(self, today: date) -> bool:
+        """An entry past its expiry date no longer suppresses."""
+        return self.expires is not None and self.expires < today
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """One past scan's counts, for the trend chart."""
+
+    scan_id: str
+    scanned_at: str
+    error: int
+    warning: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,11 +210,29 @@ class ScanResult:
     matrix: tuple[MatrixRow, ...] = ()
     #: `path` of the schema file as reports name it.
     schema_path: str | None = None
+    #: Findings silenced by `[[ignore]]` entries: listed apart, never counted.
+    suppressed: tuple[Finding, ...] = ()
+    #: Findings of the previous saved scan (as their JSON records) that no longer occur.
+    resolved: tuple[Mapping[str, Any], ...] = ()
+    #: Findings of the previous scan (JSON records) that could not be re-checked because a
+    #: source failed: neither resolved nor new, they keep their status.
+    unverified: tuple[Mapping[str, Any], ...] = ()
+    #: The previous saved scan's id, when there is history.
+    previous_scan: str | None = None
+    #: Past scans' counts (oldest first), for the trend chart.
+    trend: tuple[TrendPoint, ...] = ()
+    #: Count only findings new since the previous saved scan for the exit code.
+    new_only: bool = False
+    #: This scan's id (what history saves it under).
+    scan_id: str | None = None
 
     @property
     def exit_code(self) -> int:
         """DESIGN.md's order: 1 for drift at or above `fail_on`, else 3 for anything unread."""
-        return exit_code(self.findings, self.environments, self.fail_on)
+        counted = self.findings
+        if self.new_only:
+            counted = tuple(f for f in self.findings if f.status != "persisting" or f.rule == "source-unavailable")
+        return exit_code(counted, self.environments, self.fail_on)
 
 
 def exit_code(findings: tuple[Finding, ...], environments: tuple[EnvSnapshot, ...], fail_on: Severity | None) -> int:

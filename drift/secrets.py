@@ -177,6 +177,10 @@ class Fingerprinter:
     def __call__(self, value: str) -> str:
         return hmac.digest(self._key, value.encode("utf-8", "surrogatepass"), hashlib.sha256).hex()
 
+    def check_value(self) -> str:
+        """Identifies the key without revealing it; history refuses scans made with another."""
+        return self("drift fingerprint key check")
+
     @classmethod
     def ephemeral(cls) -> Fingerprinter:
         """A random key for one process: fingerprints comparable only within this run."""

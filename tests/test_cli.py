@@ -82,6 +82,8 @@ def test_json_on_stdout_carries_nothing_else(project: Project) -> None:
         "actual": None,
         "location": ".env.example:1",
         "fix": finding["fix"],
+        "status": None,
+        "first_seen": None,
     }
     assert document["summary"] == {"error": 1, "warning": 1, "info": 0}
     assert document["exit_code"] == 1

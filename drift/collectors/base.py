@@ -58,6 +58,9 @@ class CollectContext:
     aws: Mapping[str, Any] = field(default_factory=dict)
     #: boto3 sessions shared by every source of one scan (created without importing boto3).
     aws_sessions: SessionPool = field(default_factory=lambda: SessionPool())
+    #: The previous saved scan's metadata of this environment's keys (key -> metadata), so a
+    #: source can fetch extra facts only for what changed (SSM's LastModifiedUser).
+    previous: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def display(self, path: Path) -> str:
         """A path as reports show it: relative to the project root where possible."""

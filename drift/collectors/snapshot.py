@@ -9,12 +9,14 @@ are a `source-conflict`.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from drift.collectors import registry
+from drift.collectors.aws._clients import SessionPool
 from drift.collectors.base import CollectContext, CollectorError, SourceConfig, SourceData
 from drift.config import EnvironmentConfig
 from drift.model import Entry, EnvSnapshot, Problem, SourceStatus
@@ -63,10 +65,13 @@ def collect(
     root: Path,
     environments: Sequence[EnvironmentConfig],
     progress: Progress | None = None,
+    previous: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
 ) -> list[EnvSnapshot]:
-    """One snapshot per environment, in the order given; sources are read concurrently."""
+    """One snapshot per environment, in the order given; network sources are read
+    concurrently. `previous` is the last saved scan's metadata by environment and key."""
+    sessions = SessionPool()
     jobs = [
-        (env, source, CollectContext(root=root, env=env.name, aws=env.aws))
+        (env, source, CollectContext(root, env.name, env.aws, sessions, (previous or {}).get(env.name, {})))
         for env in environments
         for source in env.sources
     ]

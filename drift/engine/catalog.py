@@ -34,7 +34,7 @@ def register(slug: str, severity: Severity, title: str, explanation: str, fix: s
     return info
 
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
 
 MISSING = register(
     "missing",
@@ -198,6 +198,46 @@ STALE = register(
     """The key's `max_age` (@max-age) says how long a value may go unchanged; the store says it
     was last changed or rotated longer ago than that.""",
     "Rotate the secret (and consider Secrets Manager rotation).",
+)
+CHANGED = register(
+    "changed",
+    I,
+    "Value changed since the last scan",
+    """A value (for a secret, its fingerprint) differs from the one the previous saved scan
+    recorded. The finding says who changed it and when, where the store knows (SSM's
+    LastModifiedUser, fetched only for parameters whose version changed).""",
+    "Nothing to fix if the change was intended; otherwise restore the previous value.",
+)
+ADDED = register(
+    "added",
+    I,
+    "Key added since the last scan",
+    "The environment has a key the previous saved scan did not see there.",
+    "Nothing to fix if intended; declare the key in the schema if it is new.",
+)
+REMOVED = register(
+    "removed",
+    I,
+    "Key removed since the last scan",
+    """A key the previous saved scan saw in this environment is gone. Not raised for keys a
+    failed source could have provided.""",
+    "Nothing to fix if intended; otherwise restore the key.",
+)
+SUPPRESSION_EXPIRED = register(
+    "suppression-expired",
+    W,
+    "Suppression has expired",
+    """An [[ignore]] entry (in drift.toml or the baseline) is past its `expires` date, so it no
+    longer suppresses anything: the findings it silenced are reported again.""",
+    "Fix the findings, or extend the entry's `expires` with a reason that still holds.",
+)
+SUPPRESSION_UNUSED = register(
+    "suppression-unused",
+    W,
+    "Suppression matches nothing",
+    """An [[ignore]] entry matches no finding of this scan: the drift it silenced is gone, or its
+    rule, env or key pattern is wrong.""",
+    "Remove the entry, or correct its patterns.",
 )
 UNUSED_GLOB = register(
     "unused-glob",

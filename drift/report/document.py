@@ -7,7 +7,7 @@ texts, the matrix and the summary. Its shape is versioned by `schema_version`.
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from drift import __version__
 from drift.engine import catalog
@@ -43,6 +43,8 @@ class FindingDoc(TypedDict):
     actual: str | None
     location: str | None
     fix: str
+    status: str | None
+    first_seen: str | None
 
 
 class CellDoc(TypedDict):
@@ -67,6 +69,17 @@ class RuleDoc(TypedDict):
     fix: str
 
 
+class SuppressedDoc(FindingDoc):
+    reason: str
+
+
+class TrendDoc(TypedDict):
+    scan_id: str
+    scanned_at: str
+    error: int
+    warning: int
+
+
 class Document(TypedDict):
     schema_version: int
     tool: dict[str, str]
@@ -80,6 +93,13 @@ class Document(TypedDict):
     rules: dict[str, RuleDoc]
     summary: dict[str, int]
     exit_code: int
+    scan_id: str | None
+    previous_scan: str | None
+    new_only: bool
+    suppressed: list[SuppressedDoc]
+    resolved: list[FindingDoc]
+    unverified: list[FindingDoc]
+    trend: list[TrendDoc]
 
 
 def finding_doc(finding: Finding) -> FindingDoc:
@@ -95,7 +115,13 @@ def finding_doc(finding: Finding) -> FindingDoc:
         "actual": finding.actual,
         "location": finding.location,
         "fix": catalog.RULES[finding.rule].fix,
+        "status": finding.status,
+        "first_seen": finding.first_seen,
     }
+
+
+def _suppressed_doc(finding: Finding) -> SuppressedDoc:
+    return {**finding_doc(finding), "reason": finding.suppressed_by or ""}
 
 
 def _environment_doc(snapshot: EnvSnapshot) -> EnvironmentDoc:
@@ -135,7 +161,8 @@ def summary(findings: list[FindingDoc]) -> dict[str, int]:
 def to_document(result: ScanResult) -> Document:
     """The scan as the JSON document."""
     findings = [finding_doc(f) for f in result.findings]
-    rules = {f["rule"] for f in findings}
+    suppressed = [_suppressed_doc(f) for f in result.suppressed]
+    rules = {f["rule"] for f in findings} | {f["rule"] for f in suppressed}
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "drift", "version": __version__},
@@ -158,6 +185,16 @@ def to_document(result: ScanResult) -> Document:
         },
         "summary": summary(findings),
         "exit_code": result.exit_code,
+        "scan_id": result.scan_id,
+        "previous_scan": result.previous_scan,
+        "new_only": result.new_only,
+        "suppressed": suppressed,
+        "resolved": [cast(FindingDoc, dict(f)) for f in result.resolved],
+        "unverified": [cast(FindingDoc, dict(f)) for f in result.unverified],
+        "trend": [
+            {"scan_id": t.scan_id, "scanned_at": t.scanned_at, "error": t.error, "warning": t.warning}
+            for t in result.trend
+        ],
     }
 
 

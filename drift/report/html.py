@@ -74,6 +74,33 @@ def chart(document: Document) -> dict[str, object]:
     return {"width": CHART_WIDTH, "height": 40 + 26 * len(bars), "bars": bars}
 
 
+def trend(document: Document) -> dict[str, object] | None:
+    """Polylines of errors and warnings over the saved scans (None with fewer than two)."""
+    points = document["trend"]
+    if len(points) < 2:
+        return None
+    width, height, top, left = CHART_WIDTH, 180, 10, 40
+    base = height - 30
+    largest = max([max(p["error"], p["warning"]) for p in points] + [1])
+    step = (width - left - 10) / (len(points) - 1)
+
+    def line(level: str) -> str:
+        return " ".join(
+            f"{left + i * step:.1f},{base - (p[level] / largest) * (base - top):.1f}"  # type: ignore[literal-required]
+            for i, p in enumerate(points)
+        )
+
+    return {
+        "width": width,
+        "height": height,
+        "top": top,
+        "base": base,
+        "largest": largest,
+        "error": line("error"),
+        "warning": line("warning"),
+    }
+
+
 def search_text(finding: FindingDoc) -> str:
     """What the search box matches: rule, environment, key and message, lower-cased."""
     parts = (finding["rule"], finding["env"], finding["key"], finding["message"])
@@ -122,6 +149,8 @@ def render(document: Document) -> str:
         style=Markup(style),
         script=Markup(script),
         chart=chart(document),
+        trend=trend(document),
+        new_findings=[f for f in document["findings"] if f["status"] == "new"],
         groups=[(level, items) for level, items in groups if items],
         envs=[e["name"] for e in document["environments"]],
         filter_envs=sorted({f["env"] or "*" for f in document["findings"]}),

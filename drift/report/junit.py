@@ -36,7 +36,8 @@ def render(document: Document) -> str:
         for env in row["cells"]:
             keys_by_env[env].append(row["key"])
     findings: dict[tuple[str, str], list[FindingDoc]] = defaultdict(list)
-    for finding in document["findings"]:
+    suppressed = {f["id"] for f in document["suppressed"]}
+    for finding in [*document["findings"], *document["suppressed"]]:
         suite = finding["env"] or CROSS
         name = _case_name(finding)
         findings[(suite, name)].append(finding)
@@ -51,7 +52,9 @@ def render(document: Document) -> str:
             case = ET.SubElement(element, "testcase", classname=f"drift.{suite_name}", name=name)
             notes = []
             for finding in findings.get((suite_name, name), []):
-                if _fails(finding, threshold):
+                if finding["id"] in suppressed:
+                    notes.append(f"suppressed {finding['rule']}: {finding['message']}")
+                elif _fails(finding, threshold):
                     failures += 1
                     failure = ET.SubElement(case, "failure", message=finding["message"], type=finding["rule"])
                     failure.text = _details(finding)

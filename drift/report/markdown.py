@@ -31,6 +31,7 @@ def _render(document: Document, findings: list[FindingDoc], left_out: int) -> st
             errors=[f for f in findings if f["severity"] == "error"],
             rest=[f for f in findings if f["severity"] != "error"],
             left_out=left_out,
+            new_count=sum(1 for f in document["findings"] if f["status"] == "new"),
         )
     )
 

@@ -52,21 +52,25 @@ def to_sarif(document: Document) -> dict[str, Any]:
         for slug, info in ((s, document["rules"][s]) for s in slugs)
     ]
     results = []
-    for finding in document["findings"]:
+    suppressed = [(f, f["reason"]) for f in document["suppressed"]]
+    for finding, reason in [(f, None) for f in document["findings"]] + suppressed:
         text = finding["message"]
         if finding["expected"] is not None:
             text += f" (expected: {finding['expected']})"
-        results.append(
-            {
-                "ruleId": finding["rule"],
-                "ruleIndex": index[finding["rule"]],
-                "level": LEVELS[finding["severity"]],
-                "message": {"text": text},
-                "locations": [_location(finding, document["schema"])],
-                "partialFingerprints": {"driftFindingId/v1": hashlib.sha256(finding["id"].encode("utf-8")).hexdigest()},
-                "properties": {"id": finding["id"], "environment": finding["env"], "key": finding["key"]},
-            }
-        )
+        result: dict[str, Any] = {
+            "ruleId": finding["rule"],
+            "ruleIndex": index[finding["rule"]],
+            "level": LEVELS[finding["severity"]],
+            "message": {"text": text},
+            "locations": [_location(finding, document["schema"])],
+            "partialFingerprints": {"driftFindingId/v1": hashlib.sha256(finding["id"].encode("utf-8")).hexdigest()},
+            "properties": {"id": finding["id"], "environment": finding["env"], "key": finding["key"]},
+        }
+        if finding["status"] is not None:
+            result["baselineState"] = "new" if finding["status"] == "new" else "unchanged"
+        if reason is not None:
+            result["suppressions"] = [{"kind": "external", "justification": reason}]
+        results.append(result)
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",

@@ -19,7 +19,8 @@ def _finding_lines(finding: FindingDoc, color: bool, widths: tuple[int, int]) ->
     severity = _paint(f"{finding['severity'].upper():<7}", finding["severity"], color)
     env = (finding["env"] or "*").ljust(widths[0])
     key = (finding["key"] or "-").ljust(widths[1])
-    lines = [f"{severity} {env}  {key}  {finding['rule']:<18}  {finding['message']}"]
+    new = "NEW " if finding["status"] == "new" else ""
+    lines = [f"{severity} {env}  {key}  {finding['rule']:<18}  {new}{finding['message']}"]
     details = []
     if finding["expected"] is not None:
         details.append(f"expected: {finding['expected']}")
@@ -66,7 +67,21 @@ def render(document: Document, color: bool = False) -> str:
         for level in ("error", "warning", "info")
     )
     fail_on = document["fail_on"] or "none"
-    out.append(f"{totals} · exit {document['exit_code']} (fail on {fail_on})")
+    out.append(
+        f"{totals} · exit {document['exit_code']} (fail on {fail_on}"
+        + (", new findings only" if document["new_only"] else "")
+        + ")"
+    )
+    if document["previous_scan"]:
+        new = sum(1 for f in findings if f["status"] == "new")
+        out.append(
+            f"since scan {document['previous_scan']}: {new} new, {len(document['resolved'])} resolved"
+            + (f", {len(document['unverified'])} not re-checked (source unavailable)" if document["unverified"] else "")
+        )
+    if document["suppressed"]:
+        out.append(
+            f"{len(document['suppressed'])} suppressed by [[ignore]] entries (listed in the JSON and HTML reports)"
+        )
     if findings:
         out.append("`drift explain RULE` says what a rule means and how to fix it.")
     return "\n".join(out) + "\n"

@@ -49,6 +49,7 @@ def test_sarif_for_aws_locations_is_valid(tmp_path: Path) -> None:
         "tool": {"version": "1"},
         "schema": ".env.example",
         "rules": {"missing": {"severity": "error", "title": "t", "explanation": "e", "fix": "f"}},
+        "suppressed": [],
         "findings": [
             {
                 "id": "missing:p:A",
@@ -61,6 +62,7 @@ def test_sarif_for_aws_locations_is_valid(tmp_path: Path) -> None:
                 "actual": None,
                 "location": "arn:aws:ssm:us-east-1:1:parameter/A",
                 "fix": "f",
+                "status": "new",
             },
             {
                 "id": "missing:p:B",
@@ -73,6 +75,7 @@ def test_sarif_for_aws_locations_is_valid(tmp_path: Path) -> None:
                 "actual": None,
                 "location": None,
                 "fix": "f",
+                "status": None,
             },
         ],
     }

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import dataclasses
+from typing import Any, ClassVar
 
 from drift.collectors.aws._clients import aws_errors, iso
 from drift.collectors.aws.base import AWS_OPTIONS, AwsCollector
@@ -11,6 +12,8 @@ from drift.model import Entry
 
 #: GetParametersByPath's largest page: 1,000 parameters cost 100 calls.
 PAGE_SIZE = 10
+#: DescribeParameters' largest page (and its limit on Name filter values).
+DESCRIBE_BATCH = 50
 
 
 def key_for(name: str, path: str) -> str:
@@ -44,7 +47,7 @@ class SsmCollector(AwsCollector):
         path = normalise_path(str(self.source.options["path"]))
         if not path.startswith("/"):
             raise CollectorError(f"{self.name()}: an SSM path starts with '/'")
-        entries = []
+        entries: list[Entry] = []
         with aws_errors(f"{self.name()}: reading parameters"):
             client = self.client("ssm")
             pages = client.get_paginator("get_parameters_by_path").paginate(
@@ -56,7 +59,34 @@ class SsmCollector(AwsCollector):
             for page in pages:
                 for parameter in page.get("Parameters", []):
                     entries.append(self._entry(parameter, path))
-        return SourceData(entries)
+        return SourceData(self._with_authors(client, entries))
+
+    def _with_authors(self, client: Any, entries: list[Entry]) -> list[Entry]:
+        """Who changed each parameter whose version moved since the last saved scan
+        (DescribeParameters, 50 names a call): nothing is asked when nothing changed."""
+        moved = [
+            e
+            for e in entries
+            if self.context.previous.get(e.key, {}).get("version") not in (None, e.metadata.get("version"))
+        ]
+        authors: dict[str, str] = {}
+        for start in range(0, len(moved), DESCRIBE_BATCH):
+            names = [str(e.metadata["name"]) for e in moved[start : start + DESCRIBE_BATCH]]
+            with aws_errors(f"{self.name()}: describing changed parameters"):
+                answer = client.describe_parameters(
+                    ParameterFilters=[{"Key": "Name", "Option": "Equals", "Values": names}], MaxResults=DESCRIBE_BATCH
+                )
+            for parameter in answer.get("Parameters", []):
+                if parameter.get("LastModifiedUser"):
+                    authors[str(parameter["Name"])] = str(parameter["LastModifiedUser"])
+        if not authors:
+            return entries
+        return [
+            dataclasses.replace(e, metadata={**e.metadata, "changed_by": authors[e.metadata["name"]]})
+            if e.metadata.get("name") in authors
+            else e
+            for e in entries
+        ]
 
     def _entry(self, parameter: dict[str, object], path: str) -> Entry:
         name = str(parameter["Name"])

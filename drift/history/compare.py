@@ -1,0 +1,168 @@
+"""What changed since the previous saved scan: finding statuses, resolved and unverified
+findings, and the `changed` / `added` / `removed` events. Pure: no I/O.
+
+A finding that could not be evaluated because a source failed is neither resolved nor new:
+it is carried forward as `unverified` with its status, so a flaky source does not make
+yesterday's drift "resolved" tonight and "new" tomorrow.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from drift.engine import catalog
+from drift.engine.per_env import could_be_unread
+from drift.engine.secrecy import SecrecyCache, display
+from drift.history.base import SavedEntry, SavedScan
+from drift.model import EnvSnapshot, Finding
+from drift.schema import Schema
+from drift.secrets import Fingerprinter
+
+EVENT_RULES = frozenset({catalog.CHANGED.slug, catalog.ADDED.slug, catalog.REMOVED.slug})
+
+
+def current_entries(
+    schema: Schema, snapshots: Sequence[EnvSnapshot], fingerprint: Fingerprinter, secrecy: SecrecyCache
+) -> list[SavedEntry]:
+    """Every entry as history keeps it: fingerprint, masked display, metadata."""
+    found = []
+    for snapshot in snapshots:
+        specs = schema.for_env(snapshot.env)
+        for key, entry in snapshot.entries.items():
+            seen = secrecy.of(snapshot.env, key, specs.get(key), entry)
+            found.append(
+                SavedEntry(
+                    snapshot.env,
+                    key,
+                    fingerprint(entry.value) if entry.value is not None else None,
+                    display(entry.value, seen, fingerprint),
+                    {k: v for k, v in entry.metadata.items() if isinstance(v, (str, int, float, bool)) or v is None},
+                )
+            )
+    return found
+
+
+def events(previous: SavedScan, now: Sequence[SavedEntry], snapshots: Sequence[EnvSnapshot]) -> list[Finding]:
+    """`changed`, `added` and `removed` for environments both scans read."""
+    before: dict[str, dict[str, SavedEntry]] = {}
+    for entry in previous.entries:
+        before.setdefault(entry.env, {})[entry.key] = entry
+    after: dict[str, dict[str, SavedEntry]] = {}
+    for entry in now:
+        after.setdefault(entry.env, {})[entry.key] = entry
+    found: list[Finding] = []
+    for snapshot in snapshots:
+        env = snapshot.env
+        if env not in before:
+            continue
+        old, new = before[env], after.get(env, {})
+        for key, entry in new.items():
+            previous_entry = old.get(key)
+            if previous_entry is None:
+                found.append(
+                    Finding(
+                        catalog.ADDED.slug,
+                        catalog.ADDED.severity,
+                        env,
+                        key,
+                        f"{key} was added in {env} since the last scan",
+                        actual=entry.display,
+                        location=snapshot.entries[key].location,
+                    )
+                )
+            elif entry.fingerprint and previous_entry.fingerprint and entry.fingerprint != previous_entry.fingerprint:
+                found.append(_changed(env, key, previous_entry, entry, snapshot))
+        for key, previous_entry in old.items():
+            if key not in new and not could_be_unread(snapshot, key):
+                found.append(
+                    Finding(
+                        catalog.REMOVED.slug,
+                        catalog.REMOVED.severity,
+                        env,
+                        key,
+                        f"{key} was removed from {env} since the last scan",
+                        expected=previous_entry.display,
+                    )
+                )
+    return found
+
+
+def _changed(env: str, key: str, before: SavedEntry, after: SavedEntry, snapshot: EnvSnapshot) -> Finding:
+    who = after.metadata.get("changed_by")
+    when = after.metadata.get("last_changed")
+    detail = "".join([f" by {who}" if who else "", f" at {when}" if when else ""])
+    return Finding(
+        catalog.CHANGED.slug,
+        catalog.CHANGED.severity,
+        env,
+        key,
+        f"{key} changed in {env} since the last scan{detail}",
+        expected=before.display,
+        actual=after.display,
+        location=snapshot.entries[key].location,
+    )
+
+
+@dataclass(frozen=True)
+class Annotated:
+    """Findings with status and first_seen, plus what the previous scan had that is gone."""
+
+    findings: list[Finding]
+    suppressed: list[Finding]
+    resolved: list[Mapping[str, Any]]
+    unverified: list[Mapping[str, Any]]
+
+
+def _unverifiable(finding: Mapping[str, Any], snapshots: Mapping[str, EnvSnapshot]) -> bool:
+    """Whether a failed source this time could hide whether the finding still holds."""
+    env, key = finding.get("env"), finding.get("key")
+    involved = [snapshots[env]] if isinstance(env, str) and env in snapshots else list(snapshots.values())
+    for snapshot in involved:
+        if snapshot.status == "ok":
+            continue
+        if key is None or could_be_unread(snapshot, key) or snapshot.malformed:
+            return True
+    return False
+
+
+def annotate(
+    findings: Sequence[Finding],
+    suppressed: Sequence[Finding],
+    previous: SavedScan | None,
+    snapshots: Sequence[EnvSnapshot],
+    all_environments: Sequence[str],
+    now: str,
+) -> Annotated:
+    """Statuses against `previous` (all `new` when there is none)."""
+    known: dict[str, Any] = {}
+    if previous is not None:
+        for record in previous.findings() + previous.carried():
+            known[record["id"]] = record
+
+    def mark(finding: Finding) -> Finding:
+        record = known.get(finding.id)
+        if record is None or finding.rule in EVENT_RULES:
+            return dataclasses.replace(finding, status="new", first_seen=now)
+        first = record.get("first_seen") or (previous.scanned_at if previous else now)
+        return dataclasses.replace(finding, status="persisting", first_seen=first)
+
+    marked = [mark(f) for f in findings]
+    quiet = [mark(f) for f in suppressed]
+    if previous is None:
+        return Annotated(marked, quiet, [], [])
+    current_ids = {f.id for f in marked} | {f.id for f in quiet}
+    by_env = {s.env: s for s in snapshots}
+    selected_all = set(by_env) >= set(all_environments)
+    resolved: list[Mapping[str, Any]] = []
+    unverified: list[Mapping[str, Any]] = []
+    for record in known.values():
+        if record["id"] in current_ids or record["rule"] in EVENT_RULES:
+            continue
+        env = record.get("env")
+        if (env is None and not selected_all) or (env is not None and env not in by_env):
+            continue  # not checked this time: neither resolved nor carried
+        (unverified if _unverifiable(record, by_env) else resolved).append(record)
+    return Annotated(marked, quiet, resolved, unverified)

@@ -1,0 +1,117 @@
+"""History in S3 (`[drift] history = "s3://bucket/prefix"`), through the collectors' boto3
+code path (same session pool, retries and error mapping).
+
+One object per scan, `PREFIX/scans/<id>.json.gz`, named so that listing sorts by time: two
+scans at once write two objects and never the same one. `PREFIX/meta.json` holds the
+fingerprint key's check value.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from drift.collectors.aws._clients import AwsTarget, SessionPool, aws_errors
+from drift.errors import CollectorError, ConfigError
+from drift.history.base import HistoryStore, SavedScan, ScanSummary
+
+
+class S3History(HistoryStore):
+    """History as objects under an S3 prefix."""
+
+    def __init__(self, url: str) -> None:
+        bucket, _, prefix = url.removeprefix("s3://").partition("/")
+        if not bucket:
+            raise ConfigError(f"{url}: write s3://bucket/prefix")
+        self.where = url
+        self.bucket = bucket
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        self._client: Any = None
+
+    def _s3(self) -> Any:
+        if self._client is None:
+            self._client = SessionPool().client("s3", AwsTarget.of({}, {}))
+        return self._client
+
+    def _call(self, doing: str, operation: str, **arguments: Any) -> Any:
+        try:
+            with aws_errors(f"{self.where}: {doing}"):
+                return getattr(self._s3(), operation)(Bucket=self.bucket, **arguments)
+        except CollectorError as exc:
+            raise ConfigError(exc.reason) from None
+
+    def _scan_keys(self) -> list[str]:
+        keys: list[str] = []
+        token: str | None = None
+        while True:
+            extra = {"ContinuationToken": token} if token else {}
+            page = self._call("listing scans", "list_objects_v2", Prefix=f"{self.prefix}scans/", **extra)
+            keys.extend(item["Key"] for item in page.get("Contents", []) if item["Key"].endswith(".json.gz"))
+            token = page.get("NextContinuationToken")
+            if not token:
+                return sorted(keys)
+
+    def _load(self, key: str) -> SavedScan:
+        body = self._call("reading a scan", "get_object", Key=key)["Body"].read()
+        return SavedScan.unpack(body, f"s3://{self.bucket}/{key}")
+
+    def _check_value(self) -> str | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            answer = self._s3().get_object(Bucket=self.bucket, Key=f"{self.prefix}meta.json")
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise ConfigError(
+                f"{self.where}: reading meta.json: AWS error {exc.response['Error'].get('Code')}"
+            ) from None
+        value = json.loads(answer["Body"].read()).get("key_check")
+        return str(value) if value else None
+
+    def check_key(self, check_value: str) -> None:
+        stored = self._check_value()
+        if stored is not None and stored != check_value:
+            raise self.key_mismatch()
+
+    def latest(self) -> SavedScan | None:
+        keys = self._scan_keys()
+        return self._load(keys[-1]) if keys else None
+
+    def get(self, scan_id: str) -> SavedScan:
+        key = f"{self.prefix}scans/{scan_id}.json.gz"
+        if key not in self._scan_keys():
+            raise ConfigError(f"{self.where}: no saved scan {scan_id!r} (`drift history` lists them)")
+        return self._load(key)
+
+    def summaries(self, limit: int) -> list[ScanSummary]:
+        found = []
+        for key in reversed(self._scan_keys()[-limit:]):
+            scan = self._load(key)
+            found.append(
+                ScanSummary(
+                    scan.id,
+                    scan.scanned_at,
+                    scan.exit_code,
+                    scan.summary.get("error", 0),
+                    scan.summary.get("warning", 0),
+                    scan.summary.get("info", 0),
+                )
+            )
+        return found
+
+    def save(self, scan: SavedScan, check_value: str) -> None:
+        stored = self._check_value()
+        if stored is None:
+            body = json.dumps({"key_check": check_value}).encode()
+            self._call("writing meta.json", "put_object", Key=f"{self.prefix}meta.json", Body=body)
+        elif stored != check_value:
+            raise self.key_mismatch()
+        self._call(
+            "saving the scan",
+            "put_object",
+            Key=f"{self.prefix}scans/{scan.id}.json.gz",
+            Body=scan.pack(),
+            ContentType="application/json",
+            ContentEncoding="gzip",
+        )

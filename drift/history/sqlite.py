@@ -1,0 +1,129 @@
+"""SQLite history (the default, `.drift/history.sqlite`): WAL mode, a busy timeout, and one
+transaction per scan, so concurrent scans serialise instead of corrupting it and a scan
+killed before it commits leaves the history as it was."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from drift.errors import ConfigError
+from drift.history.base import HistoryStore, SavedScan, ScanSummary
+
+BUSY_TIMEOUT_MS = 30_000
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS scans (
+    id TEXT PRIMARY KEY,
+    scanned_at TEXT NOT NULL,
+    project TEXT NOT NULL,
+    exit_code INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    warnings INTEGER NOT NULL,
+    infos INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS findings (
+    scan_id TEXT NOT NULL REFERENCES scans (id),
+    finding_id TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    env TEXT,
+    key TEXT,
+    status TEXT,
+    first_seen TEXT,
+    PRIMARY KEY (scan_id, finding_id)
+);
+"""
+
+
+class SqliteHistory(HistoryStore):
+    """History in one SQLite file."""
+
+    def __init__(self, path: Path, shown: str) -> None:
+        self.path = path
+        self.where = shown
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(f"{self.where}: cannot open the history ({exc})") from None
+        return connection
+
+    def check_key(self, check_value: str) -> None:
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
+        if row is not None and row[0] != check_value:
+            raise self.key_mismatch()
+
+    def latest(self) -> SavedScan | None:
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT data FROM scans ORDER BY id DESC LIMIT 1").fetchone()
+        return SavedScan.unpack(row[0], self.where) if row else None
+
+    def get(self, scan_id: str) -> SavedScan:
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT data FROM scans WHERE id = ?", (scan_id,)).fetchone()
+        if row is None:
+            raise ConfigError(f"{self.where}: no saved scan {scan_id!r} (`drift history` lists them)")
+        return SavedScan.unpack(row[0], self.where)
+
+    def summaries(self, limit: int) -> list[ScanSummary]:
+        with closing(self._connect()) as db:
+            rows = db.execute(
+                "SELECT id, scanned_at, exit_code, errors, warnings, infos FROM scans ORDER BY id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [ScanSummary(*row) for row in rows]
+
+    def save(self, scan: SavedScan, check_value: str) -> None:
+        with closing(self._connect()) as db:
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                row = db.execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
+                if row is None:
+                    db.execute("INSERT INTO meta (name, value) VALUES ('key_check', ?)", (check_value,))
+                elif row[0] != check_value:
+                    db.execute("ROLLBACK")
+                    raise self.key_mismatch()
+                summary = scan.summary
+                db.execute(
+                    "INSERT INTO scans VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        scan.id,
+                        scan.scanned_at,
+                        scan.project,
+                        scan.exit_code,
+                        summary.get("error", 0),
+                        summary.get("warning", 0),
+                        summary.get("info", 0),
+                        scan.pack(),
+                    ),
+                )
+                db.executemany(
+                    "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            scan.id,
+                            f["id"],
+                            f["rule"],
+                            f["severity"],
+                            f["env"],
+                            f["key"],
+                            f.get("status"),
+                            f.get("first_seen"),
+                        )
+                        for f in scan.findings()
+                    ],
+                )
+                db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise ConfigError(f"{self.where}: cannot save the scan ({exc})") from None

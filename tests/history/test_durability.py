@@ -1,0 +1,83 @@
+"""Two scans at once do not corrupt the history; a scan killed at any point leaves the previous
+reports and history intact (reports written atomically, history committed last)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from drift.report.output import write_atomic
+from tests.conftest import FINGERPRINT_KEY, Project, run
+
+
+@pytest.fixture
+def scanned(project: Project) -> Project:
+    project.write(".env.example", "A=1\nB=2\n")
+    project.write("p.env", "A=1\n")
+    project.write("drift.toml", '[environments.p]\nsources = [{ type = "dotenv", path = "p.env" }]\n')
+    run(["scan"], expect=1)
+    return project
+
+
+def drift_process(root: Path, *args: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DRIFT_FINGERPRINT_KEY": FINGERPRINT_KEY}
+    return subprocess.Popen(
+        [sys.executable, "-m", "drift", *args], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+
+
+def scans_in(root: Path) -> int:
+    with sqlite3.connect(root / ".drift" / "history.sqlite") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return int(db.execute("SELECT count(*) FROM scans").fetchone()[0])
+
+
+def test_concurrent_scans_both_land(scanned: Project) -> None:
+    processes = [drift_process(scanned.root, "scan") for _ in range(4)]
+    codes = [p.wait(timeout=120) for p in processes]
+    assert codes == [1, 1, 1, 1], [p.stderr.read() for p in processes if p.stderr]
+    assert scans_in(scanned.root) == 5
+    json.loads((scanned.root / "reports" / "drift-report.json").read_text())
+
+
+def test_a_killed_scan_leaves_reports_and_history_intact(scanned: Project) -> None:
+    before_report = (scanned.root / "reports" / "drift-report.json").read_bytes()
+    before_html = (scanned.root / "reports" / "drift-report.html").read_bytes()
+    fifo = scanned.root / "slow.env"
+    os.mkfifo(fifo)  # reading it blocks until a writer comes: the scan hangs mid-collection
+    scanned.write(
+        "drift.toml",
+        '[environments.p]\nsources = [{ type = "dotenv", path = "p.env" }, { type = "dotenv", path = "slow.env" }]\n',
+    )
+    process = drift_process(scanned.root, "scan")
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            process.wait(timeout=2)  # still blocked on the pipe: nothing has been written yet
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    assert (scanned.root / "reports" / "drift-report.json").read_bytes() == before_report
+    assert (scanned.root / "reports" / "drift-report.html").read_bytes() == before_html
+    assert scans_in(scanned.root) == 1
+    assert not [p for p in (scanned.root / "reports").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "out" / "report.json"
+    write_atomic(target, "old")
+
+    def broken(_: int) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_atomic(target, "new")
+    assert target.read_text() == "old"
+    assert list(target.parent.iterdir()) == [target]
