@@ -14,16 +14,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from benchmarks.generate import make_project  # noqa: E402
+from devtools.browser import launch  # noqa: E402
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 MEASURE = """async ([selector, value, kind]) => {
   const start = performance.now();
   const el = document.querySelector(selector);
@@ -64,7 +56,7 @@ def main() -> None:
         print(f"  check + render HTML (s)        {render_s:.2f}")
         print(f"  page size (MB)                 {page_path.stat().st_size / 1e6:.1f}")
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = launch(playwright)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             start = time.perf_counter()
             page.goto(page_path.as_uri())

@@ -8,21 +8,15 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+sys.path.insert(0, str(ROOT))
+
+from devtools.browser import launch  # noqa: E402
 
 
 def main() -> int:
     report = ROOT / "reports" / (sys.argv[1] if len(sys.argv) > 1 else "drift-report.html")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = launch(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 1400})
         page.goto(report.as_uri())
         page.screenshot(path=str(ROOT / "docs" / "report.png"), full_page=False)

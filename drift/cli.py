@@ -33,10 +33,9 @@ config_option = click.option(
 )
 
 
-def use_color(stream: Any = None) -> bool:
-    """Colour when writing to a terminal and NO_COLOR is not set."""
-    stream = stream or sys.stdout
-    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
+def use_color() -> bool:
+    """Colour when stdout is a terminal and NO_COLOR is not set."""
+    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
 def handle_errors(func: F) -> F:

@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from drift.config import NotifyConfig
+from drift.config_ignore import NotifyConfig
 from drift.report.document import Document, FindingDoc
 
 TIMEOUT = 10

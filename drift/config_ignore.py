@@ -1,0 +1,143 @@
+"""The parts of drift.toml that concern findings rather than sources: `[[ignore]]` entries,
+the baseline file that holds more of them, and `[notify]`. Strict like the rest of the
+configuration: every problem is collected with the file and line it comes from."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from drift.globs import is_valid_glob
+from drift.model import Severity, Suppression
+from drift.suggest import did_you_mean
+
+_IGNORE_FIELDS = ("rule", "env", "key", "reason", "expires")
+_NOTIFY_FIELDS = ("webhook_url", "sns_topic_arn", "on", "report_url")
+
+
+@dataclass(frozen=True)
+class NotifyConfig:
+    """`[notify]`: where to say that a scan found new drift."""
+
+    #: As written: `${VAR}` is expanded only when sending, so the URL (often holding a token)
+    #: is never part of the loaded configuration or an error message.
+    webhook_url: str | None = None
+    sns_topic_arn: str | None = None
+    on: Severity = Severity.ERROR
+    report_url: str | None = None
+
+
+class SuppressionReader:
+    """Reads `[[ignore]]`, the baseline and `[notify]`, collecting errors in `errors`."""
+
+    def __init__(self, root: Path, shown: str) -> None:
+        self.root = root
+        self.shown = shown
+        self.errors: list[str] = []
+
+    def fail(self, where: str, message: str) -> None:
+        self.errors.append(f"{self.shown}: {where}: {message}")
+
+    def unknown(self, where: str, table: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+        for name in table:
+            if name not in allowed:
+                self.fail(where, f"unknown field '{name}'{did_you_mean(name, allowed)}")
+
+    def ignores(self, entries: object, shown: str, text: str, table_prefix: str) -> list[Suppression]:
+        """`[[ignore]]` entries, strictly; line numbers found by counting the table headers."""
+        if not isinstance(entries, list):
+            self.fail("[[ignore]]", "must be an array of tables ([[ignore]])")
+            return []
+        header = f"[[{table_prefix}ignore]]" if table_prefix else "[[ignore]]"
+        lines = [n for n, line in enumerate(text.splitlines(), 1) if line.strip().startswith(header)]
+        found = []
+        for index, entry in enumerate(entries):
+            line = lines[index] if index < len(lines) else None
+            where = f"{shown}:{line}" if line else f"{shown} [[ignore]] #{index + 1}"
+            parsed = self.ignore(where, entry)
+            if parsed is not None:
+                found.append(parsed)
+        return found
+
+    def ignore(self, where: str, entry: object) -> Suppression | None:
+        from drift.engine import catalog
+
+        context = f"[[ignore]] at {where}"
+        if not isinstance(entry, dict):
+            self.fail(context, "must be a table")
+            return None
+        self.unknown(context, entry, _IGNORE_FIELDS)
+        rule = entry.get("rule")
+        reason = entry.get("reason")
+        if not isinstance(rule, str) or rule not in catalog.RULES:
+            self.fail(context, f"rule must name a drift rule{did_you_mean(str(rule), catalog.RULES)}")
+            return None
+        if rule == catalog.SOURCE_UNAVAILABLE.slug:
+            self.fail(context, "source-unavailable can never be suppressed: a source drift cannot read is not drift")
+            return None
+        if not isinstance(reason, str) or not reason.strip():
+            self.fail(context, "reason is required: say why this is accepted")
+            return None
+        patterns = {}
+        for name in ("env", "key"):
+            value = entry.get(name)
+            if value is not None and (not isinstance(value, str) or not is_valid_glob(value)):
+                self.fail(context, f"{name} must be a glob string")
+                value = None
+            patterns[name] = value
+        expires = entry.get("expires")
+        if isinstance(expires, str):
+            try:
+                expires = date.fromisoformat(expires)
+            except ValueError:
+                self.fail(context, "expires must be a date (YYYY-MM-DD)")
+                expires = None
+        elif expires is not None and not isinstance(expires, date):
+            self.fail(context, "expires must be a date (YYYY-MM-DD)")
+            expires = None
+        return Suppression(rule, reason.strip(), patterns["env"], patterns["key"], expires, where)
+
+    def baseline(self, path: Path) -> list[Suppression]:
+        """The baseline file: `[[ignore]]` entries written by `drift baseline`."""
+        shown = self.display(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+        except (OSError, UnicodeDecodeError) as exc:
+            self.errors.append(f"{shown}: cannot read the baseline ({type(exc).__name__})")
+            return []
+        except tomllib.TOMLDecodeError as exc:
+            self.errors.append(f"{shown}: TOML syntax error: {exc}")
+            return []
+        self.unknown(f"{shown}: top level", data, ("ignore",))
+        return self.ignores(data.get("ignore", []), shown, text, "")
+
+    def display(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def notify(self, table: Mapping[str, Any]) -> NotifyConfig:
+        self.unknown("[notify]", table, _NOTIFY_FIELDS)
+        for name in ("webhook_url", "sns_topic_arn", "report_url"):
+            if name in table and not isinstance(table[name], str):
+                self.fail("[notify]", f"{name} must be a string")
+        on = Severity.ERROR
+        if "on" in table:
+            try:
+                on = Severity.parse(str(table["on"]))
+            except KeyError:
+                self.fail("[notify]", "on must be one of error, warning, info")
+        if not table.get("webhook_url") and not table.get("sns_topic_arn"):
+            self.fail("[notify]", "set webhook_url or sns_topic_arn")
+        return NotifyConfig(
+            webhook_url=table.get("webhook_url"),
+            sns_topic_arn=table.get("sns_topic_arn"),
+            on=on,
+            report_url=table.get("report_url"),
+        )
