@@ -32,7 +32,8 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
-	$(BIN)/python benchmarks/aws.py
+	$(BIN)/python benchmarks/aws_scan.py
+	$(BIN)/python benchmarks/html_report.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
