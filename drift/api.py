@@ -91,12 +91,14 @@ def namespaces(project: Project) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def fingerprinter_for(project: Project) -> Fingerprinter:
-    """DRIFT_FINGERPRINT_KEY, else the project's key file; one-run key without a config file."""
-    if project.config_path is None:
-        key = os.environ.get(FINGERPRINT_ENV)
-        return Fingerprinter(key.encode("utf-8")) if key else Fingerprinter.ephemeral()
-    return Fingerprinter.for_project(project.root / STATE_DIR / "fingerprint.key")
+def fingerprinter_for(project: Project, persistent: bool = False) -> Fingerprinter:
+    """DRIFT_FINGERPRINT_KEY, else the project's key file (created on first use). Without a
+    config file, a one-run key, unless the run keeps history (`persistent`) or reads one."""
+    key_file = project.root / STATE_DIR / "fingerprint.key"
+    keeps_state = persistent or key_file.exists() or Path(project.history).exists()
+    if project.config_path is None and not os.environ.get(FINGERPRINT_ENV) and not keeps_state:
+        return Fingerprinter.ephemeral()
+    return Fingerprinter.for_project(key_file)
 
 
 def history_for(project: Project, must_exist: bool = False) -> HistoryStore | None:

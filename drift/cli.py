@@ -161,7 +161,7 @@ def scan_command(config: Path | None, no_save: bool, outputs: Sequence[str], fai
     targets = [parse_output(spec) for spec in outputs]
     project = with_fail_on(api.load_project(config, Path.cwd()), fail_on)
     store = api.history_for(project)
-    fingerprint = api.fingerprinter_for(project)
+    fingerprint = api.fingerprinter_for(project, persistent=not no_save)
     result = api.scan(project, history=store, fingerprinter=fingerprint, progress=progress_printer())
     document = to_document(result)
     reports = project.reports_dir or Path("reports")

@@ -77,6 +77,8 @@ def render(document: Document) -> str:
 
 def _details(finding: FindingDoc) -> str:
     lines = [f"{finding['severity']} {finding['rule']}: {finding['message']}"]
+    if finding["status"] is not None:
+        lines.append(f"status: {finding['status']} (first seen {finding['first_seen']})")
     labels: tuple[Literal["expected"], Literal["actual"], Literal["location"]] = ("expected", "actual", "location")
     for label in labels:
         value = finding[label]

@@ -70,15 +70,17 @@ def test_every_format_shows_the_history(two_scans: Project) -> None:
     terminal = run(["report"], expect=0).stdout
     assert "NEW E is set in staging" in terminal and "1 resolved" in terminal
     markdown = run(["report", "--format", "markdown"], expect=0).stdout
-    assert "**new**" not in markdown or "Since scan" in markdown
+    assert "`undeclared` **new** | staging | E" in markdown
     assert "Since scan" in markdown and "1 resolved" in markdown
+    assert "`changed` **new** | production | LOG_LEVEL" in markdown
     html = run(["report", "--format", "html"], expect=0).stdout
     assert "New since the last scan" in html and "Trend over the last 2 scans" in html
     sarif = json.loads(run(["report", "--format", "sarif"], expect=0).stdout)
     states = {r["properties"]["id"]: r["baselineState"] for r in sarif["runs"][0]["results"]}
     assert states["undeclared:staging:E"] == "new"
-    junit = ET.fromstring(run(["report", "--format", "junit"], expect=0).stdout)
-    assert junit.find("testsuite") is not None
+    junit = run(["report", "--format", "junit"], expect=0).stdout
+    assert ET.fromstring(junit).find("testsuite") is not None
+    assert "warning: undeclared: E is set in staging" in junit
 
 
 def test_new_only(two_scans: Project) -> None:
@@ -103,6 +105,17 @@ def test_history_and_report_commands(two_scans: Project) -> None:
     run(["report", "--scan", listed[1]["id"], "--output", "html:old/report.html"], expect=0)
     assert (two_scans.root / "old" / "report.html").exists()
     assert "no saved scan 'nope'" in run(["report", "--scan", "nope"], expect=2).stderr
+
+
+def test_scans_without_a_config_keep_one_fingerprint_key(project: Project) -> None:
+    project.write(".env.example", "API_TOKEN=\n")
+    project.write(".env", "API_TOKEN=same-token-value-123\n")
+    env = {"DRIFT_FINGERPRINT_KEY": ""}
+    run(["scan"], expect=0, env=env)
+    run(["scan"], expect=0, env=env)
+    run(["check", "--format", "json"], expect=0, env=env)
+    assert (project.root / ".drift" / "fingerprint.key").exists()
+    assert len(json.loads(run(["history", "--format", "json"], expect=0, env=env).stdout)) == 2
 
 
 def test_no_save(two_scans: Project) -> None:
