@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from drift.errors import EXIT_DRIFT, EXIT_OK, EXIT_UNAVAILABLE
+
 
 class Severity(enum.IntEnum):
     """Ordered so that `severity >= threshold` reads naturally."""
@@ -239,7 +241,7 @@ def exit_code(findings: tuple[Finding, ...], environments: tuple[EnvSnapshot, ..
     """1 when a finding (other than source-unavailable) reaches `fail_on`; 3 when a source
     could not be read or an environment is partial; 0 otherwise. (2 is raised as an error.)"""
     if fail_on is not None and any(f.severity >= fail_on and f.rule != "source-unavailable" for f in findings):
-        return 1
+        return EXIT_DRIFT
     if any(f.rule == "source-unavailable" for f in findings) or any(e.status != "ok" for e in environments):
-        return 3
-    return 0
+        return EXIT_UNAVAILABLE
+    return EXIT_OK
