@@ -98,7 +98,13 @@ def fingerprinter_for(project: Project, persistent: bool = False) -> Fingerprint
     keeps_state = persistent or key_file.exists() or Path(project.history).exists()
     if project.config_path is None and not os.environ.get(FINGERPRINT_ENV) and not keeps_state:
         return Fingerprinter.ephemeral()
-    return Fingerprinter.for_project(key_file)
+    try:
+        return Fingerprinter.for_project(key_file)
+    except ConfigError:
+        if keeps_state:
+            raise
+        # a read-only checkout: fingerprints only need to agree within this run
+        return Fingerprinter.ephemeral()
 
 
 def history_for(project: Project, must_exist: bool = False) -> HistoryStore | None:

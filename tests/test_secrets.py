@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from drift.errors import ConfigError
 from drift.schema import types
 from drift.secrets import (
     Fingerprinter,
@@ -151,3 +152,17 @@ def test_key_file_is_created_with_mode_0600_and_reused(tmp_path: Path, monkeypat
     first = Fingerprinter.for_project(key_file)("value")
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert Fingerprinter.for_project(key_file)("value") == first
+
+
+def test_a_read_only_project_still_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drift import api
+
+    monkeypatch.delenv("DRIFT_FINGERPRINT_KEY")
+    (tmp_path / ".env.example").write_text("A=1\n")
+    (tmp_path / "p.env").write_text("A=1\n")
+    (tmp_path / "drift.toml").write_text('[environments.p]\nsources = [{ type = "dotenv", path = "p.env" }]\n')
+    (tmp_path / ".drift").write_text("a file where the state folder would go")
+    project = api.load_project(None, tmp_path)
+    assert api.scan(project).exit_code == 0
+    with pytest.raises(ConfigError, match="the fingerprint key"):
+        api.fingerprinter_for(project, persistent=True)
