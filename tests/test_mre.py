@@ -28,6 +28,7 @@ PLANTED = {
     ("undeclared", "production", "NEXT_PUBLIC_SENTRY_AUTH_TOKEN"),
     ("duplicate", "production", "LOG_LEVEL"),
     ("deprecated", "production", "SMTP_HOST"),
+    ("source-unavailable", "preview", None),
 }
 
 
@@ -42,7 +43,7 @@ def test_mre_finds_its_planted_drift_and_nothing_else() -> None:
     project = api.load_project(MRE / "drift.toml", MRE)
     result = api.scan(project, fingerprinter=Fingerprinter(b"k"))
     assert {(f.rule, f.env, f.key) for f in result.findings} == PLANTED
-    assert [e.status for e in result.environments] == ["ok", "partial", "ok"]
+    assert [e.status for e in result.environments] == ["ok", "partial", "ok", "failed"]
     assert result.exit_code == 1
 
 
