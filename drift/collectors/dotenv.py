@@ -32,7 +32,7 @@ class DotenvCollector(Collector):
         try:
             text = dotenv_syntax.read_text(path, max_bytes)
         except dotenv_syntax.UnreadableFile as exc:
-            raise CollectorError(f"{shown}: {exc}") from None
+            raise CollectorError(str(exc)) from None
         entries: dict[str, Entry] = {}
         problems: list[Problem] = []
         malformed = False

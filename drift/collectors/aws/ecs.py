@@ -55,7 +55,7 @@ class EcsCollector(AwsCollector):
         problems: list[Problem] = []
         references = [Reference(str(s["name"]), str(s["valueFrom"])) for s in container.get("secrets", [])]
         if references:
-            resolved = resolve(self.client("ssm"), self.client("secretsmanager"), references, self.name())
+            resolved = resolve(self.client("ssm"), self.client("secretsmanager"), references)
             for ref in references:
                 found = resolved.get(ref.key)
                 if found is None:
@@ -98,17 +98,17 @@ class EcsCollector(AwsCollector):
         family = options.get("task_definition")
         if family is None:
             if not (options.get("cluster") and options.get("service")):
-                raise CollectorError(f"{self.name()}: set task_definition, or cluster and service")
-            with aws_errors(f"{self.name()}: describing the service"):
+                raise CollectorError("set task_definition, or cluster and service")
+            with aws_errors("describing the service"):
                 answer = ecs.describe_services(cluster=options["cluster"], services=[options["service"]])
             services = answer.get("services", [])
             if not services:
-                raise CollectorError(f"{self.name()}: service not found")
+                raise CollectorError("service not found")
             primary = [d for d in services[0].get("deployments", []) if d.get("status") == "PRIMARY"]
             family = (primary[0] if primary else services[0]).get("taskDefinition")
             if not family:
-                raise CollectorError(f"{self.name()}: the service has no task definition")
-        with aws_errors(f"{self.name()}: describing the task definition"):
+                raise CollectorError("the service has no task definition")
+        with aws_errors("describing the task definition"):
             return dict(ecs.describe_task_definition(taskDefinition=family)["taskDefinition"])
 
     def _container(self, definition: dict[str, Any]) -> dict[str, Any]:
@@ -117,24 +117,24 @@ class EcsCollector(AwsCollector):
         if wanted is None:
             if len(containers) != 1:
                 names = ", ".join(str(c.get("name")) for c in containers)
-                raise CollectorError(f"{self.name()}: set container (one of: {names})")
+                raise CollectorError(f"set container (one of: {names})")
             return dict(containers[0])
         for container in containers:
             if container.get("name") == wanted:
                 return dict(container)
-        raise CollectorError(f"{self.name()}: no container named {wanted!r} in the task definition")
+        raise CollectorError(f"no container named {wanted!r} in the task definition")
 
     def _environment_file(self, arn: str, metadata: dict[str, Any]) -> list[Entry]:
         """An S3 environment file (`arn:aws:s3:::bucket/key.env`), parsed like a dotenv file."""
         if not arn.startswith("arn:aws:s3:::") or "/" not in arn:
-            raise CollectorError(f"{self.name()}: environment file {arn} is not an S3 object ARN")
+            raise CollectorError(f"environment file {arn} is not an S3 object ARN")
         bucket, _, key = arn.removeprefix("arn:aws:s3:::").partition("/")
-        with aws_errors(f"{self.name()}: reading environment file s3://{bucket}/{key}"):
+        with aws_errors(f"reading environment file s3://{bucket}/{key}"):
             body = self.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            raise CollectorError(f"{self.name()}: environment file s3://{bucket}/{key} is not UTF-8") from None
+            raise CollectorError(f"environment file s3://{bucket}/{key} is not UTF-8") from None
         return [
             Entry(
                 line.key,

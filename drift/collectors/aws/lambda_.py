@@ -28,12 +28,12 @@ class LambdaCollector(AwsCollector):
         arguments = {"FunctionName": self.source.options["function"]}
         if "qualifier" in self.source.options:
             arguments["Qualifier"] = self.source.options["qualifier"]
-        with aws_errors(f"{self.name()}: reading the function configuration"):
+        with aws_errors("reading the function configuration"):
             config = self.client("lambda").get_function_configuration(**arguments)
         environment = config.get("Environment", {})
         if environment.get("Error"):
             code = environment["Error"].get("ErrorCode", "Error")
-            raise CollectorError(f"{self.name()}: the environment cannot be decrypted ({code})")
+            raise CollectorError(f"the environment cannot be decrypted ({code})")
         arn = str(config.get("FunctionArn"))
         metadata = {"version": config.get("Version"), "last_changed": config.get("LastModified")}
         return SourceData(

@@ -57,7 +57,7 @@ class Resolved:
     metadata: dict[str, Any]
 
 
-def resolve(ssm: Any, secrets: Any, references: list[Reference], doing: str) -> dict[str, Resolved]:
+def resolve(ssm: Any, secrets: Any, references: list[Reference]) -> dict[str, Resolved]:
     """Resolved references by key; a key absent from the result is dangling."""
     found: dict[str, Resolved] = {}
     parameters = [r for r in references if not r.is_secrets_manager]
@@ -66,7 +66,7 @@ def resolve(ssm: Any, secrets: Any, references: list[Reference], doing: str) -> 
         by_name.setdefault(ref.parameter_name, []).append(ref)
     names = list(by_name)
     for start in range(0, len(names), SSM_BATCH):
-        with aws_errors(f"{doing}: resolving SSM references"):
+        with aws_errors("resolving SSM references"):
             answer = ssm.get_parameters(Names=names[start : start + SSM_BATCH], WithDecryption=True)
         for parameter in answer.get("Parameters", []):
             name = str(parameter["Name"])
@@ -84,7 +84,7 @@ def resolve(ssm: Any, secrets: Any, references: list[Reference], doing: str) -> 
     ids = list(dict.fromkeys(r.secret_id for r in in_manager))
     values: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), SECRETS_BATCH):
-        with aws_errors(f"{doing}: resolving Secrets Manager references"):
+        with aws_errors("resolving Secrets Manager references"):
             answer = secrets.batch_get_secret_value(SecretIdList=ids[start : start + SECRETS_BATCH])
         for secret in answer.get("SecretValues", []):
             values[str(secret["ARN"])] = secret

@@ -43,16 +43,16 @@ class SecretsManagerCollector(AwsCollector):
     def collect(self) -> SourceData:
         options = self.source.options
         if ("secret_id" in options) == ("name_prefix" in options):
-            raise CollectorError(f"{self.name()}: set exactly one of secret_id and name_prefix")
+            raise CollectorError("set exactly one of secret_id and name_prefix")
         client = self.client("secretsmanager")
         if "secret_id" in options:
-            with aws_errors(f"{self.name()}: reading the secret"):
+            with aws_errors("reading the secret"):
                 secret = client.get_secret_value(SecretId=options["secret_id"])
             return SourceData(self._entries(secret, options.get("key"), {}))
         return SourceData(self._prefix(client, str(options["name_prefix"])))
 
     def _prefix(self, client: Any, prefix: str) -> list[Entry]:
-        with aws_errors(f"{self.name()}: listing secrets"):
+        with aws_errors("listing secrets"):
             listed = [
                 secret
                 for page in client.get_paginator("list_secrets").paginate(
@@ -65,11 +65,11 @@ class SecretsManagerCollector(AwsCollector):
         entries: list[Entry] = []
         for start in range(0, len(listed), BATCH):
             batch = {s["ARN"]: s for s in listed[start : start + BATCH]}
-            with aws_errors(f"{self.name()}: reading secrets"):
+            with aws_errors("reading secrets"):
                 answer = client.batch_get_secret_value(SecretIdList=list(batch))
             if answer.get("Errors"):
                 codes = sorted({str(e.get("ErrorCode")) for e in answer["Errors"]})
-                raise CollectorError(f"{self.name()}: {len(answer['Errors'])} secrets unreadable ({', '.join(codes)})")
+                raise CollectorError(f"{len(answer['Errors'])} secrets unreadable ({', '.join(codes)})")
             for secret in answer.get("SecretValues", []):
                 listing = batch.get(secret["ARN"], {})
                 name = str(secret["Name"])
@@ -79,7 +79,7 @@ class SecretsManagerCollector(AwsCollector):
     def _entries(self, secret: dict[str, Any], plain_key: str | None, listing: dict[str, Any]) -> list[Entry]:
         name = str(secret.get("Name"))
         if "SecretString" not in secret:
-            raise CollectorError(f"{self.name()}: secret {name} is binary; drift reads string secrets")
+            raise CollectorError(f"secret {name} is binary; drift reads string secrets")
         text = str(secret["SecretString"])
         changed = [d for d in (listing.get("LastChangedDate"), listing.get("LastRotatedDate")) if d]
         metadata = {
@@ -92,9 +92,7 @@ class SecretsManagerCollector(AwsCollector):
         members = None if plain_key and "secret_id" in self.source.options else json_object(text)
         if members is None:
             if not plain_key:
-                raise CollectorError(
-                    f'{self.name()}: secret {name} is not a JSON object; set key = "NAME" for a plain string'
-                )
+                raise CollectorError(f'secret {name} is not a JSON object; set key = "NAME" for a plain string')
             pairs = [(plain_key, text)]
         else:
             pairs = [(key, json_text(value)) for key, value in members.items()]

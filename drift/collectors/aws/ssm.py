@@ -46,9 +46,9 @@ class SsmCollector(AwsCollector):
     def collect(self) -> SourceData:
         path = normalise_path(str(self.source.options["path"]))
         if not path.startswith("/"):
-            raise CollectorError(f"{self.name()}: an SSM path starts with '/'")
+            raise CollectorError("an SSM path starts with '/'")
         entries: list[Entry] = []
-        with aws_errors(f"{self.name()}: reading parameters"):
+        with aws_errors("reading parameters"):
             client = self.client("ssm")
             pages = client.get_paginator("get_parameters_by_path").paginate(
                 Path=path.rstrip("/") or "/",
@@ -72,7 +72,7 @@ class SsmCollector(AwsCollector):
         authors: dict[str, str] = {}
         for start in range(0, len(moved), DESCRIBE_BATCH):
             names = [str(e.metadata["name"]) for e in moved[start : start + DESCRIBE_BATCH]]
-            with aws_errors(f"{self.name()}: describing changed parameters"):
+            with aws_errors("describing changed parameters"):
                 answer = client.describe_parameters(
                     ParameterFilters=[{"Key": "Name", "Option": "Equals", "Values": names}], MaxResults=DESCRIBE_BATCH
                 )
