@@ -142,8 +142,9 @@ def scan(
     now = datetime.now(UTC).replace(microsecond=0)
     secrecy = SecrecyCache()
     findings = evaluate(schema, snapshots, fingerprint, now, namespaces(project), secrecy)
+    entries = current_entries(schema, snapshots, fingerprint, secrecy) if history is not None else []
     if previous is not None:
-        findings += events(previous, current_entries(schema, snapshots, fingerprint, secrecy), snapshots)
+        findings += events(previous, entries, snapshots)
     active, suppressed = apply_suppressions(findings, project.ignores, now.date(), [e.name for e in selected])
     stamp = now.isoformat()
     resolved: list[Mapping[str, Any]] = []
@@ -174,14 +175,16 @@ def scan(
         trend=(*trend, TrendPoint(scan_id, stamp, counts["error"], counts["warning"])) if history else (),
         new_only=new_only,
         scan_id=scan_id,
+        entries=tuple(entries),
     )
 
 
-def save_scan(project: Project, result: ScanResult, store: HistoryStore, fingerprint: Fingerprinter) -> SavedScan:
-    """Save a scan (its JSON document, its entries as fingerprints) in one transaction."""
+def save_scan(result: ScanResult, store: HistoryStore, fingerprint: Fingerprinter) -> SavedScan:
+    """Save a scan (its JSON document, its entries as fingerprints) in one transaction. The
+    entries come from `scan(..., history=store)`: a scan made without a history saves none, so
+    the next scan reports no changed / added / removed against it."""
     from drift.report.document import to_document
 
-    schema = load_project_schema(project)
     document = cast(dict[str, Any], to_document(result))
     record = SavedScan(
         id=result.scan_id or new_scan_id(),
@@ -190,7 +193,7 @@ def save_scan(project: Project, result: ScanResult, store: HistoryStore, fingerp
         exit_code=result.exit_code,
         summary=dict(document["summary"]),
         document=document,
-        entries=current_entries(schema, result.environments, fingerprint, SecrecyCache()),
+        entries=list(result.entries),
     )
     store.save(record, fingerprint.check_value())
     return record

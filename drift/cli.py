@@ -171,7 +171,7 @@ def scan_command(config: Path | None, no_save: bool, outputs: Sequence[str], fai
     for fmt, path in targets:
         write_atomic(path, render(fmt, document))
     if not no_save and store is not None:
-        api.save_scan(project, result, store, fingerprint)  # committed last: a killed scan loses nothing
+        api.save_scan(result, store, fingerprint)  # committed last: a killed scan loses nothing
     click.echo(render(Format.TERMINAL, document, use_color()), nl=False, color=use_color())
     click.echo(
         f"reports: {project.display(reports / 'drift-report.json')}, {project.display(html_path)}"

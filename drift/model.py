@@ -164,6 +164,18 @@ class Suppression:
         return self.expires is not None and self.expires < today
 
 
+@dataclass(frozen=True)
+class EntryRecord:
+    """One key of one environment as history keeps it: a fingerprint, the masked display and
+    the store's metadata; never the value."""
+
+    env: str
+    key: str
+    fingerprint: str | None
+    display: str | None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, slots=True)
 class TrendPoint:
     """One past scan's counts, for the trend chart."""
@@ -227,6 +239,8 @@ class ScanResult:
     new_only: bool = False
     #: This scan's id (what history saves it under).
     scan_id: str | None = None
+    #: Every entry as history keeps it (computed when the scan is compared with a history).
+    entries: tuple[EntryRecord, ...] = ()
 
     @property
     def exit_code(self) -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from drift.history.base import HistoryStore, SavedEntry, SavedScan, ScanSummary
+from drift.history.base import HistoryStore, SavedScan, ScanSummary
 
-__all__ = ["HistoryStore", "SavedEntry", "SavedScan", "ScanSummary", "open_history"]
+__all__ = ["HistoryStore", "SavedScan", "ScanSummary", "open_history"]
 
 
 def open_history(location: str, shown: str) -> HistoryStore:

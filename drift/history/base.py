@@ -12,25 +12,15 @@ import gzip
 import json
 import secrets
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from drift.errors import ConfigError
+from drift.model import EntryRecord
 
 #: How many past scans the trend chart shows.
 TREND_LENGTH = 30
-
-
-@dataclass(frozen=True)
-class SavedEntry:
-    """One key of one environment as history keeps it."""
-
-    env: str
-    key: str
-    fingerprint: str | None
-    display: str | None
-    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -43,7 +33,7 @@ class SavedScan:
     exit_code: int
     summary: dict[str, int]
     document: dict[str, Any]
-    entries: list[SavedEntry]
+    entries: list[EntryRecord]
 
     def findings(self) -> list[dict[str, Any]]:
         """The scan's counted findings (as JSON), with status and first_seen."""
@@ -70,7 +60,7 @@ class SavedScan:
     def unpack(cls, blob: bytes, where: str) -> SavedScan:
         try:
             data = json.loads(gzip.decompress(blob))
-            entries = [SavedEntry(env, key, fp, display, meta) for env, key, fp, display, meta in data["entries"]]
+            entries = [EntryRecord(env, key, fp, display, meta) for env, key, fp, display, meta in data["entries"]]
             return cls(
                 data["id"],
                 data["scanned_at"],

@@ -16,8 +16,8 @@ from typing import Any
 from drift.engine import catalog
 from drift.engine.per_env import could_be_unread
 from drift.engine.secrecy import SecrecyCache, display
-from drift.history.base import SavedEntry, SavedScan
-from drift.model import EnvSnapshot, Finding
+from drift.history.base import SavedScan
+from drift.model import EntryRecord, EnvSnapshot, Finding
 from drift.schema import Schema
 from drift.secrets import Fingerprinter
 
@@ -26,7 +26,7 @@ EVENT_RULES = frozenset({catalog.CHANGED.slug, catalog.ADDED.slug, catalog.REMOV
 
 def current_entries(
     schema: Schema, snapshots: Sequence[EnvSnapshot], fingerprint: Fingerprinter, secrecy: SecrecyCache
-) -> list[SavedEntry]:
+) -> list[EntryRecord]:
     """Every entry as history keeps it: fingerprint, masked display, metadata."""
     found = []
     for snapshot in snapshots:
@@ -34,7 +34,7 @@ def current_entries(
         for key, entry in snapshot.entries.items():
             seen = secrecy.of(snapshot.env, key, specs.get(key), entry)
             found.append(
-                SavedEntry(
+                EntryRecord(
                     snapshot.env,
                     key,
                     fingerprint(entry.value) if entry.value is not None else None,
@@ -45,12 +45,12 @@ def current_entries(
     return found
 
 
-def events(previous: SavedScan, now: Sequence[SavedEntry], snapshots: Sequence[EnvSnapshot]) -> list[Finding]:
+def events(previous: SavedScan, now: Sequence[EntryRecord], snapshots: Sequence[EnvSnapshot]) -> list[Finding]:
     """`changed`, `added` and `removed` for environments both scans read."""
-    before: dict[str, dict[str, SavedEntry]] = {}
+    before: dict[str, dict[str, EntryRecord]] = {}
     for entry in previous.entries:
         before.setdefault(entry.env, {})[entry.key] = entry
-    after: dict[str, dict[str, SavedEntry]] = {}
+    after: dict[str, dict[str, EntryRecord]] = {}
     for entry in now:
         after.setdefault(entry.env, {})[entry.key] = entry
     found: list[Finding] = []
@@ -90,7 +90,7 @@ def events(previous: SavedScan, now: Sequence[SavedEntry], snapshots: Sequence[E
     return found
 
 
-def _changed(env: str, key: str, before: SavedEntry, after: SavedEntry, snapshot: EnvSnapshot) -> Finding:
+def _changed(env: str, key: str, before: EntryRecord, after: EntryRecord, snapshot: EnvSnapshot) -> Finding:
     who = after.metadata.get("changed_by")
     when = after.metadata.get("last_changed")
     detail = "".join([f" by {who}" if who else "", f" at {when}" if when else ""])
