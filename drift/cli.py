@@ -103,8 +103,8 @@ def check(
     from drift.report.formats import Format
     from drift.report.output import parse_output
 
-    targets = [parse_output(spec) for spec in outputs]
     project = with_fail_on(api.load_project(config, Path.cwd()), fail_on)
+    targets = [parse_output(spec, reports_dir(project)) for spec in outputs]
     chosen = Format(fmt)
     # the last saved scan gives statuses; a remote history is read only when --new-only needs it
     remote = project.history.startswith("s3://")
@@ -119,6 +119,11 @@ def check(
     )
     click.echo(emit(to_document(result), chosen, targets, use_color()), nl=False, color=use_color())
     finish(result.exit_code)
+
+
+def reports_dir(project: Project) -> Path:
+    """Where bare `--output FORMAT` files go: `[drift] reports_dir`, else ./reports."""
+    return project.reports_dir or Path("reports")
 
 
 def with_fail_on(project: Project, fail_on: str | None) -> Project:
@@ -158,13 +163,13 @@ def scan_command(config: Path | None, no_save: bool, outputs: Sequence[str], fai
     from drift.report.formats import Format, render
     from drift.report.output import parse_output, write_atomic
 
-    targets = [parse_output(spec) for spec in outputs]
     project = with_fail_on(api.load_project(config, Path.cwd()), fail_on)
+    reports = reports_dir(project)
+    targets = [parse_output(spec, reports) for spec in outputs]
     store = api.history_for(project)
     fingerprint = api.fingerprinter_for(project, persistent=not no_save)
     result = api.scan(project, history=store, fingerprinter=fingerprint, progress=progress_printer())
     document = to_document(result)
-    reports = project.reports_dir or Path("reports")
     html_path = reports / "drift-report.html"
     write_atomic(reports / "drift-report.json", render(Format.JSON, document))
     write_atomic(html_path, render(Format.HTML, document))
@@ -225,8 +230,8 @@ def report_command(config: Path | None, scan_id: str, fmt: str, outputs: Sequenc
     from drift.report.formats import Format
     from drift.report.output import parse_output
 
-    targets = [parse_output(spec) for spec in outputs]
     project = api.load_project(config, Path.cwd())
+    targets = [parse_output(spec, reports_dir(project)) for spec in outputs]
     store = api.history_for(project, must_exist=True)
     saved = None if store is None else (store.latest() if scan_id == "latest" else store.get(scan_id))
     if saved is None:
@@ -277,7 +282,7 @@ def render(source: Path, fmt: str, outputs: Sequence[str]) -> None:
     from drift.report.formats import Format
     from drift.report.output import parse_output
 
-    targets = [parse_output(spec) for spec in outputs]
+    targets = [parse_output(spec, Path("reports")) for spec in outputs]
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

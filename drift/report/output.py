@@ -9,17 +9,28 @@ from pathlib import Path
 from drift.errors import ConfigError
 from drift.report.formats import Format
 
+SUFFIXES = {
+    Format.TERMINAL: "txt",
+    Format.JSON: "json",
+    Format.HTML: "html",
+    Format.MARKDOWN: "md",
+    Format.SARIF: "sarif",
+    Format.JUNIT: "xml",
+}
 
-def parse_output(spec: str) -> tuple[Format, Path]:
-    """`html:reports/drift-report.html` -> (Format.HTML, Path(...))."""
+
+def parse_output(spec: str, reports_dir: Path) -> tuple[Format, Path]:
+    """`html:out/report.html` -> (Format.HTML, out/report.html); a bare `html` writes
+    `drift-report.html` in the reports folder."""
     name, sep, path = spec.partition(":")
     choices = ", ".join(f.value for f in Format)
-    if not sep or not path:
-        raise ConfigError(f"--output {spec!r}: write FORMAT:PATH, with FORMAT one of {choices}")
+    if sep and not path:
+        raise ConfigError(f"--output {spec!r}: write FORMAT:PATH or FORMAT, with FORMAT one of {choices}")
     try:
-        return Format(name), Path(path)
+        fmt = Format(name)
     except ValueError:
         raise ConfigError(f"--output {spec!r}: unknown format {name!r}; one of {choices}") from None
+    return fmt, Path(path) if path else reports_dir / f"drift-report.{SUFFIXES[fmt]}"
 
 
 def write_atomic(path: Path, text: str) -> None:

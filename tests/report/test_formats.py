@@ -146,6 +146,13 @@ def test_render_refuses_what_is_not_a_drift_report(report_project: Project) -> N
     report_project.write("broken.json", "{")
     assert "not JSON" in run(["render", "--input", "broken.json"], expect=2).stderr
     assert "unknown format 'pdf'" in run(["check", "--output", "pdf:x.pdf"], expect=2).stderr
+    assert "write FORMAT:PATH or FORMAT" in run(["check", "--output", "html:"], expect=2).stderr
+
+
+def test_a_bare_format_writes_to_the_reports_folder(report_project: Project) -> None:
+    run(["check", "--output", "html", "--output", "sarif", "--output", "junit"], expect=1)
+    written = sorted(p.name for p in (report_project.root / "reports").iterdir())
+    assert written == ["drift-report.html", "drift-report.sarif", "drift-report.xml"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
