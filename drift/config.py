@@ -19,6 +19,7 @@ from drift.config_ignore import NotifyConfig, SuppressionReader
 from drift.errors import ConfigError
 from drift.globs import is_valid_glob
 from drift.model import Severity, Suppression
+from drift.paths import shown
 from drift.suggest import did_you_mean
 
 NOT_DEPLOYED_BY_DEFAULT = frozenset({"development", "dev", "local", "test"})
@@ -66,10 +67,7 @@ class Project:
 
     def display(self, path: Path) -> str:
         """A path relative to the project root where possible (reports never show absolute paths)."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return shown(path, self.root)
 
     @property
     def config_display(self) -> str:

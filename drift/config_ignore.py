@@ -13,6 +13,7 @@ from typing import Any
 
 from drift.globs import is_valid_glob
 from drift.model import Severity, Suppression
+from drift.paths import shown
 from drift.suggest import did_you_mean
 
 _IGNORE_FIELDS = ("rule", "env", "key", "reason", "expires")
@@ -117,10 +118,7 @@ class SuppressionReader:
         return self.ignores(data.get("ignore", []), shown, text, "")
 
     def display(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return shown(path, self.root)
 
     def notify(self, table: Mapping[str, Any]) -> NotifyConfig:
         self.unknown("[notify]", table, _NOTIFY_FIELDS)

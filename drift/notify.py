@@ -16,17 +16,18 @@ import urllib.request
 from typing import Any
 
 from drift.config_ignore import NotifyConfig
+from drift.model import Severity
 from drift.report.document import Document, FindingDoc
 
 TIMEOUT = 10
 MAX_LISTED = 20
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_ORDER = {"info": 1, "warning": 2, "error": 3}
 
 
 def new_findings(document: Document, on: str) -> list[FindingDoc]:
     """Findings new since the last scan at or above the notification threshold."""
-    return [f for f in document["findings"] if f["status"] == "new" and _ORDER[f["severity"]] >= _ORDER[on]]
+    threshold = Severity.parse(on)
+    return [f for f in document["findings"] if f["status"] == "new" and Severity.parse(f["severity"]) >= threshold]
 
 
 def message(document: Document, new: list[FindingDoc], report: str) -> dict[str, Any]:

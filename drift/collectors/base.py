@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from drift.collectors.aws._clients import SessionPool
 from drift.errors import CollectorError
 from drift.model import Entry, Problem
+from drift.paths import shown
 
 __all__ = ["CollectContext", "Collector", "CollectorError", "Option", "SourceConfig", "SourceData"]
 
@@ -64,10 +65,7 @@ class CollectContext:
 
     def display(self, path: Path) -> str:
         """A path as reports show it: relative to the project root where possible."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return shown(path, self.root)
 
 
 @dataclass

@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from drift.model import Severity
 from drift.report.document import Document
 
 _LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
-_ORDER = {"info": 1, "warning": 2, "error": 3}
 
 
 def active() -> bool:
@@ -35,7 +35,7 @@ def workflow_annotations(document: Document) -> str:
         return ""
     lines = []
     for finding in document["findings"]:
-        if _ORDER[finding["severity"]] < _ORDER[threshold]:
+        if Severity.parse(finding["severity"]) < Severity.parse(threshold):
             continue
         props = [f"title={_property('drift ' + finding['rule'])}"]
         location = finding["location"] or ""

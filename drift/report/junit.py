@@ -11,14 +11,14 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import Literal
 
+from drift.model import Severity
 from drift.report.document import Document, FindingDoc
 
-SEVERITY_ORDER = {"info": 1, "warning": 2, "error": 3}
 CROSS = "cross-environment"
 
 
 def _fails(finding: FindingDoc, threshold: str | None) -> bool:
-    return threshold is not None and SEVERITY_ORDER[finding["severity"]] >= SEVERITY_ORDER[threshold]
+    return threshold is not None and Severity.parse(finding["severity"]) >= Severity.parse(threshold)
 
 
 def _case_name(finding: FindingDoc) -> str:
