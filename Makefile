@@ -14,6 +14,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,demo]'
 	touch $(STAMP)
 
+# The real loaders the dotenv dialects are tested against (node's dotenv, dotenv-expand).
+ORACLES := tests/dialects/node_modules/.package-lock.json
+$(ORACLES): tests/dialects/package.json tests/dialects/package-lock.json
+	npm ci --prefix tests/dialects --no-audit --no-fund --silent
+
 run: $(STAMP)
 	$(BIN)/python examples/run_demo.py
 
@@ -25,7 +30,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(ORACLES)
 	$(BIN)/pytest
 
 test: lint typecheck pytest

@@ -19,8 +19,8 @@ from drift.collectors import registry
 from drift.collectors.snapshot import Progress, collect
 from drift.config import EnvironmentConfig, Project, load_project
 from drift.engine import evaluate
+from drift.engine.evaluate import secrecy_for
 from drift.engine.matrix import build_matrix
-from drift.engine.secrecy import SecrecyCache
 from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError
 from drift.history import HistoryStore, SavedScan, open_history
@@ -47,11 +47,6 @@ STATE_DIR = ".drift"
 def load_project_schema(project: Project) -> Schema:
     """The project's schema: its example file (when it exists or is configured) plus [keys]."""
     example = project.schema_path
-    if example is not None and project.config_path is None and not example.exists():
-        raise ConfigError(
-            f"{project.display(example)}: no .env.example here and no drift.toml; "
-            "run drift in the project folder or pass --config"
-        )
     return load_schema(
         example,
         project.display(example) if example else "",
@@ -59,6 +54,7 @@ def load_project_schema(project: Project) -> Schema:
         list(project.environments),
         project.config_display,
         project.config_text,
+        project.schema_dialect,
     )
 
 
@@ -138,10 +134,10 @@ def scan(
     before: dict[str, dict[str, dict[str, object]]] = {}
     for entry in previous.entries if previous else []:
         before.setdefault(entry.env, {})[entry.key] = entry.metadata
-    snapshots = collect(project.root, selected, progress, before)
+    snapshots = collect(project.root, selected, progress, before, project.dialect.name, project.expand)
     now = datetime.now(UTC).replace(microsecond=0)
-    secrecy = SecrecyCache()
-    findings = evaluate(schema, snapshots, fingerprint, now, namespaces(project), secrecy)
+    secrecy = secrecy_for(schema)
+    findings = evaluate(schema, snapshots, fingerprint, now, namespaces(project), secrecy, project.inferred)
     entries = current_entries(schema, snapshots, fingerprint, secrecy) if history is not None else []
     if previous is not None:
         findings += events(previous, entries, snapshots)

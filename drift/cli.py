@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from drift import __version__
-from drift.errors import DriftError
+from drift.errors import EXIT_INTERNAL, DriftError
 
 if TYPE_CHECKING:
     from drift.collectors.snapshot import Progress
@@ -31,6 +31,16 @@ config_option = click.option(
     type=click.Path(path_type=Path, dir_okay=False),
     help="drift.toml or pyproject.toml to use (default: found in the current folder).",
 )
+schema_option = click.option(
+    "--schema",
+    "schema_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The example file to use as the schema (default: [drift] schema, else .env.example, "
+    ".env.sample, .env.template, .env.dist or .env.*.sample).",
+)
+strict_option = click.option(
+    "--strict", is_flag=True, help="Findings that rest on an inference are errors, not warnings."
+)
 
 
 def use_color() -> bool:
@@ -39,7 +49,9 @@ def use_color() -> bool:
 
 
 def handle_errors(func: F) -> F:
-    """Print DriftErrors as one clear message (never a traceback) and exit with their code."""
+    """Print DriftErrors as one clear message (never a traceback) and exit with their code;
+    anything unanticipated is one line naming the exception type (never its message, which
+    may hold a value) and exit 4. `DRIFT_DEBUG=1` / `--debug` adds the traceback's frames."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -48,8 +60,25 @@ def handle_errors(func: F) -> F:
         except DriftError as exc:
             click.echo(f"drift: error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except (SystemExit, KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
+            raise
+        except BaseException as exc:  # the contract: no traceback, never 0 or 1
+            click.echo(f"drift: internal error ({type(exc).__name__}); this is a bug in drift", err=True)
+            if os.environ.get("DRIFT_DEBUG"):
+                click.echo(masked_traceback(exc), err=True)
+            sys.exit(EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
+
+
+def masked_traceback(exc: BaseException) -> str:
+    """The traceback's frames (file, line, function, source line) without the exception's
+    message or any local variable, either of which may hold a secret value."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    lines = [f"  {f.filename}:{f.lineno} in {f.name}: {f.line or ''}" for f in frames]
+    return "Traceback (values masked):\n" + "\n".join(lines) + f"\n{type(exc).__name__}"
 
 
 def finish(code: int) -> NoReturn:
@@ -59,8 +88,11 @@ def finish(code: int) -> NoReturn:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="drift")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="On an internal error, print the traceback (values masked).")
+def main(debug: bool) -> None:
     """Detect configuration drift between environments and the .env.example schema."""
+    if debug:
+        os.environ["DRIFT_DEBUG"] = "1"
 
 
 FORMATS = ["terminal", "json", "html", "markdown", "sarif", "junit"]
@@ -83,6 +115,7 @@ output_option = click.option(
 
 @main.command()
 @config_option
+@schema_option
 @click.option("--env", "envs", multiple=True, metavar="NAME", help="Environment to check (repeatable; default all).")
 @click.option(
     "--fail-on",
@@ -92,9 +125,17 @@ output_option = click.option(
 @format_option
 @output_option
 @click.option("--new-only", is_flag=True, help="Fail only on findings new since the last saved scan.")
+@strict_option
 @handle_errors
 def check(
-    config: Path | None, envs: Sequence[str], fail_on: str | None, fmt: str, outputs: Sequence[str], new_only: bool
+    config: Path | None,
+    schema_path: Path | None,
+    envs: Sequence[str],
+    fail_on: str | None,
+    fmt: str,
+    outputs: Sequence[str],
+    new_only: bool,
+    strict: bool,
 ) -> None:
     """Check environments against the schema; exit 0 clean, 1 drift, 2 usage, 3 unreadable."""
     from drift import api
@@ -103,7 +144,7 @@ def check(
     from drift.report.formats import Format
     from drift.report.output import parse_output
 
-    project = with_fail_on(api.load_project(config, Path.cwd()), fail_on)
+    project = with_options(api.load_project(config, Path.cwd(), schema_path), fail_on, strict)
     targets = [parse_output(spec, reports_dir(project)) for spec in outputs]
     chosen = Format(fmt)
     # the last saved scan gives statuses; a remote history is read only when --new-only needs it
@@ -126,13 +167,16 @@ def reports_dir(project: Project) -> Path:
     return project.reports_dir or Path("reports")
 
 
-def with_fail_on(project: Project, fail_on: str | None) -> Project:
-    """The project with `--fail-on` applied."""
+def with_options(project: Project, fail_on: str | None, strict: bool) -> Project:
+    """The project with `--fail-on` and `--strict` applied."""
     from drift.config import parse_fail_on
+    from drift.model import Severity
 
-    if fail_on is None:
-        return project
-    return dataclasses.replace(project, fail_on=parse_fail_on(fail_on, "--fail-on"))
+    if fail_on is not None:
+        project = dataclasses.replace(project, fail_on=parse_fail_on(fail_on, "--fail-on"))
+    if strict:
+        project = dataclasses.replace(project, inferred=Severity.ERROR)
+    return project
 
 
 def progress_printer() -> Progress | None:
@@ -148,6 +192,7 @@ def progress_printer() -> Progress | None:
 
 @main.command("scan")
 @config_option
+@schema_option
 @click.option("--no-save", is_flag=True, help="Do not save this scan to history.")
 @output_option
 @click.option(
@@ -155,15 +200,23 @@ def progress_printer() -> Progress | None:
     type=click.Choice(["error", "warning", "info", "none"]),
     help="Lowest severity that fails the scan (default: [drift] fail_on, else error).",
 )
+@strict_option
 @handle_errors
-def scan_command(config: Path | None, no_save: bool, outputs: Sequence[str], fail_on: str | None) -> None:
+def scan_command(
+    config: Path | None,
+    schema_path: Path | None,
+    no_save: bool,
+    outputs: Sequence[str],
+    fail_on: str | None,
+    strict: bool,
+) -> None:
     """Scan every environment: reports in reports_dir, history, notification of new drift."""
     from drift import api, notify
     from drift.report.document import to_document
     from drift.report.formats import Format, render
     from drift.report.output import parse_output, write_atomic
 
-    project = with_fail_on(api.load_project(config, Path.cwd()), fail_on)
+    project = with_options(api.load_project(config, Path.cwd(), schema_path), fail_on, strict)
     reports = reports_dir(project)
     targets = [parse_output(spec, reports) for spec in outputs]
     store = api.history_for(project)
@@ -242,16 +295,17 @@ def report_command(config: Path | None, scan_id: str, fmt: str, outputs: Sequenc
 
 @main.command("baseline")
 @config_option
+@schema_option
 @click.option(
     "--days", default=90, show_default=True, type=click.IntRange(min=1), help="Days until each entry expires."
 )
 @handle_errors
-def baseline_command(config: Path | None, days: int) -> None:
+def baseline_command(config: Path | None, schema_path: Path | None, days: int) -> None:
     """Accept today's drift: write a suppression per current finding to the baseline file."""
     from drift import api
     from drift.baseline import write_baseline
 
-    project = api.load_project(config, Path.cwd())
+    project = api.load_project(config, Path.cwd(), schema_path)
     result = api.scan(dataclasses.replace(project, ignores=()), with_matrix=False)
     target = project.baseline or project.root / "drift-baseline.toml"
     count, skipped = write_baseline(target, result.findings, days)
@@ -296,18 +350,36 @@ def render(source: Path, fmt: str, outputs: Sequence[str]) -> None:
 @main.command("diff")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--keys-only", is_flag=True, help="Compare key sets only, not values.")
+@click.option(
+    "--schema",
+    "schema_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="An example file whose declarations (@secret, @not-secret, types) decide what is shown.",
+)
+@click.option("--dialect", type=click.Choice(["node", "python", "compose", "shell"]), help="How the files are read.")
+@click.option("--expand", is_flag=True, help="Expand ${VAR} from each file's own keys.")
 @handle_errors
-def diff_command(files: Sequence[Path], keys_only: bool) -> None:
-    """Compare dotenv FILES as a key x file matrix; exit 1 when they differ, 2 when unreadable."""
-    from drift import diff
+def diff_command(
+    files: Sequence[Path], keys_only: bool, schema_path: Path | None, dialect: str | None, expand: bool
+) -> None:
+    """Compare dotenv FILES as a key x file matrix; exit 1 when they differ, 2 when
+    unreadable, 3 when a line could not be read."""
+    from drift import dialects, diff
     from drift.errors import ConfigError
+    from drift.schema import load_schema
     from drift.secrets import Fingerprinter
 
     if len(files) < 2:
         raise ConfigError("drift diff needs at least two files")
-    rows = diff.diff(diff.read_files(files), keys_only, Fingerprinter.ephemeral())
-    click.echo(diff.render([str(f) for f in files], rows), nl=False)
-    finish(0 if all(r.status == "same" for r in rows) else 1)
+    detected = dialects.detect(schema_path.parent if schema_path else Path.cwd())
+    chosen = dialect or detected.name
+    specs = {}
+    if schema_path is not None:
+        specs = load_schema(schema_path, str(schema_path), {}, [], "(no config file)", "", chosen).specs
+    values, problems = diff.read_files(files, chosen, expand)
+    result = diff.DiffResult(diff.diff(values, keys_only, Fingerprinter.ephemeral(), specs), problems)
+    click.echo(diff.render([str(f) for f in files], result), nl=False)
+    finish(result.exit_code)
 
 
 @main.command()
@@ -338,14 +410,15 @@ def schema() -> None:
 
 @schema.command("show")
 @config_option
+@schema_option
 @click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True)
 @handle_errors
-def schema_show(config: Path | None, fmt: str) -> None:
+def schema_show(config: Path | None, schema_path: Path | None, fmt: str) -> None:
     """Print every declared key with its merged spec."""
     from drift import api
     from drift.schema import show
 
-    project = api.load_project(config, Path.cwd())
+    project = api.load_project(config, Path.cwd(), schema_path)
     loaded = api.load_project_schema(project)
     text = show.as_json(loaded) if fmt == "json" else show.as_text(loaded, list(project.environments))
     click.echo(text, nl=False)
@@ -353,14 +426,15 @@ def schema_show(config: Path | None, fmt: str) -> None:
 
 @schema.command("lint")
 @config_option
+@schema_option
 @handle_errors
-def schema_lint(config: Path | None) -> None:
+def schema_lint(config: Path | None, schema_path: Path | None) -> None:
     """Check the schema itself; exit 1 when it has errors."""
     from drift import api
     from drift.engine.lint import lint
     from drift.model import Severity
 
-    project = api.load_project(config, Path.cwd())
+    project = api.load_project(config, Path.cwd(), schema_path)
     findings = lint(api.load_project_schema(project))
     for finding in findings:
         where = f" ({finding.location})" if finding.location else ""

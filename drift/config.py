@@ -6,6 +6,7 @@ file and the table, with a "did you mean". TOML syntax errors name the line.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drift import dialects
 from drift.collectors import registry
 from drift.collectors.base import SourceConfig
 from drift.config_ignore import NotifyConfig, SuppressionReader
@@ -25,9 +27,27 @@ from drift.suggest import did_you_mean
 NOT_DEPLOYED_BY_DEFAULT = frozenset({"development", "dev", "local", "test"})
 FAIL_ON_LEVELS = ("error", "warning", "info", "none")
 _ENV_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-_DRIFT_FIELDS = ("schema", "fail_on", "name", "reports_dir", "history", "baseline")
+_DRIFT_FIELDS = (
+    "schema",
+    "fail_on",
+    "name",
+    "reports_dir",
+    "history",
+    "baseline",
+    "dialect",
+    "schema_dialect",
+    "expand",
+    "inferred",
+    "allow_outside",
+)
+#: Example files drift looks for when no schema is configured, in order.
+EXAMPLE_NAMES = (".env.example", ".env.sample", ".env.template", ".env.dist")
+INFERRED_LEVELS = ("warning", "error")
 _TOP_TABLES = ("drift", "environments", "keys", "ignore", "notify")
 DEFAULT_HISTORY = ".drift/history.sqlite"
+#: Without a config file history has a file of its own, so adding a drift.toml later does
+#: not compare one configuration's scans with another's.
+ZERO_CONFIG_HISTORY = ".drift/history-default.sqlite"
 DEFAULT_BASELINE = "drift-baseline.toml"
 DEFAULT_REPORTS = "reports"
 _ENV_FIELDS = ("deployed", "sources", "aws")
@@ -64,6 +84,14 @@ class Project:
     baseline: Path | None = None
     ignores: tuple[Suppression, ...] = ()
     notify: NotifyConfig | None = None
+    #: How dotenv texts are read by default, and why (set, or detected from the project).
+    dialect: dialects.Detected = dialects.DEFAULT
+    #: The dialect of the schema file (`[drift] schema_dialect`, else `dialect`).
+    schema_dialect: str = dialects.DEFAULT_DIALECT
+    #: Expand `${VAR}` from a file's own keys, as dotenv-expand / python-dotenv do.
+    expand: bool = False
+    #: The severity of findings that rest on an inference (`[drift] inferred`, `--strict`).
+    inferred: Severity = Severity.WARNING
 
     def display(self, path: Path) -> str:
         """A path relative to the project root where possible (reports never show absolute paths)."""
@@ -88,7 +116,11 @@ def parse_fail_on(text: str, where: str) -> Severity | None:
 
 
 def find_config(start: Path) -> Path | None:
-    """drift.toml in `start`, else a pyproject.toml there with a [tool.drift] table."""
+    """drift.toml in `start`, else a pyproject.toml there with a [tool.drift] table.
+
+    A pyproject.toml that is not valid TOML is an error, not "no configuration": drift cannot
+    tell whether it configures drift, and checking `./.env` instead would pass silently.
+    """
     candidate = start / "drift.toml"
     if candidate.is_file():
         return candidate
@@ -96,37 +128,83 @@ def find_config(start: Path) -> Path | None:
     if pyproject.is_file():
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
-            return None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(
+                f"pyproject.toml: TOML syntax error ({_toml_position(exc)}); drift cannot tell whether it "
+                "configures drift: fix it, or pass --config"
+            ) from None
+        except (UnicodeDecodeError, OSError) as exc:
+            raise ConfigError(f"pyproject.toml: cannot be read ({type(exc).__name__})") from None
         if isinstance(data.get("tool"), dict) and "drift" in data["tool"]:
             return pyproject
     return None
 
 
-def load_project(config: Path | None, cwd: Path) -> Project:
-    """The project for `--config PATH`, else the one found in `cwd`, else the default."""
+def _toml_position(exc: tomllib.TOMLDecodeError) -> str:
+    """Where a TOML error is (`line 3, column 8`), without tomllib's wording of the text."""
+    match = re.search(r"line (\d+)(?:, column (\d+))?", str(exc))
+    return f"line {match.group(1)}" if match else "position unknown"
+
+
+def load_project(config: Path | None, cwd: Path, schema: Path | None = None) -> Project:
+    """The project for `--config PATH`, else the one found in `cwd`, else the default.
+
+    `schema` (`--schema PATH`) replaces the configured or discovered example file.
+    """
     path = config if config is not None else find_config(cwd)
     if path is None:
-        return default_project(cwd)
-    return _load_file(path)
+        return default_project(cwd, schema)
+    project = _load_file(path)
+    if schema is None:
+        return project
+    return dataclasses.replace(project, schema_path=schema)
 
 
-def default_project(cwd: Path) -> Project:
-    """No config file: `./.env.example` against `./.env` as the `local` environment."""
+def find_example(folder: Path) -> Path | None:
+    """The first example file drift knows by name in `folder`."""
+    for name in EXAMPLE_NAMES:
+        if (folder / name).is_file():
+            return folder / name
+    samples = sorted(p for p in folder.glob(".env.*.sample") if p.is_file())
+    return samples[0] if samples else None
+
+
+def default_project(cwd: Path, schema: Path | None = None) -> Project:
+    """No config file: the example file (`--schema`, else found by name) against `./.env` as
+    the `local` environment, reading the baseline file if `drift baseline` wrote one."""
+    example = schema or find_example(cwd)
+    if example is None:
+        tried = ", ".join((*EXAMPLE_NAMES, ".env.*.sample"))
+        raise ConfigError(
+            f"{cwd.name or cwd}: no drift.toml and no example file ({tried}); "
+            "pass --schema PATH, or run `drift init` to write a drift.toml"
+        )
     local = EnvironmentConfig(
         name="local",
         deployed=False,
         sources=(SourceConfig("dotenv", {"path": ".env"}, where="(default) local"),),
     )
+    detected = dialects.detect(example.parent)
+    baseline = cwd / DEFAULT_BASELINE
+    ignores: tuple[Suppression, ...] = ()
+    if baseline.is_file():
+        reader = SuppressionReader(cwd, "(no config file)")
+        ignores = tuple(reader.baseline(baseline))
+        if reader.errors:
+            raise ConfigError("invalid baseline:\n  " + "\n  ".join(reader.errors))
     return Project(
         root=cwd,
         config_path=None,
         name=cwd.resolve().name,
-        schema_path=cwd / ".env.example",
+        schema_path=example,
         fail_on=Severity.ERROR,
         environments={"local": local},
         reports_dir=cwd / DEFAULT_REPORTS,
-        history=str(cwd / DEFAULT_HISTORY),
+        history=str(cwd / ZERO_CONFIG_HISTORY),
+        baseline=baseline,
+        ignores=ignores,
+        dialect=detected,
+        schema_dialect=detected.name,
     )
 
 
@@ -141,7 +219,9 @@ def _load_file(path: Path) -> Project:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{shown}: TOML syntax error: {exc}") from None
+        raise ConfigError(f"{shown}: TOML syntax error ({_toml_position(exc)})") from None
+    except RecursionError:
+        raise ConfigError(f"{shown}: TOML nested too deeply") from None
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         if not isinstance(tool, dict) or not isinstance(tool.get("drift"), dict):
@@ -163,15 +243,19 @@ class _Reader(SuppressionReader):
         self.path = path
         self.text = text
         self.prefix = prefix
+        self.allow_outside = False
 
     def project(self, data: dict[str, Any]) -> Project:
         self.unknown("top level", data, _TOP_TABLES)
         settings = self.table(data, "drift", self.prefix)
         self.unknown(f"[{self.prefix}]", settings, _DRIFT_FIELDS)
-        schema = settings.get("schema", ".env.example")
-        if not isinstance(schema, str):
+        self.allow_outside = self.flag(settings, "allow_outside")
+        found = find_example(self.root)
+        schema = settings.get("schema", found.name if found else ".env.example")
+        if not isinstance(schema, str) or not schema:
             self.fail(f"[{self.prefix}]", "schema must be a path")
             schema = ".env.example"
+        self.confine(f"[{self.prefix}] schema", schema)
         fail_on_text = settings.get("fail_on", "error")
         fail_on = Severity.ERROR
         try:
@@ -185,10 +269,17 @@ class _Reader(SuppressionReader):
             field: self.path_setting(settings, field, default)
             for field, default in (
                 ("reports_dir", DEFAULT_REPORTS),
-                ("history", DEFAULT_HISTORY),
+                ("history", self.default_history()),
                 ("baseline", DEFAULT_BASELINE),
             )
         }
+        detected = self.dialect(settings, "dialect", (self.root / schema).parent)
+        schema_dialect = self.dialect(settings, "schema_dialect", None) if "schema_dialect" in settings else detected
+        expand = self.flag(settings, "expand")
+        inferred = settings.get("inferred", "warning")
+        if inferred not in INFERRED_LEVELS:
+            self.fail(f"[{self.prefix}]", f"inferred must be one of {', '.join(INFERRED_LEVELS)}")
+            inferred = "warning"
         ignores = self.ignores(
             data.get("ignore", []), self.shown, self.text, "tool.drift." if self.prefix != "drift" else ""
         )
@@ -213,14 +304,66 @@ class _Reader(SuppressionReader):
             baseline=baseline,
             ignores=tuple(ignores),
             notify=notify,
+            dialect=detected,
+            schema_dialect=schema_dialect.name,
+            expand=expand,
+            inferred=Severity.parse(str(inferred)),
         )
+
+    def default_history(self) -> str:
+        """drift.toml keeps `.drift/history.sqlite`; any other config file a history of its
+        own, so `--config other.toml` never compares against another configuration's scans."""
+        if self.path.name == "drift.toml":
+            return DEFAULT_HISTORY
+        return f".drift/history-{self.path.stem}.sqlite"
+
+    def flag(self, settings: Mapping[str, Any], name: str) -> bool:
+        value = settings.get(name, False)
+        if not isinstance(value, bool):
+            self.fail(f"[{self.prefix}]", f"{name} must be true or false")
+            return False
+        return value
+
+    def dialect(self, settings: Mapping[str, Any], name: str, detect_in: Path | None) -> dialects.Detected:
+        value = settings.get(name)
+        if value is None:
+            detected = dialects.detect(detect_in) if detect_in is not None else None
+            if detected is not None and detected.name == dialects.DEFAULT_DIALECT and detect_in != self.root:
+                detected = dialects.detect(self.root)
+            return detected or dialects.DEFAULT
+        if value not in dialects.DIALECTS:
+            self.fail(
+                f"[{self.prefix}]",
+                f"{name} must be one of {', '.join(dialects.DIALECTS)}{did_you_mean(str(value), dialects.DIALECTS)}",
+            )
+            return dialects.DEFAULT
+        return dialects.Detected(str(value), f"set in {self.shown}")
 
     def path_setting(self, settings: Mapping[str, Any], name: str, default: str) -> str:
         value = settings.get(name, default)
         if not isinstance(value, str) or not value:
             self.fail(f"[{self.prefix}]", f"{name} must be a path")
             return default
+        if not value.startswith("s3://"):
+            self.confine(f"[{self.prefix}] {name}", value)
         return value
+
+    def confine(self, where: str, value: str) -> None:
+        """Refuse a path that leaves the project folder (unless `allow_outside = true`) or
+        lies under `.git/` (never read: a hostile drift.toml in a pull request could otherwise
+        print `.git/config`'s credentials into a CI log). Messages name the setting, not the
+        path, which may itself have been chosen to leak something."""
+        root = self.root.resolve()
+        try:
+            target = (self.root / value).resolve()
+        except (OSError, RuntimeError):
+            self.fail(where, "the path cannot be resolved (a symbolic link loop?)")
+            return
+        inside = target.is_relative_to(root)
+        if ".git" in (target.relative_to(root).parts if inside else target.parts):
+            self.fail(where, "drift never reads or writes files under .git/")
+        elif not inside and not self.allow_outside:
+            self.fail(where, "the path leaves the project folder; set [drift] allow_outside = true to allow it")
 
     def table(self, data: Mapping[str, Any], name: str, where: str) -> dict[str, Any]:
         value = data.get(name, {})
@@ -304,6 +447,15 @@ class _Reader(SuppressionReader):
                 expected = " or ".join(t.__name__ for t in option.types)
                 self.fail(where, f"`{name}` must be of type {expected}")
         self.retry_fields(where, options)
+        for name in collector.file_options:
+            if isinstance(options.get(name), str):
+                self.confine(f"{where} {name}", options[name])
+        if "dialect" in options and options["dialect"] not in dialects.DIALECTS:
+            self.fail(
+                where,
+                f"dialect must be one of {', '.join(dialects.DIALECTS)}"
+                f"{did_you_mean(str(options['dialect']), dialects.DIALECTS)}",
+            )
         include = self.globs(where, table, "include")
         exclude = self.globs(where, table, "exclude")
         return SourceConfig(kind, options, include, exclude, where=f"{self.shown}: {where}")  # type: ignore[arg-type]

@@ -12,6 +12,9 @@ EXIT_OK = 0
 EXIT_DRIFT = 1
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
+#: drift itself failed in a way it did not anticipate (a bug): never 0 or 1, so no CI gate
+#: mistakes a crash for success or for drift.
+EXIT_INTERNAL = 4
 
 
 class DriftError(Exception):

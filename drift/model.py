@@ -125,6 +125,9 @@ class Finding:
     first_seen: str | None = None
     #: The reason of the suppression that silences it, if any.
     suppressed_by: str | None = None
+    #: `declared` when it rests on the schema, a store or the value itself; `inferred` when
+    #: it rests on a guess (a name, an empty example value, an inferred type).
+    basis: str = "declared"
 
     @property
     def id(self) -> str:

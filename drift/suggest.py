@@ -32,10 +32,13 @@ class NearMisses:
                 self._index.setdefault(variant, name)
 
     def closest(self, name: str) -> str | None:
-        """A declared name at most one edit away, or None."""
-        for variant in _deletions(name.casefold()):
+        """A declared name at most one edit away (ignoring case), or None. The index finds
+        candidates cheaply; each is confirmed, since deleting one character on both sides
+        also pairs names two edits apart (SECURE / SECRET)."""
+        folded = name.casefold()
+        for variant in _deletions(folded):
             match = self._index.get(variant)
-            if match is not None and match != name:
+            if match is not None and match != name and within_one_edit(folded, match.casefold()):
                 return match
         return None
 
@@ -44,3 +47,22 @@ def _deletions(word: str) -> Iterable[str]:
     yield word
     for index in range(len(word)):
         yield word[:index] + word[index + 1 :]
+
+
+def within_one_edit(left: str, right: str) -> bool:
+    """One substitution, insertion, deletion or swap of neighbours turns one into the other."""
+    if left == right:
+        return True
+    if abs(len(left) - len(right)) > 1:
+        return False
+    if len(left) == len(right):
+        differ = [i for i, (a, b) in enumerate(zip(left, right, strict=True)) if a != b]
+        if len(differ) == 1:
+            return True
+        first, second = [*differ, 0, 0][:2]
+        return (
+            len(differ) == 2 and second == first + 1 and left[first] == right[second] and left[second] == right[first]
+        )
+    shorter, longer = sorted((left, right), key=len)
+    index = next((i for i, (a, b) in enumerate(zip(shorter, longer, strict=False)) if a != b), len(shorter))
+    return shorter[index:] == longer[index + 1 :]

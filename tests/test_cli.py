@@ -119,9 +119,13 @@ def test_diff(project: Project) -> None:
     out = run(["diff", "a.env", "b.env"], expect=1).stdout
     lines = {line.split()[0]: line for line in out.splitlines() if line and line.split()[0].isupper()}
     assert lines["SAME"].rstrip().endswith("same")
-    assert lines["DIFF"].rstrip().endswith("differs") and " a " in lines["DIFF"]
+    assert lines["DIFF"].rstrip().endswith("differs") and " a " not in lines["DIFF"]  # no schema: masked
     assert lines["ONLY_A"].rstrip().endswith("missing")
     assert "tok-123456" not in out and lines["API_TOKEN"].rstrip().endswith("same")
+    project.write("ex.env", "# @not-secret\nDIFF=\n# @secret\nSAME=1\n")
+    out = run(["diff", "--schema", "ex.env", "a.env", "b.env"], expect=1).stdout
+    lines = {line.split()[0]: line for line in out.splitlines() if line and line.split()[0].isupper()}
+    assert " a " in lines["DIFF"] and " 1 " not in lines["SAME"]
     run(["diff", "a.env", "a.env"], expect=0)
     assert "differs" not in run(["diff", "--keys-only", "a.env", "b.env"], expect=1).stdout
     assert "nope.env: file not found" in run(["diff", "a.env", "nope.env"], expect=2).stderr

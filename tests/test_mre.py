@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import filecmp
 from pathlib import Path
 
 from drift import api
@@ -16,11 +15,12 @@ PLANTED = {
     ("secret-reuse", None, "SESSION_SECRET"),
     ("invalid", "development", "SESSION_SECRET"),
     ("undeclared", "development", "DEBUG_SQL"),
+    ("deprecated", "development", "MAIL_FROM"),
     ("invalid", "staging", "APP_URL"),
     ("invalid", "staging", "INGEST_RATE_LIMIT_WINDOW_MS"),
     ("malformed", "staging", None),
     ("invalid", "production", "COOKIE_SECURE_STRATEGY"),
-    ("invalid", "production", "ENABLE_IMPORT_FILE"),
+    ("invalid", "production", "ENABLE_IMPORT_WIZARD"),
     ("empty", "production", "MAIL_FROM_NAME"),
     ("missing", "production", "OTEL_EXPORTER_OTLP_ENDPOINT"),
     ("placeholder", "production", "SMTP_URL"),
@@ -32,11 +32,17 @@ PLANTED = {
 }
 
 
-def test_example_is_the_reference_file_unchanged() -> None:
-    shared = ROOT.parent / "shared" / "examples" / "mre" / ".env.example"
-    if shared.exists():  # beside the checkout on developer machines and in CI
-        assert filecmp.cmp(shared, MRE / ".env.example", shallow=False)
-    assert (MRE / ".env.example").read_text().startswith("# Runtime\nNODE_ENV=development\n")
+def test_example_is_the_upstream_file_read_as_node_reads_it() -> None:
+    text = (MRE / ".env.example").read_text(encoding="utf-8")
+    assert text.startswith("# Runtime\nNODE_ENV=development\n")
+    assert 'MAIL_FROM="My Race Engineer" <no-reply@example.com>\n' in text
+    project = api.load_project(MRE / "drift.toml", MRE)
+    assert project.dialect.name == "node"
+    schema = api.load_project_schema(project)
+    assert schema.malformed == ()
+    assert schema.specs["MAIL_FROM"].example == '"My Race Engineer" <no-reply@example.com>'
+    development = api.scan(project, ["development"], fingerprinter=Fingerprinter(b"k")).environments[0]
+    assert development.entries["MAIL_FROM"].value == '"My Race Engineer (dev)" <no-reply@example.com>'
 
 
 def test_mre_finds_its_planted_drift_and_nothing_else() -> None:

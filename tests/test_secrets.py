@@ -10,12 +10,15 @@ import pytest
 from drift.errors import ConfigError
 from drift.schema import types
 from drift.secrets import (
+    MASK,
     Fingerprinter,
     has_credential_format,
+    has_reserved_host,
     is_placeholder,
     is_secret_name,
     looks_like_real_credential,
-    mask_url_passwords,
+    mask_url_secrets,
+    name_verdict,
 )
 
 
@@ -49,10 +52,47 @@ from drift.secrets import (
         ("OLDPWD", False),
         ("KEYBOARD_LAYOUT", False),
         ("PASSTHROUGH", False),
+        # a secret word in any segment (Rails / Phoenix, OTP, salts)
+        ("SECRET_KEY_BASE", True),
+        ("OTP_SECRET", True),
+        ("SECRET_TOKEN_SALT", True),
+        ("PASSWORD_RESET_URL", True),
+        # near misses of secret words
+        ("NEXTAUTH_SECERT", True),
+        ("SMTP_PASWORD", True),
+        ("TESTS_PASSED", False),
+        # dots and dashes separate words like underscores
+        ("db.password", True),
+        ("api-key", True),
+        ("spring.datasource.password", True),
+        ("server.port", False),
+        # under a browser prefix only a strong word makes a secret by name
+        ("NEXT_PUBLIC_ZENDESK_KEY", False),
+        ("NEXT_PUBLIC_HELPSCOUT_KEY", False),
+        ("NEXT_PUBLIC_STRIPE_SECRET", True),
+        ("VITE_API_PASSWORD", True),
     ],
 )
 def test_secret_names(name: str, secret: bool) -> None:
     assert is_secret_name(name) is secret
+
+
+@pytest.mark.parametrize(
+    ("name", "verdict"),
+    [
+        ("SECRET_KEY_BASE", "strong"),
+        ("RSA_PRIVATE_KEY", "strong"),
+        ("STRIPE_API_KEY", "weak"),
+        ("SENTRY_DSN", "weak"),
+        ("NEXTAUTH_SECERT", "near"),
+        ("NEXT_PUBLIC_ZENDESK_KEY", "weak"),
+        ("NEXT_PUBLIC_GA_ID", "weak"),
+        ("STRIPE_PUBLISHABLE_KEY", ""),
+        ("APP_URL", ""),
+    ],
+)
+def test_name_verdicts_are_graded(name: str, verdict: str) -> None:
+    assert name_verdict(name) == verdict
 
 
 @pytest.mark.parametrize(
@@ -85,6 +125,11 @@ def test_credential_formats(value: str, credential: bool) -> None:
         ("your_api_key_here", True),
         ("smtp://u:changeme@host:25", True),
         ("replace-me", True),
+        ("https://your-domain.example.com", True),
+        ("sk_test_xxxxxxxxxxxx", True),
+        ("fake_token_123", True),
+        ("dummy", True),
+        ("replace-with-32-byte-secret", True),
         ("", False),
         ("xx", False),
         ("<a><b>", False),
@@ -115,9 +160,60 @@ def test_real_looking_credentials(value: str, real: bool) -> None:
 
 
 def test_url_passwords_are_masked_wherever_they_appear() -> None:
-    shown = mask_url_passwords("primary=postgres://u:hunter2@a/x replica=redis://:pw9@b:6379")
+    shown = mask_url_secrets("primary=postgres://u:hunter2@a/x replica=redis://:pw9@b:6379")
     assert "hunter2" not in shown and "pw9" not in shown
     assert shown.startswith("primary=postgres://u:")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgres://app:pa/ss@word@db.internal:5432/app",
+        "redis://:s3cr3t/with@two@cache:6379/0",
+        "amqp://user:p@ss:w/rd@mq/vhost",
+        "smtp://mailer:pa,ss@smtp.host:587",
+    ],
+)
+def test_a_url_password_holding_slashes_or_at_signs_is_masked_whole(url: str) -> None:
+    password = url.split("://", 1)[1].split(":", 1)[1].rsplit("@", 1)[0]
+    shown = mask_url_secrets(url)
+    for piece in password.replace("/", "@").replace(",", "@").split("@"):
+        if len(piece) > 2:
+            assert piece not in shown
+    assert MASK in shown
+
+
+def test_secret_query_parameters_are_masked() -> None:
+    shown = mask_url_secrets("https://api.host/v1?region=eu&api_key=K3yV4lue&token=T0kenV4l&sig=S1gn")
+    assert "K3yV4lue" not in shown and "T0kenV4l" not in shown and "S1gn" not in shown
+    assert "region=eu" in shown
+
+
+@pytest.mark.parametrize(
+    ("value", "reserved"),
+    [
+        ("example.com", True),
+        ("your-domain.example.com", True),
+        ("https://app.example.org/path", True),
+        ("no-reply@example.com", True),
+        ("https://myapp.test", True),
+        ("api.invalid", True),
+        ("https://shop.example", True),
+        ("myexample.com", False),
+        ("https://examples.dev", False),
+        ("contest.io", False),
+    ],
+)
+def test_reserved_documentation_hosts(value: str, reserved: bool) -> None:
+    assert has_reserved_host(value) is reserved
+
+
+def test_an_empty_key_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DRIFT_FINGERPRINT_KEY")
+    key_file = tmp_path / "fingerprint.key"
+    key_file.write_bytes(b"")
+    with pytest.raises(ConfigError, match="empty or shorter"):
+        Fingerprinter.for_project(key_file)
 
 
 @pytest.mark.parametrize(

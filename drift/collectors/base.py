@@ -62,6 +62,9 @@ class CollectContext:
     #: The previous saved scan's metadata of this environment's keys (key -> metadata), so a
     #: source can fetch extra facts only for what changed (SSM's LastModifiedUser).
     previous: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: The project's dotenv dialect and `expand` setting, for sources that do not set theirs.
+    dialect: str = "python"
+    expand: bool = False
 
     def display(self, path: Path) -> str:
         """A path as reports show it: relative to the project root where possible."""
@@ -86,6 +89,9 @@ class Collector(ABC):
     #: True for sources that wait on the network: they are read on a thread pool. Local files
     #: are parsed on the calling thread, where threads would only contend for the GIL.
     waits_on_network: ClassVar[bool] = False
+    #: Options that name local files: drift.toml may not point them outside the project
+    #: folder (unless `allow_outside`) or into `.git/`.
+    file_options: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, source: SourceConfig, context: CollectContext) -> None:
         self.source = source

@@ -1,22 +1,28 @@
-"""The `dotenv` source: one .env file, read with python-dotenv's parser and never interpolated."""
+"""The `dotenv` source: one .env file, read as the application's loader reads it (its
+dialect) and never interpolated from drift's own environment."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import ClassVar
 
-from drift import dotenv_syntax
+from drift import dialects
 from drift.collectors.base import Collector, CollectorError, Option, SourceData
-from drift.model import Entry, Problem
+from drift.model import Entry
 
 
 class DotenvCollector(Collector):
-    """Reads `path`; a missing, oversized, binary or non-UTF-8 file is unavailable, not empty."""
+    """Reads `path`; a missing, oversized, special, binary or non-UTF-8 file is unavailable,
+    not empty."""
 
     kind: ClassVar[str] = "dotenv"
+    file_options: ClassVar[tuple[str, ...]] = ("path",)
     options: ClassVar[dict[str, Option]] = {
         "path": Option((str,), required=True, help="the file, relative to the config file"),
-        "max_bytes": Option((int,), help=f"size cap (default {dotenv_syntax.DEFAULT_MAX_BYTES:,})"),
+        "max_bytes": Option((int,), help=f"size cap (default {dialects.DEFAULT_MAX_BYTES:,})"),
+        "dialect": Option((str,), help=f"the loader's rules: {', '.join(dialects.DIALECTS)} (default: [drift])"),
+        "expand": Option((bool,), help="expand ${VAR} from the file's own keys (default: [drift] expand)"),
+        "allow_special": Option((bool,), help="read a FIFO or device (default false)"),
     }
 
     def _path(self) -> Path:
@@ -26,46 +32,24 @@ class DotenvCollector(Collector):
         return self.context.display(self._path())
 
     def collect(self) -> SourceData:
-        path = self._path()
+        options = self.source.options
         shown = self.name()
-        max_bytes = int(self.source.options.get("max_bytes", dotenv_syntax.DEFAULT_MAX_BYTES))
+        max_bytes = int(options.get("max_bytes", dialects.DEFAULT_MAX_BYTES))
         try:
-            text = dotenv_syntax.read_text(path, max_bytes)
-        except dotenv_syntax.UnreadableFile as exc:
+            text = dialects.read_text(self._path(), max_bytes, bool(options.get("allow_special", False)))
+        except dialects.UnreadableFile as exc:
             raise CollectorError(str(exc)) from None
-        entries: dict[str, Entry] = {}
-        problems: list[Problem] = []
-        malformed = False
-        for line in dotenv_syntax.parse(text):
-            if isinstance(line, dotenv_syntax.Malformed) or (
-                isinstance(line, dotenv_syntax.Assignment) and line.value is None
-            ):
-                reason = line.reason if isinstance(line, dotenv_syntax.Malformed) else "no '=' after the key"
-                problems.append(
-                    Problem(
-                        "malformed",
-                        None,
-                        f"cannot parse {shown} line {line.line}: {reason}",
-                        f"{shown}:{line.line}",
-                        discriminator=f"{shown}:{line.line}",
-                    )
-                )
-                malformed = True
-            elif isinstance(line, dotenv_syntax.Assignment):
-                previous = entries.get(line.key)
-                if previous is not None:
-                    problems.append(
-                        Problem(
-                            "duplicate",
-                            line.key,
-                            f"{line.key} is assigned twice in {shown} "
-                            f"(lines {previous.location.rsplit(':', 1)[1] if previous.location else '?'} "
-                            f"and {line.line}); the last one wins",
-                            f"{shown}:{line.line}",
-                            discriminator=shown,
-                        )
-                    )
-                entries[line.key] = Entry(
-                    key=line.key, value=line.value, source=f"dotenv:{shown}", location=f"{shown}:{line.line}"
-                )
-        return SourceData(list(entries.values()), problems, malformed)
+        return read_env_text(text, str(options.get("dialect", self.context.dialect)), self._expand(), shown)
+
+    def _expand(self) -> bool:
+        return bool(self.source.options.get("expand", self.context.expand))
+
+
+def read_env_text(text: str, dialect: str, expand: bool, shown: str, source: str | None = None) -> SourceData:
+    """Entries of a dotenv text (a file, an ECS environment file), with its problems."""
+    read = dialects.read(text, dialect, expand, shown)
+    entries = [
+        Entry(key=key, value=a.value, source=source or f"dotenv:{shown}", location=f"{shown}:{a.line}")
+        for key, a in read.values.items()
+    ]
+    return SourceData(entries, read.problems, read.malformed)

@@ -66,12 +66,21 @@ def collect(
     environments: Sequence[EnvironmentConfig],
     progress: Progress | None = None,
     previous: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
+    dialect: str = "python",
+    expand: bool = False,
 ) -> list[EnvSnapshot]:
     """One snapshot per environment, in the order given; network sources are read
-    concurrently. `previous` is the last saved scan's metadata by environment and key."""
+    concurrently. `previous` is the last saved scan's metadata by environment and key;
+    `dialect` and `expand` are the project's defaults for dotenv texts."""
     sessions = SessionPool()
     jobs = [
-        (env, source, CollectContext(root, env.name, env.aws, sessions, (previous or {}).get(env.name, {})))
+        (
+            env,
+            source,
+            CollectContext(
+                root, env.name, env.aws, sessions, (previous or {}).get(env.name, {}), dialect=dialect, expand=expand
+            ),
+        )
         for env in environments
         for source in env.sources
     ]

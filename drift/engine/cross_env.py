@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from drift.engine import catalog
-from drift.engine.secrecy import Secrecy, SecrecyCache, display
+from drift.engine.secrecy import DECLARED, Secrecy, SecrecyCache, display
 from drift.model import Entry, EnvSnapshot, Finding
 from drift.schema import KeySpec, Schema, types
 from drift.secrets import Fingerprinter
@@ -91,23 +91,27 @@ def check_across(
 
 
 def _reuse(key: str, values: list[Seen], fingerprint: Fingerprinter, location: str | None) -> list[Finding]:
-    masked = [Seen(s.env, s.deployed, s.value, Secrecy(True, True, True), s.spec) for s in values if s.value]
+    shared = [s for s in values if s.value and s.secrecy.shareable]
+    masked = [Seen(s.env, s.deployed, s.value, Secrecy(True, True, True, s.secrecy.basis), s.spec) for s in shared]
     found = []
     for members in group(masked, fingerprint):
         if len(members) < 2 or not any(s.deployed for s in members):
             continue
         envs = [s.env for s in members]
+        certain = any(s.secrecy.basis == DECLARED for s in members)
         found.append(
             Finding(
                 catalog.SECRET_REUSE.slug,
                 catalog.SECRET_REUSE.severity,
                 None,
                 key,
-                f"{key} has the same secret value in {_and(envs)}",
+                f"{key} has the same secret value in {_and(envs)}"
+                + ("" if certain else " (inferred secret: a near-miss name or a random-looking value)"),
                 expected="a distinct value in each deployed environment",
                 actual=_describe([members], fingerprint),
                 location=location,
                 discriminator="+".join(envs),
+                basis=DECLARED if certain else "inferred",
             )
         )
     return found

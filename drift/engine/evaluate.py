@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -11,7 +12,7 @@ from drift.engine.cross_env import check_across
 from drift.engine.per_env import EnvironmentRules
 from drift.engine.schema_rules import check_schema
 from drift.engine.secrecy import SecrecyCache
-from drift.model import EnvSnapshot, Finding
+from drift.model import EnvSnapshot, Finding, Severity
 from drift.schema import Schema
 from drift.secrets import Fingerprinter
 from drift.suggest import NearMisses
@@ -56,22 +57,37 @@ def evaluate(
     now: datetime,
     namespaces: Mapping[str, tuple[str, ...]] | None = None,
     secrecy: SecrecyCache | None = None,
+    inferred: Severity = Severity.WARNING,
 ) -> list[Finding]:
     """Every finding, ordered by severity, environment, key and rule.
 
     `now` decides staleness; `namespaces` maps every configured environment (selected or not)
-    to the reference prefixes its sources own, for `cross-env-reference`.
+    to the reference prefixes its sources own, for `cross-env-reference`; `inferred` is the
+    highest severity a finding that rests on an inference may have.
     """
     near_misses = lru_cache(maxsize=1)(lambda: NearMisses(schema.specs))
-    secrecy = secrecy or SecrecyCache()
+    secrecy = secrecy or secrecy_for(schema)
     rules = EnvironmentRules(schema, fingerprint, near_misses, now, namespaces or {}, secrecy)
     found = check_schema(schema)
     for snapshot in snapshots:
         found.extend(source_findings(snapshot))
         found.extend(rules.check(snapshot))
     found.extend(check_across(schema, snapshots, fingerprint, secrecy))
+    found = [_graded(f, inferred) for f in found]
     found.sort(key=Finding.sort_key)
     return _unique(found)
+
+
+def secrecy_for(schema: Schema) -> SecrecyCache:
+    """A secrecy cache that knows the schema's secret keys (for near-miss names)."""
+    return SecrecyCache(name for name, spec in schema.specs.items() if spec.schema_secret)
+
+
+def _graded(finding: Finding, inferred: Severity) -> Finding:
+    """An inferred finding is at most `inferred` severe (a warning unless --strict)."""
+    if finding.basis == "inferred" and finding.severity > inferred:
+        return dataclasses.replace(finding, severity=inferred)
+    return finding
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

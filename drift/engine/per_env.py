@@ -12,12 +12,21 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from drift.engine import catalog
-from drift.engine.secrecy import Secrecy, SecrecyCache, display
+from drift.engine.secrecy import INFERRED, Secrecy, SecrecyCache, display
 from drift.engine.values import same_value, violation
 from drift.model import Entry, EnvSnapshot, Finding
 from drift.schema import KeySpec, Schema
 from drift.schema.keyspec import Condition
-from drift.secrets import Fingerprinter, is_browser_exposed, is_placeholder
+from drift.secrets import (
+    STRONG,
+    Fingerprinter,
+    has_credential_format,
+    has_reserved_host,
+    is_browser_exposed,
+    is_high_entropy_token,
+    is_placeholder,
+    name_verdict,
+)
 from drift.suggest import NearMisses
 
 
@@ -40,11 +49,15 @@ def condition_holds(condition: Condition, specs: Mapping[str, KeySpec], entries:
     return same_value(specs.get(condition.key), other.value, condition.value)
 
 
-def is_placeholder_for(value: str, secrecy: Secrecy, spec: KeySpec | None) -> bool:
-    """Placeholder words and shapes, or a secret still equal to its example value."""
-    if is_placeholder(value):
-        return True
-    return secrecy.for_rules and spec is not None and bool(spec.example) and value == spec.example
+def placeholder_basis(value: str, secrecy: Secrecy, spec: KeySpec | None) -> str | None:
+    """Why a deployed value is a placeholder, as a basis, or None when it is not one:
+    placeholder words and shapes, a host reserved for documentation (example.com, *.test),
+    or a secret still equal to its example value."""
+    if is_placeholder(value) or has_reserved_host(value):
+        return "declared"
+    if secrecy.for_rules and spec is not None and bool(spec.example) and value == spec.example:
+        return secrecy.basis
+    return None
 
 
 def last_changed(entry: Entry) -> datetime | None:
@@ -88,8 +101,9 @@ class EnvironmentRules:
             entry = entries.get(name)
             holds = spec.required_if is not None and condition_holds(spec.required_if, specs, entries)
             if entry is None:
-                if (holds or spec.is_required(env)) and not could_be_unread(snapshot, name):
-                    found.append(self._missing(env, spec, holds))
+                required, guessed = spec.requirement(env)
+                if (holds or required) and not could_be_unread(snapshot, name):
+                    found.append(self._missing(env, spec, holds, guessed and not holds))
                 continue
             found.extend(self._present(snapshot, spec, entry, holds))
         for name, entry in entries.items():
@@ -97,8 +111,10 @@ class EnvironmentRules:
                 found.extend(self._undeclared(snapshot, entry))
         return found
 
-    def _missing(self, env: str, spec: KeySpec, holds: bool) -> Finding:
+    def _missing(self, env: str, spec: KeySpec, holds: bool, guessed: bool) -> Finding:
         why = f" (required because {spec.required_if})" if holds else ""
+        if guessed:
+            why = " (inferred: empty example value and a secret-like name; add @required or @optional)"
         return Finding(
             catalog.MISSING.slug,
             catalog.MISSING.severity,
@@ -106,6 +122,7 @@ class EnvironmentRules:
             spec.name,
             f"{spec.name} is required but not set in {env}{why}",
             location=spec.location,
+            basis=INFERRED if guessed else "declared",
         )
 
     def _present(self, snapshot: EnvSnapshot, spec: KeySpec, entry: Entry, holds: bool) -> list[Finding]:
@@ -152,6 +169,7 @@ class EnvironmentRules:
                     expected=problem.expected,
                     actual=display(value, secrecy, self.fingerprint),
                     location=entry.location,
+                    basis=problem.basis,
                 )
             )
         found.extend(self._value_rules(snapshot, name, spec, entry, secrecy))
@@ -179,7 +197,8 @@ class EnvironmentRules:
         """Rules that apply to any key, declared or not."""
         value = entry.value or ""
         found: list[Finding] = []
-        if snapshot.deployed and value and is_placeholder_for(value, secrecy, spec):
+        basis = placeholder_basis(value, secrecy, spec) if snapshot.deployed and value else None
+        if basis is not None:
             found.append(
                 Finding(
                     catalog.PLACEHOLDER.slug,
@@ -190,6 +209,7 @@ class EnvironmentRules:
                     expected="a real value",
                     actual=display(value, secrecy, self.fingerprint),
                     location=entry.location,
+                    basis=basis,
                 )
             )
         if secrecy.for_rules and entry.plaintext_store:
@@ -220,21 +240,40 @@ class EnvironmentRules:
                         location=entry.location,
                     )
                 )
-        declared_secret = spec is not None and spec.schema_secret
-        if secrecy.for_rules and not declared_secret and is_browser_exposed(name):
-            found.append(
-                Finding(
-                    catalog.SECRET_PUBLIC.slug,
-                    catalog.SECRET_PUBLIC.severity,
-                    snapshot.env,
-                    name,
-                    f"{name} holds a secret under a browser-exposed prefix in {snapshot.env}",
-                    expected="no secret under a public prefix",
-                    actual=display(value, secrecy, self.fingerprint),
-                    location=entry.location,
-                )
-            )
+        public = self._secret_public(snapshot.env, name, spec, entry, secrecy)
+        if public is not None:
+            found.append(public)
         return found
+
+    def _secret_public(
+        self, env: str, name: str, spec: KeySpec | None, entry: Entry, secrecy: Secrecy
+    ) -> Finding | None:
+        """A secret under a browser prefix, per environment: by value for every key (a
+        credential format is certain, a random-looking token a guess), and by name for
+        undeclared keys (declared ones are judged once, by the schema rules)."""
+        value = entry.value or ""
+        if not is_browser_exposed(name) or (spec is not None and spec.secret is not None):
+            return None
+        certain = bool(value) and has_credential_format(value)
+        guess = bool(value) and is_high_entropy_token(value)
+        if spec is None:
+            verdict = name_verdict(name)
+            certain = certain or verdict == STRONG
+            guess = guess or bool(verdict)
+        if not (certain or guess):
+            return None
+        return Finding(
+            catalog.SECRET_PUBLIC.slug,
+            catalog.SECRET_PUBLIC.severity,
+            env,
+            name,
+            f"{name} holds a secret under a browser-exposed prefix in {env}"
+            + ("" if certain else " (inferred from its name or a random-looking value; declare @not-secret if public)"),
+            expected="no secret under a public prefix",
+            actual=display(value, secrecy, self.fingerprint),
+            location=entry.location,
+            basis="declared" if certain else INFERRED,
+        )
 
     def _owner(self, reference: str, env: str) -> str | None:
         """The other environment whose configured path or prefix holds `reference`, if any."""

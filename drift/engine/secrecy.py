@@ -1,22 +1,45 @@
 """Which values are secret for which purpose, and how every value is displayed.
 
-Three degrees (DESIGN.md Semantics): secret for the rules (`secret-reuse`, `placeholder`,
-`secret-public`), masked in output, or plain. A value a store marks secret is always masked,
-but counts for the rules only from 16 characters, so a SecureString `5432` is no credential.
+Display fails closed (DESIGN.md Semantics, issue #8): a value is shown only when drift
+positively knows it is not a secret: the key is declared `secret = false`, or its declared
+or inferred type is bool, int, float, port, duration or enum and the value is valid for it,
+or the value is a URL (shown with its password and secret-named query parameters masked).
+Everything else, undeclared keys included, is a mask and a fingerprint prefix.
+
+Recognition (schema, store, name, value) decides the rules: `secret-reuse`, `placeholder`,
+`secret-public`, `secret-plaintext`. What it rests on is the finding's `basis`: a
+declaration, a store's word, a credential format or a secret word in the name is
+`declared`; a near-miss name or a random-looking value is `inferred`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from drift.model import Entry
+from drift.schema import types
 from drift.schema.keyspec import KeySpec
-from drift.secrets import Fingerprinter, has_credential_format, is_secret_name, mask_url_passwords, masked, url_password
+from drift.secrets import (
+    NEAR,
+    STRONG,
+    WEAK,
+    Fingerprinter,
+    has_credential_format,
+    is_browser_exposed,
+    is_high_entropy_token,
+    is_url,
+    mask_url_secrets,
+    masked,
+    name_verdict,
+    url_passwords,
+)
+from drift.suggest import NearMisses
 
 STORE_SECRET_MIN_LENGTH = 16
-
-name_is_secret = lru_cache(maxsize=65536)(is_secret_name)
+#: Types whose valid values are never secrets: they may be shown.
+SHOWABLE_TYPES = frozenset({"bool", "int", "float", "port", "duration", "enum"})
+DECLARED, INFERRED = "declared", "inferred"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,46 +52,72 @@ class Secrecy:
     masked: bool
     #: Counts for `secret-reuse` (a rule secret, or a URL carrying a password).
     shareable: bool
+    #: What `for_rules` rests on: `declared` or `inferred`.
+    basis: str = DECLARED
 
 
-PLAIN = Secrecy(False, False, False)
+def showable(spec: KeySpec | None, value: str) -> bool:
+    """Whether drift positively knows the value is not a secret (see the module doc)."""
+    if not value:
+        return True
+    if spec is None:
+        return False
+    if spec.secret is False:
+        return True
+    if spec.type in SHOWABLE_TYPES:
+        try:
+            types.parse(spec.type, value)
+        except types.InvalidValue:
+            return False
+        return spec.type != "enum" or (spec.values is not None and value in spec.values)
+    return is_url(value)
 
 
-def classify(key: str, spec: KeySpec | None, entry: Entry) -> Secrecy:
-    """The secrecy of one entry under its (resolved) spec."""
+def classify(key: str, spec: KeySpec | None, entry: Entry, near_secret: NearMisses | None = None) -> Secrecy:
+    """The secrecy of one entry under its (resolved) spec. `near_secret` finds declared
+    secret keys one edit away from `key` (`NEXTAUTH_SECERT` for `NEXTAUTH_SECRET`)."""
     value = entry.value or ""
     explicit = spec.secret if spec is not None else None
     if explicit is False:
         return Secrecy(False, entry.store_secret, False)
-    if explicit or name_is_secret(key) or (value and has_credential_format(value)):
+    public = is_browser_exposed(key)
+    if explicit:
         return Secrecy(True, True, bool(value))
+    verdict = name_verdict(key)
+    if (value and has_credential_format(value)) or verdict == STRONG or (verdict == WEAK and not public):
+        return Secrecy(True, True, bool(value) and not public)
     if entry.store_secret:
         counts = len(value) >= STORE_SECRET_MIN_LENGTH
-        return Secrecy(counts, True, counts)
-    if "://" in value and url_password(value):
-        return Secrecy(False, False, True)
-    return PLAIN
+        return Secrecy(counts, True, counts and not public)
+    near = verdict in (NEAR, WEAK) or (near_secret is not None and near_secret.closest(key) is not None)
+    if near or (value and is_high_entropy_token(value)):
+        return Secrecy(True, True, bool(value) and not public, INFERRED)
+    return Secrecy(False, not showable(spec, value), bool(url_passwords(value)) and not public)
 
 
 class SecrecyCache:
     """classify() once per (environment, key): the per-environment and cross-environment
     rules and the matrix all need it, and this is the hot path."""
 
-    def __init__(self) -> None:
+    def __init__(self, declared_secrets: Iterable[str] = ()) -> None:
         self._known: dict[tuple[str, str], Secrecy] = {}
+        self._declared_secrets = list(declared_secrets)
+        self._near: NearMisses | None = None
 
     def of(self, env: str, key: str, spec: KeySpec | None, entry: Entry) -> Secrecy:
         found = self._known.get((env, key))
         if found is None:
-            found = self._known[(env, key)] = classify(key, spec, entry)
+            if self._near is None and spec is None and self._declared_secrets:
+                self._near = NearMisses(self._declared_secrets)
+            found = self._known[(env, key)] = classify(key, spec, entry, self._near if spec is None else None)
         return found
 
 
 def display(value: str | None, secrecy: Secrecy, fingerprint: Fingerprinter) -> str | None:
-    """The value as any output may show it: masked with a fingerprint prefix, or with URL
-    passwords masked."""
+    """The value as any output may show it: masked with a fingerprint prefix, or (when
+    drift knows it is no secret) as it is, with URL passwords masked all the same."""
     if value is None:
         return None
     if secrecy.masked and value:
         return masked(fingerprint(value))
-    return mask_url_passwords(value)
+    return mask_url_secrets(value)

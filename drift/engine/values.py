@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from drift.schema import types
 from drift.schema.keyspec import KeySpec
@@ -18,6 +17,8 @@ class Violation:
 
     message: str
     expected: str
+    #: `inferred` when the broken constraint was guessed from the example value.
+    basis: str = "declared"
 
 
 @lru_cache(maxsize=4096)
@@ -39,6 +40,13 @@ def violation(spec: KeySpec, value: str) -> Violation | None:
     try:
         parsed = types.parse(spec.type, value)
     except types.InvalidValue as exc:
+        if "type" in spec.inferred:
+            return Violation(
+                f"{spec.name} is not {exc} (inferred from the example value; declare @type to confirm, "
+                "or @type str to relax)",
+                str(exc),
+                "inferred",
+            )
         return Violation(f"{spec.name} is not {exc}", str(exc))
     found = (
         _allowed(spec, parsed.typed)
@@ -67,10 +75,16 @@ def _allowed(spec: KeySpec, typed: object) -> Violation | None:
 def _schemes(spec: KeySpec, value: str) -> Violation | None:
     if spec.schemes is None:
         return None
-    scheme = urlsplit(value).scheme.lower()
+    scheme = value.split("://", 1)[0].lower() if "://" in value else ""
     if scheme not in spec.schemes:
         allowed = ", ".join(spec.schemes)
-        return Violation(f"{spec.name} has URL scheme {scheme!r}; allowed: {allowed}", f"a URL with scheme {allowed}")
+        inferred = "schemes" in spec.inferred
+        return Violation(
+            f"{spec.name} has a URL scheme that is not allowed (allowed: {allowed})"
+            + (" (inferred from the example value)" if inferred else ""),
+            f"a URL with scheme {allowed}",
+            "inferred" if inferred else "declared",
+        )
     return None
 
 

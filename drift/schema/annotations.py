@@ -2,9 +2,14 @@
 
 Every assignment declares a key; the contiguous comment block right above it is its
 description and may carry tags (`# @secret @type url(postgres,postgresql)`). A commented-out
-assignment (`# LOG_DIR=_logs`) declares a known optional key. Tags are separated by
-whitespace and take at most one argument, the next whitespace-free token, except
-`@deprecated`, whose argument is the rest of the line. Unknown tags are documentation.
+assignment (`# LOG_DIR=_logs`, `#SMTP_DOMAIN= # defaults to LOCAL_DOMAIN`) declares a known
+optional key. Section banners (`# ---- Database ----`, `# - E-MAIL SETTINGS ****`) end a
+block instead of describing the key below them. Tags are separated by whitespace and take at
+most one argument, the next whitespace-free token, except `@deprecated`, whose argument is
+the rest of the line. Unknown tags (`@see`, `@see:`) are documentation.
+
+A line the dialect's loader rejects is reported with its line number and the rest of the
+file still declares its keys: one bad line must not make the whole schema unusable.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from drift.dotenv_syntax import Assignment, Blank, Comment, Line, Malformed
+from drift.dialects.lines import Assignment, Blank, Comment, Line, Malformed
 from drift.schema import keyspec
 
-_COMMENTED_ASSIGNMENT = re.compile(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)=(\S.*)?")
-_TAG = re.compile(r"@([a-z][a-z0-9-]*)")
+_COMMENTED_ASSIGNMENT = re.compile(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)=(?:\S.*|\s+#.*|\s*)")
+_TAG = re.compile(r"@([a-z][a-z0-9-]*):?")
+_DECORATION = re.compile(r"[-=*#~_+]{3,}")
+_SHOUTED = re.compile(r"[A-Z]{3,}")
 _TOKEN = re.compile(r"\S+")
 _TYPE_WITH_ARGS = re.compile(r"([a-z]+)\((.*)\)")
 
@@ -66,10 +73,12 @@ class ParsedExample:
     """What the example file declares, plus what is wrong with it."""
 
     declarations: dict[str, Declaration]
-    #: `(line, message)` pairs that make the schema unusable.
+    #: `(line, message)` pairs for bad annotations: they make the schema unusable.
     errors: list[tuple[int, str]]
     #: `(key, first line, repeated line)` for keys assigned twice.
     duplicates: list[tuple[str, int, int]]
+    #: `(line, reason)` for lines the dialect's loader rejects or skips.
+    malformed: list[tuple[int, str]]
 
 
 def parse_example(lines: list[Line]) -> ParsedExample:
@@ -77,31 +86,40 @@ def parse_example(lines: list[Line]) -> ParsedExample:
     declarations: dict[str, Declaration] = {}
     errors: list[tuple[int, str]] = []
     duplicates: list[tuple[str, int, int]] = []
+    malformed: list[tuple[int, str]] = []
     block: list[Comment] = []
     for line in lines:
         if isinstance(line, Blank):
             block = []
         elif isinstance(line, Malformed):
-            errors.append((line.line, f"cannot parse this line: {line.reason}"))
+            malformed.append((line.line, line.reason))
             block = []
         elif isinstance(line, Comment):
             match = _COMMENTED_ASSIGNMENT.fullmatch(line.text)
             if match is None:
-                block.append(line)
+                block = [] if _is_banner(line.text) else [*block, line]
                 continue
             name = match.group(1)
             if name not in declarations:
                 declarations[name] = _declare(name, None, "commented", line.line, block, errors)
             block = []
-        elif isinstance(line, Assignment):
-            if line.value is None:
-                errors.append((line.line, f"{line.key} has no '=' (write `{line.key}=` for no example)"))
-            elif line.key in declarations and declarations[line.key].origin == "example":
+        elif isinstance(line, Assignment) and not line.unset:
+            if line.key in declarations and declarations[line.key].origin == "example":
                 duplicates.append((line.key, declarations[line.key].line, line.line))
             else:
                 declarations[line.key] = _declare(line.key, line.value, "example", line.line, block, errors)
             block = []
-    return ParsedExample(declarations, errors, duplicates)
+    return ParsedExample(declarations, errors, duplicates, malformed)
+
+
+def _is_banner(text: str) -> bool:
+    """A section banner: a run of decoration, or a heading with no lower-case letter (and no
+    tag, which always belongs to the key below)."""
+    if "@" in text:
+        return False
+    if _DECORATION.search(text):
+        return True
+    return _SHOUTED.search(text) is not None and not any(c.islower() for c in text)
 
 
 def _declare(

@@ -14,11 +14,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from drift import dotenv_syntax
+from drift import dialects
 from drift.errors import ConfigError, SchemaError
 from drift.globs import is_glob, is_valid_glob
 from drift.schema import keyspec
 from drift.schema.annotations import Declaration, parse_example
+from drift.schema.infer import infer
 from drift.schema.keyspec import KeySpec
 from drift.suggest import did_you_mean
 
@@ -34,6 +35,8 @@ class Schema:
     duplicates: tuple[tuple[str, int, int], ...] = ()
     #: Glob tables in drift.toml that match no declared key.
     unused_globs: tuple[str, ...] = ()
+    #: `(line, reason)` for lines of the example its dialect's loader rejects or skips.
+    malformed: tuple[tuple[int, str], ...] = ()
     _per_env: dict[str, dict[str, KeySpec]] = field(default_factory=dict, compare=False, repr=False)
 
     def for_env(self, env: str) -> dict[str, KeySpec]:
@@ -57,21 +60,28 @@ def load_schema(
     environments: Collection[str],
     config_display: str,
     config_text: str = "",
+    dialect: str = dialects.DEFAULT_DIALECT,
 ) -> Schema:
-    """Build the schema; raises SchemaError / ConfigError listing every problem found."""
+    """Build the schema; raises SchemaError / ConfigError listing every problem found.
+
+    Lines of the example that `dialect` rejects do not raise: they are kept in
+    `Schema.malformed` (the engine reports them) and the rest of the file still counts.
+    """
     declarations: dict[str, Declaration] = {}
     duplicates: tuple[tuple[str, int, int], ...] = ()
+    malformed: tuple[tuple[int, str], ...] = ()
     if example is not None:
         try:
-            text = dotenv_syntax.read_text(example)
-        except dotenv_syntax.UnreadableFile as exc:
+            text = dialects.read_text(example)
+        except dialects.UnreadableFile as exc:
             raise SchemaError(f"{example_display}: cannot read the schema: {exc}") from None
-        parsed = parse_example(dotenv_syntax.parse(text))
+        parsed = parse_example(dialects.parse(text, dialect))
         if parsed.errors:
             lines = [f"{example_display}:{line}: {message}" for line, message in parsed.errors]
             raise SchemaError("the schema has errors:\n  " + "\n  ".join(lines))
         declarations = parsed.declarations
         duplicates = tuple(parsed.duplicates)
+        malformed = tuple(parsed.malformed)
     tables = _TableReader(config_display, environments)
     exact: dict[str, tuple[dict[str, Any], dict[str, dict[str, Any]]]] = {}
     globs: list[tuple[str, dict[str, Any], dict[str, dict[str, Any]]]] = []
@@ -101,13 +111,15 @@ def load_schema(
         if name in exact:
             fields.update(exact[name][0])
             _merge_overrides(overrides, exact[name][1])
+        facts = _facts(name, declaration, example_display, config_display, config_text)
+        if "description" in fields:  # a drift.toml description wins over the comment above the key
+            facts.pop("description", None)
+        if declaration is not None and "type" not in fields and "values" not in fields:
+            guessed = infer(name, declaration.example)
+            fields.update(guessed)
+            facts["inferred"] = frozenset(guessed)
         try:
-            specs[name] = keyspec.build(
-                name,
-                fields,
-                overrides=overrides,
-                **_facts(name, declaration, example_display, config_display, config_text),
-            )
+            specs[name] = keyspec.build(name, fields, overrides=overrides, **facts)
         except ValueError as exc:
             where = f"{example_display}:{declaration.line}" if declaration and name not in exact else config_display
             errors.append(f"{where}: key {name}: {exc}")
@@ -122,7 +134,7 @@ def load_schema(
     if errors:
         raise SchemaError("the schema has errors:\n  " + "\n  ".join(errors))
     unused = tuple(pattern for pattern, _, _ in globs if pattern not in used_globs)
-    return Schema(specs, example_display if example else None, duplicates, unused)
+    return Schema(specs, example_display if example else None, duplicates, unused, malformed)
 
 
 def _merge_overrides(target: dict[str, dict[str, Any]], extra: Mapping[str, Mapping[str, Any]]) -> None:

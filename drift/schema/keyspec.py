@@ -67,13 +67,16 @@ class KeySpec:
     overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     #: Documentation tags that drift does not interpret (`@see ...`), kept verbatim.
     notes: tuple[str, ...] = ()
+    #: Fields drift guessed from the example value (`type`, `schemes`) rather than read
+    #: from a declaration: findings that rest on them are `inferred`.
+    inferred: frozenset[str] = frozenset()
 
     def for_env(self, env: str) -> KeySpec:
         """This spec with the environment's overrides applied."""
         override = self.overrides.get(env)
         if not override:
             return self
-        return dataclasses.replace(self, **override)
+        return dataclasses.replace(self, **override, inferred=self.inferred - set(override))
 
     @cached_property
     def schema_secret(self) -> bool:
@@ -99,15 +102,22 @@ class KeySpec:
 
     def is_required(self, env: str) -> bool:
         """Whether the key must be present in `env`, leaving `required_if` to the caller."""
+        return self.requirement(env)[0]
+
+    def requirement(self, env: str) -> tuple[bool, bool]:
+        """(required in `env`, whether that rests only on an inference): an empty example
+        value and a secret-like name is a guess, not a declaration (DESIGN.md Semantics)."""
         if self.deprecated is not None or self.required_if is not None:
-            return False
+            return False, False
         if isinstance(self.required, tuple):
-            return env in self.required
+            return env in self.required, False
         if self.required is not None:
-            return self.required
+            return self.required, False
         if self.origin == "example":
-            return bool(self.example) or self.schema_secret or self.nonempty
-        return self.origin == "config"
+            if self.example or self.nonempty or self.secret:
+                return True, False
+            return self.schema_secret, True
+        return self.origin == "config", False
 
 
 def _bool(name: str, value: object) -> bool:

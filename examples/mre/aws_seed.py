@@ -16,7 +16,7 @@ from typing import Any
 
 import boto3
 
-from drift import dotenv_syntax
+from drift import dialects
 
 HERE = Path(__file__).resolve().parent
 REGION = "ap-southeast-2"
@@ -27,8 +27,8 @@ IN_TASK_ENVIRONMENT = {"NODE_ENV", "PORT", "HOST"}
 
 
 def read_env(name: str) -> dict[str, str]:
-    lines = dotenv_syntax.parse((HERE / "envs" / f"{name}.env").read_text(encoding="utf-8"))
-    return {line.key: line.value or "" for line in lines if isinstance(line, dotenv_syntax.Assignment)}
+    text = (HERE / "envs" / f"{name}.env").read_text(encoding="utf-8")
+    return {key: line.value for key, line in dialects.read(text, "node", False, f"{name}.env").values.items()}
 
 
 def client(service: str, endpoint: str) -> Any:

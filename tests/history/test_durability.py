@@ -54,7 +54,8 @@ def test_a_killed_scan_leaves_reports_and_history_intact(scanned: Project) -> No
     os.mkfifo(fifo)  # reading it blocks until a writer comes: the scan hangs mid-collection
     scanned.write(
         "drift.toml",
-        '[environments.p]\nsources = [{ type = "dotenv", path = "p.env" }, { type = "dotenv", path = "slow.env" }]\n',
+        '[environments.p]\nsources = [{ type = "dotenv", path = "p.env" },'
+        ' { type = "dotenv", path = "slow.env", allow_special = true }]\n',
     )
     process = drift_process(scanned.root, "scan")
     try:

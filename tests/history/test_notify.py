@@ -90,7 +90,7 @@ def test_unreachable_webhook_and_missing_variable(notifying: Project, monkeypatc
     monkeypatch.setenv("DRIFT_WEBHOOK_URL", "http://127.0.0.1:9/hooks/SECRET-TOKEN")
     result = run(["scan"], expect=1)
     assert "webhook unreachable" in result.stderr and "SECRET-TOKEN" not in result.stderr
-    notifying.write("p.env", "")
+    notifying.write("p.env", "A=1\nAPI_TOKEN=change-me\n")  # a new error: a placeholder in a deployed env
     monkeypatch.delenv("DRIFT_WEBHOOK_URL")
     assert "DRIFT_WEBHOOK_URL for [notify] webhook_url is not set" in run(["scan"], expect=1).stderr
 

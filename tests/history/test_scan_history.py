@@ -17,7 +17,7 @@ from tests.conftest import Project, run
 
 @pytest.fixture
 def two_scans(project: Project) -> Project:
-    project.write(".env.example", "A=1\nB=1\nLOG_LEVEL=info\n# @optional\nC=\n")
+    project.write(".env.example", "A=1\nB=1\n# @not-secret\nLOG_LEVEL=info\n# @optional\nC=\n")
     project.write("production.env", "A=1\nLOG_LEVEL=info\nC=x\n")  # B missing
     project.write("staging.env", "A=1\nB=1\nLOG_LEVEL=info\n")
     project.write(

@@ -31,7 +31,10 @@ def report_project(project: Project) -> Project:
         SESSION_SECRET=
         # @same
         LOG_LEVEL=info
+        # @not-secret: shown, so the reports must escape it
         GREETING=
+        # @not-secret
+        MOTD=
         # @type int
         WORKERS=4
         DATABASE_URL=
@@ -44,7 +47,8 @@ def report_project(project: Project) -> Project:
         SESSION_SECRET={CANARIES[0]}
         LOG_LEVEL=debug
         GREETING={HOSTILE}
-        WORKERS={SCRIPT_END}
+        MOTD={SCRIPT_END}
+        WORKERS=many
         DATABASE_URL=postgres://app:{CANARIES[2]}@db/app
         PAYMENT={CANARIES[1]}
         """,

@@ -41,7 +41,7 @@ def test_sarif_is_valid_and_keeps_identity(report_project: Project) -> None:
     assert uris and all(not uri.startswith("/") for uri in uris)
     missing = next(r for r in run_["results"] if r["ruleId"] == "invalid" and "WORKERS" in r["message"]["text"])
     assert missing["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "production.env"
-    assert missing["locations"][0]["physicalLocation"]["region"]["startLine"] == 5
+    assert missing["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
 
 
 def test_sarif_for_aws_locations_is_valid(tmp_path: Path) -> None:

@@ -4,14 +4,18 @@ revision of a service's PRIMARY deployment): `environmentFiles`, `environment` a
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, ClassVar
 
-from drift import dotenv_syntax
 from drift.collectors.aws._clients import aws_errors
 from drift.collectors.aws.base import AWS_OPTIONS, AwsCollector
 from drift.collectors.aws.references import Reference, resolve
 from drift.collectors.base import CollectorError, Option, SourceData
+from drift.collectors.dotenv import read_env_text
 from drift.model import Entry, Problem
+
+#: Larger environment files are refused rather than read into memory whole.
+MAX_ENVIRONMENT_FILE = 5 * 1024 * 1024
 
 
 class EcsCollector(AwsCollector):
@@ -23,6 +27,7 @@ class EcsCollector(AwsCollector):
         "cluster": Option((str,), help="with service: read the PRIMARY deployment's task definition"),
         "service": Option((str,), help="the service in cluster"),
         "container": Option((str,), help="container name (optional when there is one container)"),
+        "dialect": Option((str,), help="how environment files on S3 are read (default: [drift] dialect)"),
         **AWS_OPTIONS,
     }
 
@@ -39,8 +44,13 @@ class EcsCollector(AwsCollector):
         arn = str(definition["taskDefinitionArn"])
         metadata = {"revision": definition.get("revision"), "task_definition": arn}
         entries: list[Entry] = []
+        problems: list[Problem] = []
+        malformed = False
         for file in container.get("environmentFiles", []):
-            entries.extend(self._environment_file(str(file.get("value", "")), metadata))
+            read = self._environment_file(str(file.get("value", "")), metadata)
+            entries.extend(read.entries)
+            problems.extend(read.problems)
+            malformed = malformed or read.malformed
         for variable in container.get("environment", []):
             entries.append(
                 Entry(
@@ -52,7 +62,6 @@ class EcsCollector(AwsCollector):
                     metadata=dict(metadata),
                 )
             )
-        problems: list[Problem] = []
         references = [Reference(str(s["name"]), str(s["valueFrom"])) for s in container.get("secrets", [])]
         if references:
             resolved = resolve(self.client("ssm"), self.client("secretsmanager"), references)
@@ -91,7 +100,7 @@ class EcsCollector(AwsCollector):
                         metadata={**metadata, **found.metadata, "reference": found.target},
                     )
                 )
-        return SourceData(entries, problems)
+        return SourceData(entries, problems, malformed)
 
     def _task_definition(self, ecs: Any) -> dict[str, Any]:
         options = self.source.options
@@ -124,26 +133,22 @@ class EcsCollector(AwsCollector):
                 return dict(container)
         raise CollectorError(f"no container named {wanted!r} in the task definition")
 
-    def _environment_file(self, arn: str, metadata: dict[str, Any]) -> list[Entry]:
-        """An S3 environment file (`arn:aws:s3:::bucket/key.env`), parsed like a dotenv file."""
+    def _environment_file(self, arn: str, metadata: dict[str, Any]) -> SourceData:
+        """An S3 environment file (`arn:aws:s3:::bucket/key.env`), read by the same dotenv
+        reader as files, so a bad line is `malformed` and the environment partial."""
         if not arn.startswith("arn:aws:s3:::") or "/" not in arn:
             raise CollectorError(f"environment file {arn} is not an S3 object ARN")
         bucket, _, key = arn.removeprefix("arn:aws:s3:::").partition("/")
-        with aws_errors(f"reading environment file s3://{bucket}/{key}"):
-            body = self.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
+        shown = f"s3://{bucket}/{key}"
+        with aws_errors(f"reading environment file {shown}"):
+            body = self.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read(MAX_ENVIRONMENT_FILE + 1)
+        if len(body) > MAX_ENVIRONMENT_FILE:
+            raise CollectorError(f"environment file {shown} is over the {MAX_ENVIRONMENT_FILE:,}-byte limit")
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            raise CollectorError(f"environment file s3://{bucket}/{key} is not UTF-8") from None
-        return [
-            Entry(
-                line.key,
-                line.value or "",
-                f"s3://{bucket}/{key}",
-                f"s3://{bucket}/{key}:{line.line}",
-                plaintext_store=True,
-                metadata=dict(metadata),
-            )
-            for line in dotenv_syntax.parse(text)
-            if isinstance(line, dotenv_syntax.Assignment)
-        ]
+            raise CollectorError(f"environment file {shown} is not UTF-8") from None
+        dialect = str(self.source.options.get("dialect", self.context.dialect))
+        read = read_env_text(text, dialect, False, shown, source=shown)
+        entries = [dataclasses.replace(e, plaintext_store=True, metadata=dict(metadata)) for e in read.entries]
+        return SourceData(entries, read.problems, read.malformed)

@@ -1,0 +1,151 @@
+"""Dotenv dialects: a file means what the application's loader makes of it.
+
+`node` (the dotenv npm package), `python` (python-dotenv), `compose` (Docker Compose
+env_file) and `shell` (`set -a; . file`). Each turns a text into numbered lines; `read`
+turns a text into the values one source holds, with `malformed` and `duplicate` problems,
+and is the only place any dotenv text is read (files, ECS environment files, `drift diff`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drift.dialects import compose, node, python, shell
+from drift.dialects.expand import ExpansionLoop, expand_node, expand_python
+from drift.dialects.lines import (
+    DEFAULT_MAX_BYTES,
+    Assignment,
+    Blank,
+    Comment,
+    Line,
+    Malformed,
+    UnreadableFile,
+    read_text,
+)
+from drift.model import Problem
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DIALECTS",
+    "Assignment",
+    "Blank",
+    "Comment",
+    "Detected",
+    "EnvText",
+    "Line",
+    "Malformed",
+    "UnreadableFile",
+    "detect",
+    "parse",
+    "read",
+    "read_text",
+]
+
+_PARSERS: dict[str, Callable[[str], list[Line]]] = {
+    "node": node.parse,
+    "python": python.parse,
+    "compose": compose.parse,
+    "shell": shell.parse,
+}
+DIALECTS = tuple(_PARSERS)
+#: What each dialect is detected from, in order: the first file found beside the schema wins.
+_MARKERS = (
+    ("package.json", "node"),
+    ("pyproject.toml", "python"),
+    ("requirements.txt", "python"),
+    ("setup.py", "python"),
+    ("Pipfile", "python"),
+    ("compose.yaml", "compose"),
+    ("compose.yml", "compose"),
+    ("docker-compose.yml", "compose"),
+    ("docker-compose.yaml", "compose"),
+)
+DEFAULT_DIALECT = "python"
+
+
+@dataclass(frozen=True, slots=True)
+class Detected:
+    """A dialect and why it was chosen (shown in report headers)."""
+
+    name: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.reason})"
+
+
+DEFAULT = Detected(DEFAULT_DIALECT, "default")
+
+
+def detect(folder: Path) -> Detected:
+    """The dialect the project in `folder` loads its env files with, from the files there."""
+    for marker, dialect in _MARKERS:
+        if (folder / marker).is_file():
+            return Detected(dialect, f"detected from {marker}")
+    return Detected(DEFAULT_DIALECT, "default: no package.json, pyproject.toml or compose file found")
+
+
+def parse(text: str, dialect: str) -> list[Line]:
+    """Every line of `text` as `dialect`'s loader reads it."""
+    return _PARSERS[dialect](text)
+
+
+@dataclass
+class EnvText:
+    """What one dotenv text sets: the last assignment of each key wins."""
+
+    values: dict[str, Assignment] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    #: True when a line was rejected or skipped: some keys may be lost.
+    malformed: bool = False
+
+
+def read(text: str, dialect: str, expand: bool, shown: str) -> EnvText:
+    """The values a text sets for the application, with its malformed and duplicate lines.
+
+    `shown` names the file in messages; no message ever holds a line's text.
+    """
+    result = EnvText()
+    lines = parse(text, dialect)
+    assignments = [line for line in lines if isinstance(line, Assignment)]
+    if expand:
+        try:
+            assignments = expand_node(assignments) if dialect == "node" else expand_python(assignments)
+        except ExpansionLoop:
+            result.problems.append(_malformed(shown, 0, "a ${...} expansion never settles"))
+            result.malformed = True
+    for line in lines:
+        if isinstance(line, Malformed):
+            result.problems.append(_malformed(shown, line.line, line.reason))
+            result.malformed = True
+    for assignment in assignments:
+        if assignment.unset:
+            result.values.pop(assignment.key, None)
+            continue
+        previous = result.values.get(assignment.key)
+        if previous is not None:
+            result.problems.append(
+                Problem(
+                    "duplicate",
+                    assignment.key,
+                    f"{assignment.key} is assigned twice in {shown} (lines {previous.line} and {assignment.line}); "
+                    "the last one wins",
+                    f"{shown}:{assignment.line}",
+                    discriminator=shown,
+                )
+            )
+        result.values[assignment.key] = assignment
+    return result
+
+
+def _malformed(shown: str, line: int, reason: str) -> Problem:
+    where = f"{shown}:{line}" if line else shown
+    return Problem(
+        "malformed",
+        None,
+        f"cannot read {shown} line {line}: {reason}" if line else f"cannot read {shown}: {reason}",
+        where,
+        discriminator=where,
+    )

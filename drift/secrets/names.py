@@ -1,0 +1,118 @@
+"""What a key's name says about its value (DESIGN.md Semantics, Secrets).
+
+A name is split on `_`, `.` and `-` (so `db.password` and `api-key` read like `DB_PASSWORD`
+and `API_KEY`). Its verdict is graded: `strong` (SECRET, PASSWORD, PASSWD or PRIVATE_KEY in
+any segment: nobody names a public value that), `weak` (a last segment such as KEY, TOKEN,
+DSN or SALT: usually a secret, sometimes a public id), `near` (one edit from a strong word,
+`NEXTAUTH_SECERT`, `SMTP_PASWORD`), or nothing. Names public by design (`*_PUBLISHABLE_KEY`,
+`*_ANON_KEY`, ...) and the process variables PWD and OLDPWD are nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import lru_cache
+
+from drift.suggest import NearMisses
+
+STRONG, WEAK, NEAR = "strong", "weak", "near"
+
+_SEPARATORS = re.compile(r"[_.\-]+")
+_STRONG_WORDS = frozenset({"SECRET", "SECRETS", "PASSWORD", "PASSWORDS", "PASSWD"})
+_SUFFIXES = frozenset(
+    {
+        "SECRET",
+        "TOKEN",
+        "PASSWORD",
+        "PASSWD",
+        "PASS",
+        "PWD",
+        "KEY",
+        "APIKEY",
+        "API_KEY",
+        "ACCESS_KEY",
+        "PRIVATE_KEY",
+        "SIGNING_KEY",
+        "CREDENTIALS",
+        "DSN",
+        "SALT",
+        "COOKIE_SECRET",
+    }
+)
+#: Under a browser prefix these words only suggest a secret (public widget keys, ids).
+_PUBLIC_PREFIX_WEAK = frozenset({"KEY", "TOKEN", "ID", "APIKEY", "API_KEY", "DSN"})
+_PUBLIC_BY_DESIGN = frozenset({"PUBLISHABLE_KEY", "ANON_KEY", "PUBLIC_KEY", "SITE_KEY"})
+_PROCESS_NAMES = frozenset({"PWD", "OLDPWD"})
+#: Real words one edit from a strong word that are not secrets.
+_NOT_NEAR = frozenset({"PASSED", "PASSES", "PASSER"})
+_NEAR_STRONG = NearMisses(["SECRET", "PASSWORD", "PASSWD"])
+
+#: Prefixes that bundlers inline into browser code: anything under them is public.
+BROWSER_PREFIXES = (
+    "NEXT_PUBLIC_",
+    "VITE_",
+    "REACT_APP_",
+    "EXPO_PUBLIC_",
+    "PUBLIC_",
+    "NUXT_PUBLIC_",
+    "GATSBY_",
+)
+
+
+def segments(name: str) -> list[str]:
+    """The name's words, upper-cased: `db.password` -> [DB, PASSWORD]."""
+    return [s for s in _SEPARATORS.split(name.upper()) if s]
+
+
+def is_browser_exposed(name: str) -> bool:
+    """Whether a bundler would ship this key to browsers."""
+    return name.upper().startswith(BROWSER_PREFIXES)
+
+
+@lru_cache(maxsize=65536)
+def name_verdict(name: str) -> str:
+    """`strong`, `weak`, `near` or "" for what the name alone says."""
+    upper = name.upper()
+    if upper in _PROCESS_NAMES:
+        return ""
+    words = segments(name)
+    if not words:
+        return ""
+    pairs = {f"{a}_{b}" for a, b in itertools.pairwise(words)}
+    if _STRONG_WORDS.intersection(words) or "PRIVATE_KEY" in pairs:
+        return STRONG
+    last_two = "_".join(words[-2:]) if len(words) >= 2 else ""
+    exposed = is_browser_exposed(upper)
+    if last_two in _PUBLIC_BY_DESIGN or (words[-1] == "DSN" and exposed):
+        return ""
+    if words[-1] in _SUFFIXES or last_two in _SUFFIXES:
+        return WEAK
+    if exposed and words[-1] in _PUBLIC_PREFIX_WEAK:
+        return WEAK
+    if any(len(w) >= 5 and w not in _NOT_NEAR and _NEAR_STRONG.closest(w) for w in words):
+        return NEAR
+    return ""
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether the name alone makes a key secret for the rules (any verdict). Under a
+    browser prefix only a strong word does; weaker words there only suggest it."""
+    verdict = name_verdict(name)
+    if is_browser_exposed(name):
+        return verdict == STRONG
+    return bool(verdict)
+
+
+def is_query_secret(name: str) -> bool:
+    """Whether a URL query parameter's name says its value is a secret."""
+    lowered = name.lower()
+    return bool(name_verdict(name)) or lowered in {
+        "sig",
+        "signature",
+        "auth",
+        "code",
+        "x-amz-signature",
+        "x-amz-credential",
+        "x-amz-security-token",
+    }

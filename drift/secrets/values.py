@@ -1,0 +1,128 @@
+"""What a value alone says: a known credential format, a random-looking token, a placeholder.
+
+The entropy threshold is measured, not guessed: `devtools/entropy_threshold.py` scores
+generated secrets against a corpus of real-world non-secret values
+(tests/fixtures/entropy/) and docs/entropy-threshold.md keeps the figures.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from drift.secrets.urls import url_passwords
+
+_CREDENTIAL_FORMAT = re.compile(
+    r"\bAKIA[0-9A-Z]{16}\b"
+    r"|\b[sr]k_live_[0-9A-Za-z]{10,}"
+    r"|\bgh[pousr]_[A-Za-z0-9]{30,}"
+    r"|\bgithub_pat_[A-Za-z0-9_]{30,}"
+    r"|\bxox[abposr]-[A-Za-z0-9-]{10,}"
+    r"|-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"
+    r"|\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"
+    r"|\bsntry[su]_[A-Za-z0-9+/=_-]{20,}"
+    r"|\bglpat-[A-Za-z0-9_-]{20}"
+    r"|\bnpm_[A-Za-z0-9]{36}"
+    r"|\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"
+)
+#: Cheap pre-filter: every credential format above contains one of these.
+_CREDENTIAL_HINT = re.compile(r"AKIA|_live_|gh[pousr]_|github_pat_|xox|PRIVATE KEY|eyJ|sntry|glpat-|npm_|SG\.")
+
+_PLACEHOLDER_WORDS = frozenset(
+    {"change-me", "changeme", "change_me", "todo", "tbd", "replace-me", "replaceme", "replace_me", "fixme"}
+)
+_PLACEHOLDER_SHAPE = re.compile(r"x{3,}|<[^<>\s][^<>]*>|your[-_ ].*[-_ ]here", re.IGNORECASE)
+#: Placeholder text anywhere in a value: `your-...`, a run of x, fake / dummy / sample words,
+#: `replace-with-...`.
+_PLACEHOLDER_INSIDE = re.compile(
+    r"\byour[-_][a-z]|(?<![A-Za-z0-9])x{3,}(?![A-Za-z0-9])|\b(?:fake|dummy|sample)(?:\b|_)|\breplace[-_]with[-_]",
+    re.IGNORECASE,
+)
+#: Host names reserved for documentation and tests (RFC 2606, RFC 6761).
+_RESERVED_HOST = re.compile(
+    r"(?:^|[./@])(?:example\.(?:com|net|org)|[a-z0-9-]+\.(?:example|test|invalid))(?=$|[:/?#,\s>\"'])"
+    r"|(?:^|[./@])(?:example|test|invalid)(?=$|[:/?#,\s])",
+    re.IGNORECASE,
+)
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9+/=_.\-]{24,}")
+#: Measured by devtools/entropy_threshold.py (docs/entropy-threshold.md).
+ENTROPY_BITS = 4.0
+MIXED_CASE_ENTROPY_BITS = 3.5
+HEX_MIN_LENGTH = 32
+
+
+def has_credential_format(value: str) -> bool:
+    """Whether the value looks like a known credential (AWS key id, Stripe, GitHub, ...)."""
+    if _CREDENTIAL_HINT.search(value) is None:
+        return False
+    return _CREDENTIAL_FORMAT.search(value) is not None
+
+
+def is_high_entropy_token(value: str) -> bool:
+    """A long, random-looking token: what a real key or password pasted into a file looks
+    like, whatever the key is called.
+
+    Requires letters and digits and an entropy per character that identifiers, host names
+    and paths do not reach.
+    """
+    if len(value) > 4096 or _TOKEN_SHAPE.fullmatch(value) is None:
+        return False
+    if not (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
+        return False
+    entropy = shannon_entropy(value)
+    mixed_case = any(c.islower() for c in value) and any(c.isupper() for c in value)
+    is_hex = all(c in "0123456789abcdefABCDEF" for c in value)
+    return (
+        entropy >= ENTROPY_BITS
+        or (mixed_case and entropy >= MIXED_CASE_ENTROPY_BITS)
+        or (is_hex and len(value) >= HEX_MIN_LENGTH)
+    )
+
+
+def shannon_entropy(value: str) -> float:
+    """Bits per character of the value's own character distribution."""
+    length = len(value)
+    if not length:
+        return 0.0
+    return -sum(n / length * math.log2(n / length) for n in Counter(value).values())
+
+
+def is_placeholder_word(word: str) -> bool:
+    """A whole value that is a placeholder: change-me, TODO, xxx, <...>, your-...-here."""
+    return word.lower() in _PLACEHOLDER_WORDS or _PLACEHOLDER_SHAPE.fullmatch(word) is not None
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether a value is an obvious placeholder (DESIGN.md Semantics and issue #8):
+    placeholder words and shapes, `your-...` / `xxx` / fake / dummy / sample / `replace-with-`
+    inside the value, or a URL whose password is a placeholder word."""
+    if not value or len(value) > 4096:
+        return False
+    if is_placeholder_word(value) or _PLACEHOLDER_INSIDE.search(value) is not None:
+        return True
+    return any(is_placeholder_word(p) for p in url_passwords(value))
+
+
+def has_reserved_host(value: str) -> bool:
+    """Whether the value names a host reserved for documentation or tests: example.com,
+    *.example, *.test, *.invalid (RFC 2606 and RFC 6761). Fine in development, a
+    placeholder left behind in a deployed environment."""
+    return len(value) <= 4096 and _RESERVED_HOST.search(value) is not None
+
+
+def _is_local_url(value: str) -> bool:
+    host = value.split("://", 1)[1].rsplit("@", 1)[-1].split("/", 1)[0]
+    return host.split(":", 1)[0].strip("[]") in {"localhost", "127.0.0.1", "::1"}
+
+
+def looks_like_real_credential(value: str) -> bool:
+    """Whether an example value looks like a real credential (rule `secret-in-example`)."""
+    if not value or is_placeholder(value):
+        return False
+    if "://" in value:
+        if _is_local_url(value):
+            return False
+        if any(is_placeholder_word(p) for p in url_passwords(value)):
+            return False
+    return has_credential_format(value) or is_high_entropy_token(value)
