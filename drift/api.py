@@ -172,6 +172,7 @@ def scan(
         new_only=new_only,
         scan_id=scan_id,
         entries=tuple(entries),
+        dialect=str(project.dialect),
     )
 
 

@@ -244,6 +244,8 @@ class ScanResult:
     scan_id: str | None = None
     #: Every entry as history keeps it (computed when the scan is compared with a history).
     entries: tuple[EntryRecord, ...] = ()
+    #: How dotenv texts were read: `node (set in drift.toml)`, `python (detected from ...)`.
+    dialect: str | None = None
 
     @property
     def exit_code(self) -> int:

@@ -84,6 +84,7 @@ def test_json_on_stdout_carries_nothing_else(project: Project) -> None:
         "fix": finding["fix"],
         "status": None,
         "first_seen": None,
+        "basis": "declared",
     }
     assert document["summary"] == {"error": 1, "warning": 1, "info": 0}
     assert document["exit_code"] == 1

@@ -84,7 +84,7 @@ def detect(folder: Path) -> Detected:
     for marker, dialect in _MARKERS:
         if (folder / marker).is_file():
             return Detected(dialect, f"detected from {marker}")
-    return Detected(DEFAULT_DIALECT, "default: no package.json, pyproject.toml or compose file found")
+    return DEFAULT
 
 
 def parse(text: str, dialect: str) -> list[Line]:

@@ -26,10 +26,13 @@ class SourceDoc(TypedDict):
 
 class EnvironmentDoc(TypedDict):
     name: str
+    #: Whether the sources were read: `ok`, `partial` or `failed` (not whether drift was found).
     status: str
     deployed: bool
     keys: int
     sources: list[SourceDoc]
+    #: Findings in this environment by severity (what was found, apart from `status`).
+    findings: dict[str, int]
 
 
 class FindingDoc(TypedDict):
@@ -45,6 +48,8 @@ class FindingDoc(TypedDict):
     fix: str
     status: str | None
     first_seen: str | None
+    #: `declared` or `inferred` (rests on a guess: a name, an empty example, an inferred type).
+    basis: str
 
 
 class CellDoc(TypedDict):
@@ -86,6 +91,7 @@ class Document(TypedDict):
     project: str
     scanned_at: str
     schema: str | None
+    dialect: str | None
     fail_on: str | None
     environments: list[EnvironmentDoc]
     findings: list[FindingDoc]
@@ -117,6 +123,7 @@ def finding_doc(finding: Finding) -> FindingDoc:
         "fix": catalog.RULES[finding.rule].fix,
         "status": finding.status,
         "first_seen": finding.first_seen,
+        "basis": finding.basis,
     }
 
 
@@ -124,7 +131,7 @@ def _suppressed_doc(finding: Finding) -> SuppressedDoc:
     return {**finding_doc(finding), "reason": finding.suppressed_by or ""}
 
 
-def _environment_doc(snapshot: EnvSnapshot) -> EnvironmentDoc:
+def _environment_doc(snapshot: EnvSnapshot, findings: list[FindingDoc]) -> EnvironmentDoc:
     return {
         "name": snapshot.env,
         "status": snapshot.status,
@@ -134,6 +141,7 @@ def _environment_doc(snapshot: EnvSnapshot) -> EnvironmentDoc:
             {"type": s.type, "name": s.name, "status": s.status, "error": s.error, "keys": s.key_count}
             for s in snapshot.sources
         ],
+        "findings": summary([f for f in findings if f["env"] == snapshot.env]),
     }
 
 
@@ -169,8 +177,9 @@ def to_document(result: ScanResult) -> Document:
         "project": result.project,
         "scanned_at": result.scanned_at,
         "schema": result.schema_path,
+        "dialect": result.dialect,
         "fail_on": result.fail_on.label if result.fail_on else None,
-        "environments": [_environment_doc(s) for s in result.environments],
+        "environments": [_environment_doc(s, findings) for s in result.environments],
         "findings": findings,
         "matrix": [_row_doc(r) for r in result.matrix],
         "rules": {
@@ -206,7 +215,25 @@ def load_document(data: Any, where: str) -> Document:
         raise ConfigError(f"{where}: not a drift JSON report")
     if data.get("schema_version") != SCHEMA_VERSION:
         raise ConfigError(f"{where}: report schema_version {data.get('schema_version')!r} is not {SCHEMA_VERSION}")
+    _upgrade(data)
     missing = [k for k in Document.__annotations__ if k not in data]
     if missing:
         raise ConfigError(f"{where}: drift JSON report lacks {', '.join(missing)}")
     return data  # type: ignore[return-value]
+
+
+def _upgrade(data: dict[str, Any]) -> None:
+    """Fill the fields added since schema_version 1 was first written (scans saved by an
+    older drift still render): `dialect`, each finding's `basis`, environment counts."""
+    data.setdefault("dialect", None)
+    for name in ("findings", "suppressed", "resolved", "unverified"):
+        for finding in data.get(name) or []:
+            if isinstance(finding, dict):
+                finding.setdefault("basis", "declared")
+    findings = [f for f in data.get("findings") or [] if isinstance(f, dict)]
+    for env in data.get("environments") or []:
+        if isinstance(env, dict) and "findings" not in env:
+            env["findings"] = {
+                level: sum(1 for f in findings if f.get("env") == env.get("name") and f.get("severity") == level)
+                for level in ("error", "warning", "info")
+            }

@@ -76,7 +76,7 @@ def render(document: Document) -> str:
 
 
 def _details(finding: FindingDoc) -> str:
-    lines = [f"{finding['severity']} {finding['rule']}: {finding['message']}"]
+    lines = [f"{finding['severity']} {finding['rule']}: {finding['message']}", f"basis: {finding['basis']}"]
     if finding["status"] is not None:
         lines.append(f"status: {finding['status']} (first seen {finding['first_seen']})")
     labels: tuple[Literal["expected"], Literal["actual"], Literal["location"]] = ("expected", "actual", "location")

@@ -64,7 +64,12 @@ def to_sarif(document: Document) -> dict[str, Any]:
             "message": {"text": text},
             "locations": [_location(finding, document["schema"])],
             "partialFingerprints": {"driftFindingId/v1": hashlib.sha256(finding["id"].encode("utf-8")).hexdigest()},
-            "properties": {"id": finding["id"], "environment": finding["env"], "key": finding["key"]},
+            "properties": {
+                "id": finding["id"],
+                "environment": finding["env"],
+                "key": finding["key"],
+                "basis": finding["basis"],
+            },
         }
         if finding["status"] is not None:
             result["baselineState"] = "new" if finding["status"] == "new" else "unchanged"

@@ -20,7 +20,8 @@ def _finding_lines(finding: FindingDoc, color: bool, widths: tuple[int, int]) ->
     env = (finding["env"] or "*").ljust(widths[0])
     key = (finding["key"] or "-").ljust(widths[1])
     new = "NEW " if finding["status"] == "new" else ""
-    lines = [f"{severity} {env}  {key}  {finding['rule']:<18}  {new}{finding['message']}"]
+    inferred = "(inferred) " if finding["basis"] == "inferred" else ""
+    lines = [f"{severity} {env}  {key}  {finding['rule']:<18}  {new}{inferred}{finding['message']}"]
     details = []
     if finding["expected"] is not None:
         details.append(f"expected: {finding['expected']}")
@@ -30,17 +31,24 @@ def _finding_lines(finding: FindingDoc, color: bool, widths: tuple[int, int]) ->
         details.append(f"at {finding['location']}")
     if details:
         lines.append(" " * 8 + " · ".join(details))
+    lines.append(" " * 8 + f"fix: {finding['fix']}")
     return lines
 
 
 def render(document: Document, color: bool = False) -> str:
     """The scan as text: environments, findings, summary and exit code."""
-    out = [f"drift {document['tool']['version']} · {document['project']} · schema {document['schema'] or '(none)'}"]
+    dialect = f" · dialect {document['dialect']}" if document["dialect"] else ""
+    schema = document["schema"] or "(none)"
+    out = [f"drift {document['tool']['version']} · {document['project']} · schema {schema}{dialect}"]
     for env in document["environments"]:
-        status = _paint(env["status"], env["status"], color)
+        counts = env["findings"]
+        found = ", ".join(
+            _paint(f"{counts[level]} {level}{'s' if counts[level] != 1 and level != 'info' else ''}", level, color)
+            for level in ("error", "warning")
+        )
+        read = _paint("all sources read" if env["status"] == "ok" else f"sources {env['status']}", env["status"], color)
         deployed = "deployed" if env["deployed"] else "not deployed"
-        line = f"  {env['name']:<14} {status:<8} {env['keys']:>5} keys  ({deployed})"
-        out.append(line)
+        out.append(f"  {env['name']:<14} {found:<22} · {read} · {env['keys']} keys ({deployed})")
         for source in env["sources"]:
             if source["status"] == "failed":
                 out.append(

@@ -63,6 +63,7 @@ def test_sarif_for_aws_locations_is_valid(tmp_path: Path) -> None:
                 "location": "arn:aws:ssm:us-east-1:1:parameter/A",
                 "fix": "f",
                 "status": "new",
+                "basis": "declared",
             },
             {
                 "id": "missing:p:B",
@@ -76,6 +77,7 @@ def test_sarif_for_aws_locations_is_valid(tmp_path: Path) -> None:
                 "location": None,
                 "fix": "f",
                 "status": None,
+                "basis": "inferred",
             },
         ],
     }
