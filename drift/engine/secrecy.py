@@ -28,6 +28,7 @@ from drift.secrets import (
     has_credential_format,
     is_browser_exposed,
     is_high_entropy_token,
+    is_public_by_design,
     is_url,
     mask_url_secrets,
     masked,
@@ -90,7 +91,7 @@ def classify(key: str, spec: KeySpec | None, entry: Entry, near_secret: NearMiss
         counts = len(value) >= STORE_SECRET_MIN_LENGTH
         return Secrecy(counts, True, counts and not public)
     near = verdict in (NEAR, WEAK) or (near_secret is not None and near_secret.closest(key) is not None)
-    if near or (value and is_high_entropy_token(value)):
+    if near or (value and not is_public_by_design(key) and is_high_entropy_token(value)):
         return Secrecy(True, True, bool(value) and not public, INFERRED)
     return Secrecy(False, not showable(spec, value), bool(url_passwords(value)) and not public)
 

@@ -25,6 +25,7 @@ from drift.schema import keyspec
 _COMMENTED_ASSIGNMENT = re.compile(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)=(?:\S.*|\s+#.*|\s*)")
 _TAG = re.compile(r"@([a-z][a-z0-9-]*):?")
 _DECORATION = re.compile(r"[-=*#~_+]{3,}")
+_UNDERLINE = re.compile(r"\s*[-=*#~_+]{3,}\s*")
 _SHOUTED = re.compile(r"[A-Z]{3,}")
 _TOKEN = re.compile(r"\S+")
 _TYPE_WITH_ARGS = re.compile(r"([a-z]+)\((.*)\)")
@@ -88,27 +89,35 @@ def parse_example(lines: list[Line]) -> ParsedExample:
     duplicates: list[tuple[str, int, int]] = []
     malformed: list[tuple[int, str]] = []
     block: list[Comment] = []
+    #: After an underline (`# ------`), the next comment line starts a new block; an
+    #: underline right above a key keeps the block it closes as the description.
+    underlined = False
     for line in lines:
         if isinstance(line, Blank):
-            block = []
+            block, underlined = [], False
         elif isinstance(line, Malformed):
             malformed.append((line.line, line.reason))
-            block = []
+            block, underlined = [], False
         elif isinstance(line, Comment):
             match = _COMMENTED_ASSIGNMENT.fullmatch(line.text)
             if match is None:
-                block = [] if _is_banner(line.text) else [*block, line]
+                if _UNDERLINE.fullmatch(line.text):
+                    underlined = True
+                elif _is_banner(line.text):
+                    block, underlined = [], False
+                else:
+                    block, underlined = ([line] if underlined else [*block, line]), False
                 continue
             name = match.group(1)
             if name not in declarations:
                 declarations[name] = _declare(name, None, "commented", line.line, block, errors)
-            block = []
+            block, underlined = [], False
         elif isinstance(line, Assignment) and not line.unset:
             if line.key in declarations and declarations[line.key].origin == "example":
                 duplicates.append((line.key, declarations[line.key].line, line.line))
             else:
                 declarations[line.key] = _declare(line.key, line.value, "example", line.line, block, errors)
-            block = []
+            block, underlined = [], False
     return ParsedExample(declarations, errors, duplicates, malformed)
 
 

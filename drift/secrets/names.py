@@ -84,7 +84,7 @@ def name_verdict(name: str) -> str:
         return STRONG
     last_two = "_".join(words[-2:]) if len(words) >= 2 else ""
     exposed = is_browser_exposed(upper)
-    if last_two in _PUBLIC_BY_DESIGN or (words[-1] == "DSN" and exposed):
+    if is_public_by_design(name):
         return ""
     if words[-1] in _SUFFIXES or last_two in _SUFFIXES:
         return WEAK
@@ -93,6 +93,14 @@ def name_verdict(name: str) -> str:
     if any(len(w) >= 5 and w not in _NOT_NEAR and _NEAR_STRONG.closest(w) for w in words):
         return NEAR
     return ""
+
+
+def is_public_by_design(name: str) -> bool:
+    """`*_PUBLISHABLE_KEY`, `*_ANON_KEY`, `*_PUBLIC_KEY`, `*_SITE_KEY`, or a DSN under a
+    browser prefix: names whose values are published on purpose, random-looking or not."""
+    words = segments(name)
+    last_two = "_".join(words[-2:]) if len(words) >= 2 else ""
+    return last_two in _PUBLIC_BY_DESIGN or (bool(words) and words[-1] == "DSN" and is_browser_exposed(name))
 
 
 def is_secret_name(name: str) -> bool:

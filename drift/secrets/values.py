@@ -36,7 +36,8 @@ _PLACEHOLDER_SHAPE = re.compile(r"x{3,}|<[^<>\s][^<>]*>|your[-_ ].*[-_ ]here", r
 #: Placeholder text anywhere in a value: `your-...`, a run of x, fake / dummy / sample words,
 #: `replace-with-...`.
 _PLACEHOLDER_INSIDE = re.compile(
-    r"\byour[-_][a-z]|(?<![A-Za-z0-9])x{3,}(?![A-Za-z0-9])|\b(?:fake|dummy|sample)(?:\b|_)|\breplace[-_]with[-_]",
+    r"\byour[-_][a-z]|(?<![A-Za-z0-9])x{3,}(?![A-Za-z0-9])|\b(?:fake|dummy|sample|placeholder)(?:\b|_)"
+    r"|\breplace[-_]with[-_]",
     re.IGNORECASE,
 )
 #: Host names reserved for documentation and tests (RFC 2606, RFC 6761).
