@@ -382,6 +382,30 @@ def diff_command(
     finish(result.exit_code)
 
 
+@main.command("init")
+@schema_option
+@click.option("--force", is_flag=True, help="Overwrite an existing drift.toml.")
+@handle_errors
+def init_command(schema_path: Path | None, force: bool) -> None:
+    """Write a drift.toml for the project here: environments from its env files, and what
+    drift would infer written out as declarations to review."""
+    from drift import init
+    from drift.config import load_project
+    from drift.errors import ConfigError
+    from drift.report.output import write_atomic
+
+    target = Path.cwd() / "drift.toml"
+    if target.exists() and not force:
+        raise ConfigError("drift.toml already exists; pass --force to overwrite it")
+    text = init.propose(Path.cwd(), schema_path)
+    write_atomic(target, text)
+    project = load_project(target, Path.cwd())  # what was written must load
+    click.echo(
+        f"wrote drift.toml: {len(project.environments)} environments, dialect {project.dialect.name}; "
+        "review it, then run `drift check`"
+    )
+
+
 @main.command()
 @click.argument("rule", required=False)
 @handle_errors

@@ -181,3 +181,61 @@ def test_own_env_example_is_valid_drift_schema(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.chdir(root)
     run(["schema", "lint", "--config", "tests/fixtures/self/drift.toml"], expect=0)
     run(["check", "--config", "tests/fixtures/self/drift.toml"], expect=0)
+
+
+def test_init_writes_a_reviewed_config_that_loads(project: Project) -> None:
+    project.write("package.json", "{}")
+    project.write(".env.sample", "# the port\nPORT=3001\nDEBUG=false\nAPI_TOKEN=\nNOTE=\nNEXT_PUBLIC_MAP_KEY=\n")
+    project.write(".env.production", "PORT=80OO\nDEBUG=flase\nNOTE=x\nNEXT_PUBLIC_MAP_KEY=k\n")
+    project.write("envs/staging.env", "PORT=3001\nDEBUG=true\nAPI_TOKEN=t\nNOTE=x\nNEXT_PUBLIC_MAP_KEY=k\n")
+    project.write(".env", "PORT=3001\nDEBUG=false\n")
+    before = run(["check", "--format", "json"], expect=0).stdout  # zero-config: only the local .env
+    assert '"basis": "inferred"' in before  # API_TOKEN missing is a guess: a warning
+    out = run(["init"], expect=0).stdout
+    assert "wrote drift.toml: 3 environments, dialect node" in out
+    text = (project.root / "drift.toml").read_text()
+    assert 'schema = ".env.sample"' in text and 'dialect = "node"' in text
+    assert '[keys.PORT]\ntype = "port"  # inferred' in text
+    assert "[keys.API_TOKEN]\nrequired = true  # inferred" in text and "secret = true" in text
+    assert "[keys.NEXT_PUBLIC_MAP_KEY]\nsecret = false" in text and "[keys.NOTE]" not in text
+    assert "80OO" not in text and "flase" not in text
+    document = json.loads(run(["check", "--format", "json"], expect=1).stdout)
+    invalid = {(f["env"], f["key"]): f for f in document["findings"] if f["rule"] == "invalid"}
+    assert invalid[("production", "PORT")]["basis"] == "declared"
+    assert invalid[("production", "PORT")]["severity"] == "error"
+    assert "already exists" in run(["init"], expect=2).stderr
+    run(["init", "--force"], expect=0)
+
+
+def test_zero_config_finds_other_example_names_or_says_which_it_tried(project: Project) -> None:
+    assert ".env.example, .env.sample, .env.template, .env.dist, .env.*.sample" in run(["check"], expect=2).stderr
+    project.write(".env.local.sample", "A=1\n")
+    project.write(".env", "A=1\n")
+    assert "schema .env.local.sample" in run(["check"], expect=0).stdout
+    project.write("other.env", "A=1\n# @optional\nB=\n")
+    assert "schema other.env" in run(["check", "--schema", "other.env"], expect=0).stdout
+    for command in (["scan", "--no-save"], ["schema", "show"], ["schema", "lint"], ["baseline"]):
+        assert "Traceback" not in run([*command, "--schema", "other.env"], expect=0).output
+
+
+def test_baseline_without_a_config_is_read_by_the_zero_config_check(project: Project) -> None:
+    project.write(".env.example", "A=a\nB=b\n")
+    project.write(".env", "A=a\n")
+    assert "missing" in run(["check"], expect=1).stdout
+    assert "wrote 1 entries to drift-baseline.toml" in run(["baseline"], expect=0).stdout
+    out = run(["check"], expect=0).stdout
+    assert "1 suppressed" in out
+
+
+def test_history_is_kept_per_configuration(project: Project) -> None:
+    project.write(".env.example", "A=a\n")
+    project.write("p.env", "A=a\n")
+    project.write("q.env", "A=b\n")
+    project.write("drift.toml", '[environments.p]\nsources = [{ type = "dotenv", path = "p.env" }]\n')
+    project.write("other.toml", '[environments.q]\nsources = [{ type = "dotenv", path = "q.env" }]\n')
+    run(["scan"], expect=0)
+    run(["scan", "--config", "other.toml"], expect=0)
+    other = json.loads((project.root / "reports" / "drift-report.json").read_text())
+    assert other["previous_scan"] is None
+    assert (project.root / ".drift" / "history-other.sqlite").exists()
+    assert (project.root / ".drift" / "history.sqlite").exists()

@@ -116,7 +116,7 @@ class KeySpec:
         if self.origin == "example":
             if self.example or self.nonempty or self.secret:
                 return True, False
-            return self.schema_secret, True
+            return self.schema_secret, self.schema_secret
         return self.origin == "config", False
 
 

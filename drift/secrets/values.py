@@ -46,10 +46,15 @@ _RESERVED_HOST = re.compile(
     r"|(?:^|[./@])(?:example|test|invalid)(?=$|[:/?#,\s])",
     re.IGNORECASE,
 )
-_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9+/=_.\-]{24,}")
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9+/=_.\-!@#$%^&*()]{24,}")
+_SEPARATORS = re.compile(r"[-_./]")
+#: Letter runs that read like words: one case, three letters or more, a vowel.
+_WORDS = re.compile(r"(?<![A-Za-z])(?:[a-z]{3,}|[A-Z]{3,})(?![A-Za-z])")
+#: Share of a separated value's characters in word-like runs above which it is a name.
+WORDY_SHARE = 0.4
 #: Measured by devtools/entropy_threshold.py (docs/entropy-threshold.md).
-ENTROPY_BITS = 4.0
-MIXED_CASE_ENTROPY_BITS = 3.5
+ENTROPY_BITS = 3.75
+MIXED_CASE_ENTROPY_BITS = 3.25
 HEX_MIN_LENGTH = 32
 
 
@@ -71,6 +76,8 @@ def is_high_entropy_token(value: str) -> bool:
         return False
     if not (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
         return False
+    if _is_wordy(value):
+        return False
     entropy = shannon_entropy(value)
     mixed_case = any(c.islower() for c in value) and any(c.isupper() for c in value)
     is_hex = all(c in "0123456789abcdefABCDEF" for c in value)
@@ -79,6 +86,15 @@ def is_high_entropy_token(value: str) -> bool:
         or (mixed_case and entropy >= MIXED_CASE_ENTROPY_BITS)
         or (is_hex and len(value) >= HEX_MIN_LENGTH)
     )
+
+
+def _is_wordy(value: str) -> bool:
+    """Words joined by separators (`billing-invoices-2024-q4-export`, a host name, a path):
+    random tokens rarely hold two separators and long one-case runs with vowels."""
+    if len(_SEPARATORS.findall(value)) < 2:
+        return False
+    words = sum(len(m.group()) for m in _WORDS.finditer(value) if any(v in m.group().lower() for v in "aeiouy"))
+    return words >= WORDY_SHARE * len(value)
 
 
 def shannon_entropy(value: str) -> float:

@@ -127,7 +127,9 @@ def test_ecs_task_definition_environment_secrets_and_files(aws: Aws, tmp_path: P
     app = aws.put_secret("mre/production/app", {"STRIPE_KEY": "sk-prod-0123456789abc"})
     s3 = aws.client("s3")
     s3.create_bucket(Bucket="mre-config")
-    s3.put_object(Bucket="mre-config", Key="prod.env", Body=b"FROM_FILE=1\nLOG_LEVEL=debug\n")
+    s3.put_object(
+        Bucket="mre-config", Key="prod.env", Body=b"FROM_FILE=1\nLOG_LEVEL=debug\nBROKEN LINE=CANARY-lost\n"
+    )
     aws.register_task("mre-web", {"environment": [{"name": "LOG_LEVEL", "value": "old"}]})
     aws.register_task(
         "mre-web",
@@ -169,6 +171,11 @@ def test_ecs_task_definition_environment_secrets_and_files(aws: Aws, tmp_path: P
     assert ("dangling-reference", "production", "GONE_SECRET") in found
     assert ("dangling-reference", "production", "MISSING_JSON_KEY") in found
     assert ("missing", "production", "GONE_SECRET") not in found
+    # the environment file is read by the same dotenv reader as files: a bad line is reported
+    assert ("malformed", "production", None) in found
+    assert result.environments[0].status == "partial"
+    malformed = next(f for f in result.findings if f.rule == "malformed")
+    assert malformed.location == "s3://mre-config/prod.env:3" and "CANARY" not in malformed.message
 
 
 def test_ecs_service_reads_the_primary_deployment(aws: Aws, tmp_path: Path) -> None:

@@ -1,0 +1,124 @@
+"""`drift init`: a first drift.toml for the project in front of it.
+
+Environments come from the env files found (`.env.production`, `.env.staging`, `envs/*.env`,
+...), the dialect from the project's files, and every fact drift would otherwise guess
+(a type from an example value, a requirement from an empty secret-looking key, secrecy from
+a name) is written out as an explicit, commented declaration. A reviewer accepts or changes
+each line once, and the inferred warnings become declared checks. No value is ever copied
+into the file: example values may be secrets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from drift import dialects
+from drift.config import EXAMPLE_NAMES, NOT_DEPLOYED_BY_DEFAULT, find_example
+from drift.errors import ConfigError
+from drift.schema import Schema, load_schema
+from drift.secrets import STRONG, is_browser_exposed, name_verdict
+
+#: Env files that are schemas or templates, never environments.
+_NOT_ENVIRONMENTS = re.compile(r"\.env(\..+)?\.(example|sample|template|dist)|\.env\.(example|sample|template|dist)")
+_ENV_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def find_environments(root: Path) -> dict[str, str]:
+    """Environment name -> env file (relative to root): `.env` is `local`, `.env.NAME` and
+    `envs/NAME.env` (also `env/`, `environments/`, `config/`) are NAME."""
+    found: dict[str, str] = {}
+    candidates = sorted(p for p in root.glob(".env*") if p.is_file())
+    for folder in ("envs", "env", "environments", "config"):
+        candidates += sorted(p for p in (root / folder).glob("*.env") if p.is_file())
+    for path in candidates:
+        name = _environment_name(path)
+        if name is not None and name not in found:
+            found[name] = path.relative_to(root).as_posix()
+    return found
+
+
+def _environment_name(path: Path) -> str | None:
+    if _NOT_ENVIRONMENTS.fullmatch(path.name) or path.name in EXAMPLE_NAMES:
+        return None
+    if path.name == ".env":
+        return "local"
+    name = path.name.removeprefix(".env.") if path.name.startswith(".env.") else path.stem
+    return name if _ENV_NAME.fullmatch(name) else None
+
+
+def propose(root: Path, schema_path: Path | None = None) -> str:
+    """The text of a drift.toml for the project at `root`."""
+    example = schema_path or find_example(root)
+    if example is None:
+        tried = ", ".join((*EXAMPLE_NAMES, ".env.*.sample"))
+        raise ConfigError(f"{root.name or root}: no example file ({tried}); pass --schema PATH")
+    detected = dialects.detect(example.parent)
+    environments = find_environments(root)
+    schema = load_schema(example, example.name, {}, list(environments), "(drift init)", "", detected.name)
+    lines = [
+        "# drift configuration written by `drift init`. Review every line: what drift inferred",
+        "# from the example file is declared here, so that the checks it drives are errors, not",
+        "# guesses. Delete a line to go back to inferring it.",
+        "",
+        "[drift]",
+        f'schema = "{_toml(_relative(example, root))}"',
+        f'dialect = "{detected.name}"  # {detected.reason}',
+        'fail_on = "error"',
+        "",
+    ]
+    if not environments:
+        lines += ["# No env files were found: add one [environments.NAME] table per deployment.", ""]
+    for name, path in environments.items():
+        deployed = name not in NOT_DEPLOYED_BY_DEFAULT
+        lines += [
+            f"[environments.{name}]",
+            f"deployed = {str(deployed).lower()}",
+            f'sources = [{{ type = "dotenv", path = "{_toml(path)}" }}]',
+            "",
+        ]
+    lines += _keys(schema, list(environments))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _keys(schema: Schema, environments: Iterable[str]) -> list[str]:
+    lines: list[str] = []
+    envs = list(environments)
+    for name, spec in schema.specs.items():
+        body: list[str] = []
+        if spec.inferred:
+            body.append(f'type = "{spec.type}"  # inferred from the example value')
+            if spec.schemes:
+                body.append(f"schemes = [{', '.join(_quoted(s) for s in spec.schemes)}]")
+        required, guessed = spec.requirement(envs[0] if envs else "")
+        if guessed:
+            body.append(f"required = {str(required).lower()}  # inferred: empty example value, secret-like name")
+        verdict = name_verdict(name)
+        if spec.secret is None and verdict:
+            if is_browser_exposed(name) and verdict != STRONG:
+                body.append("secret = false  # under a browser prefix: public by design? (else rename the key)")
+            else:
+                body.append(f"secret = true  # inferred from the name ({verdict} match)")
+        if body:
+            lines += [f"[keys.{_key(name)}]", *body, ""]
+    return lines
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _key(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else _quoted(name)
+
+
+def _quoted(text: str) -> str:
+    return f'"{_toml(text)}"'
+
+
+def _toml(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
