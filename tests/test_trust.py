@@ -134,7 +134,8 @@ def test_an_unknown_dialect_is_a_configuration_error(project: Project) -> None:
     project.write(".env.example", "A=1\n")
     project.write(
         "drift.toml",
-        '[drift]\ndialect = "nodejs"\n[environments.p]\nsources = [{ type = "dotenv", path = "p.env", dialect = "bash" }]\n',
+        '[drift]\ndialect = "nodejs"\n'
+        '[environments.p]\nsources = [{ type = "dotenv", path = "p.env", dialect = "bash" }]\n',
     )
     stderr = run(["check"], expect=2).stderr
     assert "dialect must be one of node, python, compose, shell (did you mean 'node'?)" in stderr

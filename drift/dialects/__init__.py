@@ -8,12 +8,11 @@ and is the only place any dotenv text is read (files, ECS environment files, `dr
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drift.dialects import compose, node, python, shell
-from drift.dialects.expand import ExpansionLoop, expand_node, expand_python
 from drift.dialects.lines import (
     DEFAULT_MAX_BYTES,
     Assignment,
@@ -43,13 +42,9 @@ __all__ = [
     "read_text",
 ]
 
-_PARSERS: dict[str, Callable[[str], list[Line]]] = {
-    "node": node.parse,
-    "python": python.parse,
-    "compose": compose.parse,
-    "shell": shell.parse,
-}
-DIALECTS = tuple(_PARSERS)
+#: Each dialect's module, imported on first use: a run reads one or two dialects, and the
+#: check path's start-up time matters (the pre-commit case).
+DIALECTS = ("node", "python", "compose", "shell")
 #: What each dialect is detected from, in order: the first file found beside the schema wins.
 _MARKERS = (
     ("package.json", "node"),
@@ -89,7 +84,10 @@ def detect(folder: Path) -> Detected:
 
 def parse(text: str, dialect: str) -> list[Line]:
     """Every line of `text` as `dialect`'s loader reads it."""
-    return _PARSERS[dialect](text)
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown dialect {dialect!r}")
+    parser: Callable[[str], list[Line]] = importlib.import_module(f"drift.dialects.{dialect}").parse
+    return parser(text)
 
 
 @dataclass
@@ -111,6 +109,8 @@ def read(text: str, dialect: str, expand: bool, shown: str) -> EnvText:
     lines = parse(text, dialect)
     assignments = [line for line in lines if isinstance(line, Assignment)]
     if expand:
+        from drift.dialects.expand import ExpansionLoop, expand_node, expand_python
+
         try:
             assignments = expand_node(assignments) if dialect == "node" else expand_python(assignments)
         except ExpansionLoop:

@@ -51,9 +51,7 @@ def values_of(key: str, schema: Schema, snapshots: Sequence[EnvSnapshot], secrec
         if entry is None or entry.value is None:
             continue
         spec = schema.for_env(snapshot.env).get(key)
-        found.append(
-            Seen(snapshot.env, snapshot.deployed, entry.value, secrecy.of(snapshot.env, key, spec, entry), spec)
-        )
+        found.append(Seen(snapshot.env, snapshot.deployed, entry.value, secrecy.of(key, spec, entry), spec))
     return found
 
 

@@ -142,7 +142,7 @@ class EnvironmentRules:
             )
         if value is None:
             return found
-        secrecy = self.secrecy.of(env, name, spec, entry)
+        secrecy = self.secrecy.of(name, spec, entry)
         if value == "" and (spec.nonempty or holds):
             why = f" (required because {spec.required_if})" if holds else ""
             found.append(
@@ -300,7 +300,5 @@ class EnvironmentRules:
             )
         ]
         if entry.value is not None:
-            found.extend(
-                self._value_rules(snapshot, name, None, entry, self.secrecy.of(snapshot.env, name, None, entry))
-            )
+            found.extend(self._value_rules(snapshot, name, None, entry, self.secrecy.of(name, None, entry)))
         return found

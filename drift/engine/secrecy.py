@@ -91,26 +91,29 @@ def classify(key: str, spec: KeySpec | None, entry: Entry, near_secret: NearMiss
         counts = len(value) >= STORE_SECRET_MIN_LENGTH
         return Secrecy(counts, True, counts and not public)
     near = verdict in (NEAR, WEAK) or (near_secret is not None and near_secret.closest(key) is not None)
-    if near or (value and not is_public_by_design(key) and is_high_entropy_token(value)):
+    if near or (value and is_high_entropy_token(value) and not is_public_by_design(key)):
         return Secrecy(True, True, bool(value) and not public, INFERRED)
     return Secrecy(False, not showable(spec, value), bool(url_passwords(value)) and not public)
 
 
 class SecrecyCache:
-    """classify() once per (environment, key): the per-environment and cross-environment
-    rules and the matrix all need it, and this is the hot path."""
+    """classify() once per distinct (key, value, store flag, spec): the per-environment and
+    cross-environment rules and the matrix all need it, this is the hot path, and most
+    values are the same in most environments. Lives for one scan, in memory only."""
 
     def __init__(self, declared_secrets: Iterable[str] = ()) -> None:
-        self._known: dict[tuple[str, str], Secrecy] = {}
+        self._known: dict[tuple[str, str | None, bool, int], Secrecy] = {}
         self._declared_secrets = list(declared_secrets)
         self._near: NearMisses | None = None
 
-    def of(self, env: str, key: str, spec: KeySpec | None, entry: Entry) -> Secrecy:
-        found = self._known.get((env, key))
+    def of(self, key: str, spec: KeySpec | None, entry: Entry) -> Secrecy:
+        # the schema keeps every spec alive for the scan, so id() identifies it
+        identity = (key, entry.value, entry.store_secret, id(spec))
+        found = self._known.get(identity)
         if found is None:
             if self._near is None and spec is None and self._declared_secrets:
                 self._near = NearMisses(self._declared_secrets)
-            found = self._known[(env, key)] = classify(key, spec, entry, self._near if spec is None else None)
+            found = self._known[identity] = classify(key, spec, entry, self._near if spec is None else None)
         return found
 
 

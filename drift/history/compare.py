@@ -32,7 +32,7 @@ def current_entries(
     for snapshot in snapshots:
         specs = schema.for_env(snapshot.env)
         for key, entry in snapshot.entries.items():
-            seen = secrecy.of(snapshot.env, key, specs.get(key), entry)
+            seen = secrecy.of(key, specs.get(key), entry)
             found.append(
                 EntryRecord(
                     snapshot.env,

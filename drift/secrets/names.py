@@ -65,6 +65,7 @@ def segments(name: str) -> list[str]:
     return [s for s in _SEPARATORS.split(name.upper()) if s]
 
 
+@lru_cache(maxsize=65536)
 def is_browser_exposed(name: str) -> bool:
     """Whether a bundler would ship this key to browsers."""
     return name.upper().startswith(BROWSER_PREFIXES)
@@ -95,6 +96,7 @@ def name_verdict(name: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=65536)
 def is_public_by_design(name: str) -> bool:
     """`*_PUBLISHABLE_KEY`, `*_ANON_KEY`, `*_PUBLIC_KEY`, `*_SITE_KEY`, or a DSN under a
     browser prefix: names whose values are published on purpose, random-looking or not."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 from drift.secrets.urls import url_passwords
 
@@ -110,22 +111,31 @@ def is_placeholder_word(word: str) -> bool:
     return word.lower() in _PLACEHOLDER_WORDS or _PLACEHOLDER_SHAPE.fullmatch(word) is not None
 
 
+#: Every placeholder word, shape and URL contains one of these: a cheap first look.
+_PLACEHOLDER_HINT = re.compile(r"change|todo|tbd|xxx|<|your|fake|dummy|sample|placeholder|replace|fixme|://", re.I)
+_RESERVED_HINT = re.compile(r"example|test|invalid", re.I)
+
+
+@lru_cache(maxsize=65536)
 def is_placeholder(value: str) -> bool:
     """Whether a value is an obvious placeholder (DESIGN.md Semantics and issue #8):
     placeholder words and shapes, `your-...` / `xxx` / fake / dummy / sample / `replace-with-`
     inside the value, or a URL whose password is a placeholder word."""
-    if not value or len(value) > 4096:
+    if not value or len(value) > 4096 or _PLACEHOLDER_HINT.search(value) is None:
         return False
     if is_placeholder_word(value) or _PLACEHOLDER_INSIDE.search(value) is not None:
         return True
     return any(is_placeholder_word(p) for p in url_passwords(value))
 
 
+@lru_cache(maxsize=65536)
 def has_reserved_host(value: str) -> bool:
     """Whether the value names a host reserved for documentation or tests: example.com,
     *.example, *.test, *.invalid (RFC 2606 and RFC 6761). Fine in development, a
     placeholder left behind in a deployed environment."""
-    return len(value) <= 4096 and _RESERVED_HOST.search(value) is not None
+    if len(value) > 4096 or _RESERVED_HINT.search(value) is None:
+        return False
+    return _RESERVED_HOST.search(value) is not None
 
 
 def _is_local_url(value: str) -> bool:

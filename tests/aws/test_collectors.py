@@ -127,9 +127,7 @@ def test_ecs_task_definition_environment_secrets_and_files(aws: Aws, tmp_path: P
     app = aws.put_secret("mre/production/app", {"STRIPE_KEY": "sk-prod-0123456789abc"})
     s3 = aws.client("s3")
     s3.create_bucket(Bucket="mre-config")
-    s3.put_object(
-        Bucket="mre-config", Key="prod.env", Body=b"FROM_FILE=1\nLOG_LEVEL=debug\nBROKEN LINE=CANARY-lost\n"
-    )
+    s3.put_object(Bucket="mre-config", Key="prod.env", Body=b"FROM_FILE=1\nLOG_LEVEL=debug\nBROKEN LINE=CANARY-lost\n")
     aws.register_task("mre-web", {"environment": [{"name": "LOG_LEVEL", "value": "old"}]})
     aws.register_task(
         "mre-web",
