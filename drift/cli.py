@@ -331,6 +331,7 @@ def render(source: Path, fmt: str, outputs: Sequence[str]) -> None:
     import json
 
     from drift.errors import ConfigError
+    from drift.files import CONFIG_MAX_BYTES, UnreadableFile, read_text
     from drift.report.document import load_document
     from drift.report.emit import emit
     from drift.report.formats import Format
@@ -338,11 +339,13 @@ def render(source: Path, fmt: str, outputs: Sequence[str]) -> None:
 
     targets = [parse_output(spec, Path("reports")) for spec in outputs]
     try:
-        data = json.loads(source.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{source}: cannot read the report ({type(exc).__name__})") from None
+        data = json.loads(read_text(source, CONFIG_MAX_BYTES))
+    except UnreadableFile as exc:
+        raise ConfigError(f"{source}: cannot read the report: {exc}") from None
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{source}: not JSON (line {exc.lineno})") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: JSON nested too deeply") from None
     document = load_document(data, str(source))
     click.echo(emit(document, Format(fmt), targets, use_color()), nl=False, color=use_color())
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from drift.collectors import registry
 from drift.collectors.base import SourceConfig
 from drift.config_ignore import NotifyConfig, SuppressionReader
 from drift.errors import ConfigError
+from drift.files import read_toml
 from drift.globs import is_valid_glob
 from drift.model import Severity, Suppression
 from drift.paths import shown
@@ -127,23 +127,14 @@ def find_config(start: Path) -> Path | None:
     pyproject = start / "pyproject.toml"
     if pyproject.is_file():
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
+            _, data = read_toml(pyproject, "pyproject.toml")
+        except ConfigError as exc:
             raise ConfigError(
-                f"pyproject.toml: TOML syntax error ({_toml_position(exc)}); drift cannot tell whether it "
-                "configures drift: fix it, or pass --config"
+                f"{exc}; drift cannot tell whether it configures drift: fix it, or pass --config"
             ) from None
-        except (UnicodeDecodeError, OSError) as exc:
-            raise ConfigError(f"pyproject.toml: cannot be read ({type(exc).__name__})") from None
         if isinstance(data.get("tool"), dict) and "drift" in data["tool"]:
             return pyproject
     return None
-
-
-def _toml_position(exc: tomllib.TOMLDecodeError) -> str:
-    """Where a TOML error is (`line 3, column 8`), without tomllib's wording of the text."""
-    match = re.search(r"line (\d+)(?:, column (\d+))?", str(exc))
-    return f"line {match.group(1)}" if match else "position unknown"
 
 
 def load_project(config: Path | None, cwd: Path, schema: Path | None = None) -> Project:
@@ -210,18 +201,9 @@ def default_project(cwd: Path, schema: Path | None = None) -> Project:
 
 def _load_file(path: Path) -> Project:
     shown = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the config file ({exc})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{shown}: TOML syntax error ({_toml_position(exc)})") from None
-    except RecursionError:
-        raise ConfigError(f"{shown}: TOML nested too deeply") from None
+    if not path.exists() and not path.is_symlink():
+        raise ConfigError(f"{path}: config file not found")
+    text, data = read_toml(path, shown)
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         if not isinstance(tool, dict) or not isinstance(tool.get("drift"), dict):

@@ -4,13 +4,14 @@ configuration: every problem is collected with the file and line it comes from."
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from drift.errors import ConfigError
+from drift.files import read_toml
 from drift.globs import is_valid_glob
 from drift.model import Severity, Suppression
 from drift.paths import shown
@@ -106,13 +107,9 @@ class SuppressionReader:
         """The baseline file: `[[ignore]]` entries written by `drift baseline`."""
         shown = self.display(path)
         try:
-            text = path.read_text(encoding="utf-8")
-            data = tomllib.loads(text)
-        except (OSError, UnicodeDecodeError) as exc:
-            self.errors.append(f"{shown}: cannot read the baseline ({type(exc).__name__})")
-            return []
-        except tomllib.TOMLDecodeError as exc:
-            self.errors.append(f"{shown}: TOML syntax error: {exc}")
+            text, data = read_toml(path, shown)
+        except ConfigError as exc:
+            self.errors.append(str(exc))
             return []
         self.unknown(f"{shown}: top level", data, ("ignore",))
         return self.ignores(data.get("ignore", []), shown, text, "")

@@ -31,6 +31,16 @@ class SchemaError(DriftError):
     """The schema (.env.example annotations or [keys] tables) cannot be built (exit 2)."""
 
 
+class OutputError(DriftError):
+    """A report, the baseline or the step summary cannot be written (exit 2): the message
+    names the path and the system's reason."""
+
+
+class HistoryError(DriftError):
+    """The history store cannot be read or written (damaged, unreachable, of another
+    shape): exit 2, naming the store and what to do."""
+
+
 class CollectorError(Exception):
     """A source could not be read; becomes a `source-unavailable` finding, never a crash.
 

@@ -17,10 +17,13 @@ from typing import Any
 
 from drift.config_ignore import NotifyConfig
 from drift.model import Severity
+from drift.report import inert
 from drift.report.document import Document, FindingDoc
 
 TIMEOUT = 10
 MAX_LISTED = 20
+#: The webhook's answer is read only this far: drift needs its status, not its body.
+MAX_ANSWER = 64 * 1024
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -33,8 +36,10 @@ def new_findings(document: Document, on: str) -> list[FindingDoc]:
 def message(document: Document, new: list[FindingDoc], report: str) -> dict[str, Any]:
     """The Slack-compatible payload: a text fallback plus blocks."""
     counts = document["summary"]
+    new = inert.deep(new, inert.slack)
+    report = inert.slack(report)
     head = (
-        f"drift: {len(new)} new finding{'s' if len(new) != 1 else ''} in {document['project']} "
+        f"drift: {len(new)} new finding{'s' if len(new) != 1 else ''} in {inert.slack(document['project'])} "
         f"({counts['error']} errors, {counts['warning']} warnings in total)"
     )
     lines = [
@@ -79,21 +84,26 @@ def post_webhook(url: str, payload: dict[str, Any]) -> str | None:
         target = expand(url)
     except ValueError as exc:
         return str(exc)
-    if not target.startswith(("https://", "http://")):
-        return "webhook_url must be an http(s) URL"
-    request = urllib.request.Request(
-        target,
-        data=json.dumps(payload).encode("utf-8"),
-        method="POST",
-        headers={"Content-Type": "application/json", "User-Agent": "drift"},
-    )
+    if not target.startswith(("https://", "http://")) or any(c.isspace() for c in target):
+        return "webhook_url must be an http(s) URL without spaces"
+    try:
+        request = urllib.request.Request(
+            target,
+            data=json.dumps(payload).encode("utf-8"),
+            method="POST",
+            headers={"Content-Type": "application/json", "User-Agent": "drift"},
+        )
+    except ValueError:
+        return "webhook_url is not a valid URL (after ${VAR} expansion)"
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
-            answer.read()
+            answer.read(MAX_ANSWER)
     except urllib.error.HTTPError as exc:
         return f"webhook answered HTTP {exc.code}"
     except (urllib.error.URLError, OSError) as exc:
         return f"webhook unreachable ({type(getattr(exc, 'reason', exc)).__name__})"
+    except ValueError:  # http.client.InvalidURL and friends: the message would hold the URL
+        return "webhook_url is not a valid URL (after ${VAR} expansion)"
     return None
 
 

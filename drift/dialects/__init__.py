@@ -13,16 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drift.dialects.lines import (
-    DEFAULT_MAX_BYTES,
-    Assignment,
-    Blank,
-    Comment,
-    Line,
-    Malformed,
-    UnreadableFile,
-    read_text,
-)
+from drift.dialects.lines import Assignment, Blank, Comment, Line, Malformed
+from drift.files import DEFAULT_MAX_BYTES, UnreadableFile, read_text
 from drift.model import Problem
 
 __all__ = [

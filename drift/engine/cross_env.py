@@ -28,9 +28,12 @@ class Seen:
 
 
 def comparison_key(seen: Seen, fingerprint: Fingerprinter) -> object:
-    """What two environments' values must share to count as equal."""
-    if seen.secrecy.masked or seen.secrecy.shareable:
+    """What two environments' values must share to count as equal: a secret's fingerprint,
+    a masked value itself (equal texts are equal; it is never shown), a typed value."""
+    if seen.secrecy.for_rules or seen.secrecy.shareable:
         return ("fp", fingerprint(seen.value))
+    if seen.secrecy.masked:
+        return ("raw", seen.value)
     type_name = seen.spec.type if seen.spec is not None else "str"
     return types.comparable(types.typed_or_raw(type_name, seen.value))
 

@@ -3,11 +3,9 @@ pattern and `equals`. Messages say what was expected and never repeat the value.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from drift.schema import types
+from drift.schema import patterns, types
 from drift.schema.keyspec import KeySpec
 
 
@@ -21,13 +19,8 @@ class Violation:
     basis: str = "declared"
 
 
-@lru_cache(maxsize=4096)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
 def _number(value: float) -> str:
-    return str(int(value)) if value == int(value) else str(value)
+    return str(int(value)) if value.is_integer() else str(value)
 
 
 def violation(spec: KeySpec, value: str) -> Violation | None:
@@ -88,7 +81,7 @@ def _schemes(spec: KeySpec, value: str) -> Violation | None:
     return None
 
 
-def _range(spec: KeySpec, magnitude: float | None) -> Violation | None:
+def _range(spec: KeySpec, magnitude: float | int | None) -> Violation | None:
     if magnitude is None:
         return None
     unit = " items" if spec.type == "csv" else (" seconds" if spec.type == "duration" else "")
@@ -118,8 +111,17 @@ def _length(spec: KeySpec, value: str) -> Violation | None:
 
 
 def _pattern(spec: KeySpec, value: str) -> Violation | None:
-    if spec.pattern is None or _compiled(spec.pattern).fullmatch(value):
+    if spec.pattern is None:
         return None
+    try:
+        if patterns.full_match(spec.pattern, value):
+            return None
+    except patterns.PatternTimeout:
+        return Violation(
+            f"{spec.name}: the pattern check could not complete within {patterns.MATCH_SECONDS} s "
+            "(the pattern backtracks catastrophically; simplify it)",
+            f"matches {spec.pattern}",
+        )
     return Violation(f"{spec.name} does not match the pattern {spec.pattern}", f"matches {spec.pattern}")
 
 

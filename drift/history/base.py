@@ -11,13 +11,36 @@ from __future__ import annotations
 import gzip
 import json
 import secrets
+import sqlite3
+import zlib
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from drift.errors import ConfigError
+from drift.errors import ConfigError, DriftError, HistoryError
 from drift.model import EntryRecord
+
+#: What a damaged or foreign history store raises while it is read or written.
+DAMAGE = (sqlite3.Error, OSError, zlib.error, EOFError, ValueError, KeyError, TypeError, RecursionError)
+
+
+@contextmanager
+def guarded(where: str, doing: str) -> Iterator[None]:
+    """Turn a damaged store's errors into one HistoryError naming the store (never the
+    exception's text, which may quote stored data)."""
+    try:
+        yield
+    except DriftError:
+        raise
+    except DAMAGE as exc:
+        raise HistoryError(
+            f"{where}: {doing} failed ({type(exc).__name__}); the history looks damaged or was written by "
+            "something else: move it away to start a new one"
+        ) from None
+
 
 #: How many past scans the trend chart shows.
 TREND_LENGTH = 30
@@ -70,8 +93,8 @@ class SavedScan:
                 data["document"],
                 entries,
             )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ConfigError(f"{where}: a saved scan cannot be read ({type(exc).__name__})") from None
+        except DAMAGE as exc:
+            raise HistoryError(f"{where}: a saved scan cannot be read ({type(exc).__name__})") from None
 
 
 @dataclass(frozen=True)

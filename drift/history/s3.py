@@ -12,8 +12,11 @@ import json
 from typing import Any
 
 from drift.collectors.aws._clients import AwsTarget, SessionPool, aws_errors
-from drift.errors import CollectorError, ConfigError
-from drift.history.base import HistoryStore, SavedScan, ScanSummary
+from drift.errors import CollectorError, ConfigError, HistoryError
+from drift.history.base import HistoryStore, SavedScan, ScanSummary, guarded
+
+#: meta.json holds one short check value; a larger object is not ours.
+MAX_META = 64 * 1024
 
 
 class S3History(HistoryStore):
@@ -38,7 +41,7 @@ class S3History(HistoryStore):
             with aws_errors(f"{self.where}: {doing}"):
                 return getattr(self._s3(), operation)(Bucket=self.bucket, **arguments)
         except CollectorError as exc:
-            raise ConfigError(exc.reason) from None
+            raise HistoryError(exc.reason) from None
 
     def _scan_keys(self) -> list[str]:
         keys: list[str] = []
@@ -56,17 +59,20 @@ class S3History(HistoryStore):
         return SavedScan.unpack(body, f"s3://{self.bucket}/{key}")
 
     def _check_value(self) -> str | None:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             answer = self._s3().get_object(Bucket=self.bucket, Key=f"{self.prefix}meta.json")
+        except BotoCoreError as exc:  # unreachable endpoint, a malformed bucket name, ...
+            raise HistoryError(f"{self.where}: reading meta.json failed ({type(exc).__name__})") from None
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                 return None
             raise ConfigError(
                 f"{self.where}: reading meta.json: AWS error {exc.response['Error'].get('Code')}"
             ) from None
-        value = json.loads(answer["Body"].read()).get("key_check")
+        with guarded(self.where, "reading meta.json"):
+            value = json.loads(answer["Body"].read(MAX_META)).get("key_check")
         return str(value) if value else None
 
     def check_key(self, check_value: str) -> None:

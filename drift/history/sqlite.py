@@ -8,8 +8,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from drift.errors import ConfigError
-from drift.history.base import HistoryStore, SavedScan, ScanSummary
+from drift.errors import ConfigError, HistoryError
+from drift.history.base import HistoryStore, SavedScan, ScanSummary, guarded
 
 BUSY_TIMEOUT_MS = 30_000
 SCHEMA = """
@@ -53,37 +53,39 @@ class SqliteHistory(HistoryStore):
             connection.execute("PRAGMA journal_mode = WAL")
             connection.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as exc:
-            raise ConfigError(f"{self.where}: cannot open the history ({exc})") from None
+            raise HistoryError(
+                f"{self.where}: cannot open the history ({type(exc).__name__}); move it away to start a new one"
+            ) from None
         return connection
 
     def check_key(self, check_value: str) -> None:
-        with closing(self._connect()) as db:
+        with guarded(self.where, "reading the history"), closing(self._connect()) as db:
             row = db.execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
         if row is not None and row[0] != check_value:
             raise self.key_mismatch()
 
     def latest(self) -> SavedScan | None:
-        with closing(self._connect()) as db:
+        with guarded(self.where, "reading the history"), closing(self._connect()) as db:
             row = db.execute("SELECT data FROM scans ORDER BY id DESC LIMIT 1").fetchone()
-        return SavedScan.unpack(row[0], self.where) if row else None
+            return SavedScan.unpack(bytes(row[0]), self.where) if row else None
 
     def get(self, scan_id: str) -> SavedScan:
-        with closing(self._connect()) as db:
+        with guarded(self.where, "reading the history"), closing(self._connect()) as db:
             row = db.execute("SELECT data FROM scans WHERE id = ?", (scan_id,)).fetchone()
-        if row is None:
-            raise ConfigError(f"{self.where}: no saved scan {scan_id!r} (`drift history` lists them)")
-        return SavedScan.unpack(row[0], self.where)
+            if row is None:
+                raise ConfigError(f"{self.where}: no saved scan {scan_id!r} (`drift history` lists them)")
+            return SavedScan.unpack(bytes(row[0]), self.where)
 
     def summaries(self, limit: int) -> list[ScanSummary]:
-        with closing(self._connect()) as db:
+        with guarded(self.where, "reading the history"), closing(self._connect()) as db:
             rows = db.execute(
                 "SELECT id, scanned_at, exit_code, errors, warnings, infos FROM scans ORDER BY id DESC LIMIT ?",
                 (limit,),
             ).fetchall()
-        return [ScanSummary(*row) for row in rows]
+            return [ScanSummary(*row) for row in rows]
 
     def save(self, scan: SavedScan, check_value: str) -> None:
-        with closing(self._connect()) as db:
+        with guarded(self.where, "saving the scan"), closing(self._connect()) as db:
             try:
                 db.execute("BEGIN IMMEDIATE")
                 row = db.execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
@@ -123,7 +125,7 @@ class SqliteHistory(HistoryStore):
                     ],
                 )
                 db.execute("COMMIT")
-            except sqlite3.Error as exc:
+            except sqlite3.Error:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
-                raise ConfigError(f"{self.where}: cannot save the scan ({exc})") from None
+                raise

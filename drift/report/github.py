@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from drift.errors import OutputError
 from drift.model import Severity
 from drift.report.document import Document
 
@@ -50,5 +51,8 @@ def append_step_summary(markdown: str) -> None:
     """Append to $GITHUB_STEP_SUMMARY when the runner provides it."""
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if target:
-        with Path(target).open("a", encoding="utf-8") as handle:
-            handle.write(markdown + "\n")
+        try:
+            with Path(target).open("a", encoding="utf-8") as handle:
+                handle.write(markdown + "\n")
+        except OSError as exc:
+            raise OutputError(f"cannot append to $GITHUB_STEP_SUMMARY ({exc.strerror or type(exc).__name__})") from None

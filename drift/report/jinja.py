@@ -11,6 +11,8 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from drift.report import inert
+
 
 @cache
 def environment() -> Environment:
@@ -28,8 +30,5 @@ def environment() -> Environment:
 
 
 def markdown_cell(value: object) -> str:
-    """Text safe inside a Markdown table cell: `|`, backticks, `<`, `>` and newlines escaped."""
-    text = "" if value is None else str(value)
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
-    text = text.replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
+    """Text safe inside a Markdown table cell (see report.inert.markdown)."""
+    return inert.markdown("" if value is None else str(value))

@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Literal
 
 from drift.model import Severity
+from drift.report import inert
 from drift.report.document import Document, FindingDoc
 
 CROSS = "cross-environment"
@@ -28,7 +29,8 @@ def _case_name(finding: FindingDoc) -> str:
 
 
 def render(document: Document) -> str:
-    """JUnit XML text."""
+    """JUnit XML text, every string made XML-safe first."""
+    document = inert.deep(document, inert.xml)
     threshold = document["fail_on"]
     envs = [env["name"] for env in document["environments"]]
     keys_by_env: dict[str, list[str]] = {env: [] for env in [*envs, CROSS]}

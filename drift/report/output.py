@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from drift.errors import ConfigError
+from drift.errors import ConfigError, OutputError
 from drift.report.formats import Format
 
 SUFFIXES = {
@@ -35,16 +35,26 @@ def parse_output(spec: str, reports_dir: Path) -> tuple[Format, Path]:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder and rename it over the target, so a
-    reader (or a killed run) never sees half a report. Creates parent folders."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    reader (or a killed run) never sees half a report. Creates parent folders. A failure
+    (read-only folder, a directory in the way, a full disk, a symbolic link loop) is an
+    OutputError naming the path, and the old file stays as it was."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        if path.is_dir():
+            raise OutputError(f"cannot write {path}: it is a directory")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or type(exc).__name__}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="\n") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         Path(temporary).chmod(0o644)
         Path(temporary).replace(path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {exc.strerror or type(exc).__name__}") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

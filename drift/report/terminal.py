@@ -5,6 +5,7 @@ Colour only when asked for (the CLI decides from the terminal and NO_COLOR).
 
 from __future__ import annotations
 
+from drift.report import inert
 from drift.report.document import Document, FindingDoc
 
 _COLORS = {"error": "31", "warning": "33", "info": "36", "ok": "32", "partial": "33", "failed": "31"}
@@ -36,7 +37,9 @@ def _finding_lines(finding: FindingDoc, color: bool, widths: tuple[int, int]) ->
 
 
 def render(document: Document, color: bool = False) -> str:
-    """The scan as text: environments, findings, summary and exit code."""
+    """The scan as text: environments, findings, summary and exit code. Every string from
+    the document is made inert first (one line each, no control characters)."""
+    document = inert.deep(document, inert.terminal)
     dialect = f" · dialect {document['dialect']}" if document["dialect"] else ""
     schema = document["schema"] or "(none)"
     out = [f"drift {document['tool']['version']} · {document['project']} · schema {schema}{dialect}"]

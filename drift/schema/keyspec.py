@@ -8,13 +8,13 @@ the field; callers add the file and line.
 from __future__ import annotations
 
 import dataclasses
-import re
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from drift.schema import types
+from drift.schema import patterns, types
 from drift.secrets import is_secret_name
 
 PARITY_MODES = ("same", "differ", "free")
@@ -144,22 +144,31 @@ def _strings(name: str, value: object) -> tuple[str, ...]:
     return tuple(items)
 
 
+#: Bounds beyond this are refused: no setting needs them, and float() would overflow.
+MAX_BOUND = 1e15
+
+
 def _number(name: str, value: object) -> float:
+    number: float | None = None
     if isinstance(value, bool):
-        raise ValueError(f"`{name}` must be a number")
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
+        number = None
+    elif isinstance(value, int):
+        number = float(value) if abs(value) <= MAX_BOUND else None
+    elif isinstance(value, float):
+        number = value
+    elif isinstance(value, str):
         try:
-            return float(value) if types.is_float(value) else types.parse_duration(value)
+            number = float(value) if types.is_float(value) else types.parse_duration(value)
         except types.InvalidValue:
-            pass
-    raise ValueError(f"`{name}` must be a number (or a duration such as 15m)")
+            number = None
+    if number is None or not math.isfinite(number) or abs(number) > MAX_BOUND:
+        raise ValueError(f"`{name}` must be a finite number up to {MAX_BOUND:.0e} (or a duration such as 15m)")
+    return number
 
 
 def _length(name: str, value: object) -> int:
     number = _number(name, value)
-    if number < 0 or number != int(number):
+    if number < 0 or not number.is_integer():
         raise ValueError(f"`{name}` must be a whole number of characters")
     return int(number)
 
@@ -168,9 +177,10 @@ def _pattern(name: str, value: object) -> str:
     if not isinstance(value, str):
         raise ValueError(f"`{name}` must be a regular expression string")
     try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"`{name}` is not a valid regular expression ({exc})") from None
+        patterns.compiled(value)
+    except patterns.BadPattern as exc:
+        where = f" at position {exc.position}" if exc.position is not None else ""
+        raise ValueError(f"`{name}` is not a valid regular expression{where}") from None
     return value
 
 

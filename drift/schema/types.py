@@ -29,16 +29,25 @@ class InvalidValue(ValueError):
     """The value is not of the type; the message says what was expected."""
 
 
+#: Longer integers are refused: Python's int() stops at 4,300 digits, and no setting needs 100.
+MAX_INT_DIGITS = 100
+#: Deeper JSON is refused before parsing (json.loads would recurse past Python's limit).
+MAX_JSON_DEPTH = 256
+
+
 @dataclass(frozen=True, slots=True)
 class Parsed:
-    """A value read as its type: `typed` for comparisons, `magnitude` for min / max."""
+    """A value read as its type: `typed` for comparisons, `magnitude` for min / max (an int
+    stays an int, so a huge value is compared exactly, never through a float)."""
 
     typed: object
-    magnitude: float | None = None
+    magnitude: float | int | None = None
 
 
 def parse_duration(text: str) -> float:
     """Seconds in a duration such as `90d`, `12h`, `1h30m`, `250ms`."""
+    if len(text) > 64:
+        raise InvalidValue("a duration such as 30s, 15m, 12h, 90d or 1h30m")
     position = 0
     total = 0.0
     for match in _DURATION_PART.finditer(text):
@@ -53,18 +62,20 @@ def parse_duration(text: str) -> float:
 
 def is_float(text: str) -> bool:
     """Whether the text is a plain finite decimal number (no `_`, nan or inf)."""
-    return _FLOAT.fullmatch(text) is not None
+    return len(text) <= 64 and _FLOAT.fullmatch(text) is not None and math.isfinite(float(text))
 
 
 def _int(value: str) -> Parsed:
     if not _INT.fullmatch(value):
         raise InvalidValue("an integer (optional sign and digits only)")
+    if len(value.lstrip("+-")) > MAX_INT_DIGITS:
+        raise InvalidValue(f"an integer of at most {MAX_INT_DIGITS} digits")
     number = int(value)
-    return Parsed(number, float(number))
+    return Parsed(number, number)
 
 
 def _float(value: str) -> Parsed:
-    if not _FLOAT.fullmatch(value):
+    if len(value) > 64 or not _FLOAT.fullmatch(value):
         raise InvalidValue("a number")
     number = float(value)
     if not math.isfinite(number):
@@ -82,9 +93,9 @@ def _bool(value: str) -> Parsed:
 
 
 def _port(value: str) -> Parsed:
-    if not _INT.fullmatch(value) or not 1 <= int(value) <= 65535:
+    if not _INT.fullmatch(value) or len(value) > 6 or not 1 <= int(value) <= 65535:
         raise InvalidValue("a port number from 1 to 65535")
-    return Parsed(int(value), float(value))
+    return Parsed(int(value), int(value))
 
 
 def _url(value: str) -> Parsed:
@@ -105,10 +116,34 @@ def _email(value: str) -> Parsed:
 
 
 def _json(value: str) -> Parsed:
+    if _json_depth(value) > MAX_JSON_DEPTH:
+        raise InvalidValue(f"JSON nested at most {MAX_JSON_DEPTH} levels deep")
     try:
         return Parsed(json.loads(value))
-    except ValueError:
+    except (ValueError, RecursionError):
         raise InvalidValue("valid JSON") from None
+
+
+def _json_depth(text: str) -> int:
+    """How deep brackets nest outside strings (an upper bound for malformed text)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def _csv(value: str) -> Parsed:

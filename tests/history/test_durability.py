@@ -4,6 +4,7 @@ reports and history intact (reports written atomically, history committed last).
 from __future__ import annotations
 
 import json
+import errno
 import os
 import signal
 import sqlite3
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from drift.errors import OutputError
 from drift.report.output import write_atomic
 from tests.conftest import FINGERPRINT_KEY, Project, run
 
@@ -75,10 +77,10 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path: Path, monk
     write_atomic(target, "old")
 
     def broken(_: int) -> None:
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="No space left on device"):
         write_atomic(target, "new")
     assert target.read_text() == "old"
     assert list(target.parent.iterdir()) == [target]

@@ -1,0 +1,95 @@
+"""Reading any file drift is pointed at, with bounds.
+
+A path in a configuration may name a device (`/dev/zero` reports size 0 and never ends), a
+FIFO (reading blocks forever), a socket, a symbolic link loop or a huge file. Every read
+here is capped by bytes actually read, refuses special files unless asked, and fails with
+UnreadableFile saying why, never what the file holds.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from drift.errors import ConfigError
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+#: drift.toml, pyproject.toml, a baseline, a JSON report: larger is not a configuration.
+CONFIG_MAX_BYTES = 16 * 1024 * 1024
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read; the message says why, never what."""
+
+
+def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, allow_special: bool = False) -> bytes:
+    """The file's bytes: at most `max_bytes` (counted as read), from a regular file unless
+    `allow_special`."""
+    try:
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise UnreadableFile("file not found") from None
+    except IsADirectoryError:
+        raise UnreadableFile("is a directory, not a file") from None
+    except PermissionError:
+        raise UnreadableFile("permission denied") from None
+    except (OSError, RuntimeError) as exc:  # ELOOP for a symbolic link loop, ENAMETOOLONG, ...
+        raise UnreadableFile(getattr(exc, "strerror", None) or "cannot be read") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise UnreadableFile("is a directory, not a file")
+        if not stat.S_ISREG(mode):
+            if not allow_special:
+                raise UnreadableFile(
+                    "not a regular file (a FIFO, device or socket); set allow_special = true to read it"
+                )
+            os.close(fd)  # opened without blocking only to look at it: now read it as asked
+            fd = os.open(path, os.O_RDONLY)
+        with os.fdopen(fd, "rb", closefd=True) as handle:
+            fd = -1
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise UnreadableFile(exc.strerror or "cannot be read") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > max_bytes:
+        raise UnreadableFile(f"file is over the {max_bytes:,}-byte limit")
+    return data
+
+
+def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, allow_special: bool = False) -> str:
+    """The file as UTF-8 text (a byte-order mark kept: whether it counts is the reader's
+    business), refusing binary data."""
+    data = read_bytes(path, max_bytes, allow_special)
+    if b"\x00" in data:
+        raise UnreadableFile("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UnreadableFile(f"not valid UTF-8 (line {line})") from None
+
+
+def read_toml(path: Path, shown: str) -> tuple[str, dict[str, Any]]:
+    """A TOML file's text and data; a ConfigError naming the file (and the line of a syntax
+    error, never tomllib's wording, which quotes the text) for anything wrong."""
+    try:
+        text = read_text(path, CONFIG_MAX_BYTES)
+    except UnreadableFile as exc:
+        raise ConfigError(f"{shown}: cannot be read: {exc}") from None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(
+            f"{shown}: TOML syntax error ({f'line {match.group(1)}' if match else 'position unknown'})"
+        ) from None
+    except RecursionError:
+        raise ConfigError(f"{shown}: TOML nested too deeply") from None
