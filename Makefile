@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ pytest: $(STAMP) $(ORACLES)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# The long fuzzing run, for nightly use: 5,000 examples a property. Add what it finds to
+# tests/fuzz/corpus/, which every `make test` replays.
+fuzz: $(STAMP) $(ORACLES)
+	DRIFT_FUZZ_PROFILE=nightly $(BIN)/pytest tests/fuzz -p no:cacheprovider --hypothesis-show-statistics
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -22,6 +22,8 @@ from drift.errors import EXIT_INTERNAL, DriftError
 if TYPE_CHECKING:
     from drift.collectors.snapshot import Progress
     from drift.config import Project
+    from drift.history import HistoryStore
+    from drift.model import ScanResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,7 +80,7 @@ def masked_traceback(exc: BaseException) -> str:
 
     frames = traceback.extract_tb(exc.__traceback__)
     lines = [f"  {f.filename}:{f.lineno} in {f.name}: {f.line or ''}" for f in frames]
-    return "Traceback (values masked):\n" + "\n".join(lines) + f"\n{type(exc).__name__}"
+    return "drift internal error, frames (values masked):\n" + "\n".join(lines) + f"\n{type(exc).__name__}"
 
 
 def finish(code: int) -> NoReturn:
@@ -139,6 +141,7 @@ def check(
 ) -> None:
     """Check environments against the schema; exit 0 clean, 1 drift, 2 usage, 3 unreadable."""
     from drift import api
+    from drift.errors import HistoryError
     from drift.report.document import to_document
     from drift.report.emit import emit, needs_matrix
     from drift.report.formats import Format
@@ -150,14 +153,24 @@ def check(
     # the last saved scan gives statuses; a remote history is read only when --new-only needs it
     remote = project.history.startswith("s3://")
     history = api.history_for(project, must_exist=not new_only) if new_only or not remote else None
-    result = api.scan(
-        project,
-        envs,
-        with_matrix=needs_matrix(chosen, targets),
-        history=history,
-        new_only=new_only,
-        progress=progress_printer(),
-    )
+
+    def run(store: HistoryStore | None) -> ScanResult:
+        return api.scan(
+            project,
+            envs,
+            with_matrix=needs_matrix(chosen, targets),
+            history=store,
+            new_only=new_only,
+            progress=progress_printer(),
+        )
+
+    try:
+        result = run(history)
+    except HistoryError as exc:
+        if new_only:  # --new-only cannot be answered without the history
+            raise
+        click.echo(f"drift: warning: {exc}; checking without history", err=True)
+        result = run(None)
     click.echo(emit(to_document(result), chosen, targets, use_color()), nl=False, color=use_color())
     finish(result.exit_code)
 

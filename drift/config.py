@@ -201,6 +201,8 @@ def default_project(cwd: Path, schema: Path | None = None) -> Project:
 
 def _load_file(path: Path) -> Project:
     shown = path.name
+    if "\x00" in str(path):
+        raise ConfigError("--config: the path holds a NUL character")
     if not path.exists() and not path.is_symlink():
         raise ConfigError(f"{path}: config file not found")
     text, data = read_toml(path, shown)
@@ -336,11 +338,13 @@ class _Reader(SuppressionReader):
         print `.git/config`'s credentials into a CI log). Messages name the setting, not the
         path, which may itself have been chosen to leak something."""
         root = self.root.resolve()
+        if "\x00" in value:
+            self.fail(where, "the path holds a NUL character")
+            return
         try:
             target = (self.root / value).resolve()
         except (OSError, RuntimeError):
-            self.fail(where, "the path cannot be resolved (a symbolic link loop?)")
-            return
+            return  # a symbolic link loop: nothing can be read through it, and reading says so
         inside = target.is_relative_to(root)
         if ".git" in (target.relative_to(root).parts if inside else target.parts):
             self.fail(where, "drift never reads or writes files under .git/")

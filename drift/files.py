@@ -40,6 +40,8 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, allow_special: bo
         raise UnreadableFile("permission denied") from None
     except (OSError, RuntimeError) as exc:  # ELOOP for a symbolic link loop, ENAMETOOLONG, ...
         raise UnreadableFile(getattr(exc, "strerror", None) or "cannot be read") from None
+    except ValueError:  # a NUL character in the path
+        raise UnreadableFile("not a valid path") from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):

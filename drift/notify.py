@@ -8,6 +8,7 @@ a token) never appears in an error.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -102,7 +103,7 @@ def post_webhook(url: str, payload: dict[str, Any]) -> str | None:
         return f"webhook answered HTTP {exc.code}"
     except (urllib.error.URLError, OSError) as exc:
         return f"webhook unreachable ({type(getattr(exc, 'reason', exc)).__name__})"
-    except ValueError:  # http.client.InvalidURL and friends: the message would hold the URL
+    except (ValueError, http.client.HTTPException):  # InvalidURL and friends: the message holds the URL
         return "webhook_url is not a valid URL (after ${VAR} expansion)"
     return None
 

@@ -211,15 +211,19 @@ def load_document(data: Any, where: str) -> Document:
     """Check that parsed JSON is a drift document this version can render."""
     from drift.errors import ConfigError
 
-    if not isinstance(data, dict) or data.get("tool", {}).get("name") != "drift":
+    tool = data.get("tool") if isinstance(data, dict) else None
+    if not isinstance(tool, dict) or tool.get("name") != "drift" or not isinstance(tool.get("version"), str):
         raise ConfigError(f"{where}: not a drift JSON report")
     if data.get("schema_version") != SCHEMA_VERSION:
         raise ConfigError(f"{where}: report schema_version {data.get('schema_version')!r} is not {SCHEMA_VERSION}")
+    from drift.report.validate import check_document
+
     _upgrade(data)
     missing = [k for k in Document.__annotations__ if k not in data]
     if missing:
         raise ConfigError(f"{where}: drift JSON report lacks {', '.join(missing)}")
-    return data  # type: ignore[return-value]
+    check_document(data, where)
+    return cast(Document, data)
 
 
 def _upgrade(data: dict[str, Any]) -> None:

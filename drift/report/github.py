@@ -11,6 +11,7 @@ from pathlib import Path
 
 from drift.errors import OutputError
 from drift.model import Severity
+from drift.report import inert
 from drift.report.document import Document
 
 _LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -43,7 +44,7 @@ def workflow_annotations(document: Document) -> str:
         path, _, line = location.rpartition(":")
         if path and line.isdigit() and not path.startswith(("arn:", "/", "s3:")):
             props = [f"file={_property(path)}", f"line={line}", *props]
-        lines.append(f"::{_LEVELS[finding['severity']]} {','.join(props)}::{_data(finding['message'])}")
+        lines.append(f"::{_LEVELS[finding['severity']]} {','.join(props)}::{_data(inert.terminal(finding['message']))}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -14,6 +14,7 @@ from importlib import resources
 
 from markupsafe import Markup
 
+from drift.report import inert
 from drift.report.document import Document, FindingDoc, RowDoc
 from drift.report.jinja import environment
 
@@ -133,7 +134,8 @@ def split_matrix(rows: list[RowDoc]) -> tuple[list[RowDoc], list[RowDoc]]:
 
 
 def render(document: Document) -> str:
-    """The page."""
+    """The page (Jinja escapes markup; characters HTML forbids are made visible first)."""
+    document = inert.deep(document, inert.xml)
     env = environment()
     env.filters.update(search_text=search_text, letter=letter, clip=clip)
     style, script = _asset("report.css"), _asset("report.js")

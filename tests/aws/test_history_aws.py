@@ -73,3 +73,27 @@ def test_who_changed_is_asked_only_for_changed_parameters(aws: Aws, tmp_path: Pa
     document = json.loads((tmp_path / "reports" / "drift-report.json").read_text())
     changed = next(f for f in document["findings"] if f["rule"] == "changed")
     assert changed["key"] == "K3" and " by " in changed["message"]
+
+
+def test_s3_history_with_a_malformed_bucket_name(aws: Aws, tmp_path: Path) -> None:
+    write_project(
+        tmp_path,
+        "A=1\n",
+        '[drift]\nhistory = "s3://Not_A_Valid!Bucket/x"\n[environments.p]\nsources = [{ type = "process" }]\n',
+    )
+    config = str(tmp_path / "drift.toml")
+    for command in (["history"], ["scan"], ["report"]):
+        assert "s3://Not_A_Valid!Bucket/x" in run([*command, "--config", config], expect=2).stderr
+
+
+def test_an_unreachable_s3_history(aws: Aws, tmp_path: Path) -> None:
+    write_project(
+        tmp_path,
+        "A=1\n",
+        '[drift]\nhistory = "s3://drift-history/x"\n[environments.p]\nsources = [{ type = "process" }]\n',
+    )
+    config = str(tmp_path / "drift.toml")
+    unreachable = {"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_MAX_ATTEMPTS": "1"}
+    for command in (["history"], ["scan"]):
+        result = run([*command, "--config", config], expect=2, env=unreachable)
+        assert "s3://drift-history/x" in result.stderr and "Traceback" not in result.stderr

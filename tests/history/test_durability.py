@@ -3,8 +3,8 @@ reports and history intact (reports written atomically, history committed last).
 
 from __future__ import annotations
 
-import json
 import errno
+import json
 import os
 import signal
 import sqlite3
