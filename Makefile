@@ -39,6 +39,11 @@ test: lint typecheck pytest
 # tests/fuzz/corpus/, which every `make test` replays.
 fuzz: $(STAMP) $(ORACLES)
 	DRIFT_FUZZ_PROFILE=nightly $(BIN)/pytest tests/fuzz -p no:cacheprovider --hypothesis-show-statistics
+	if $(BIN)/python -m pip install --quiet atheris; then \
+	  for target in dialects schema config; do \
+	    $(BIN)/python devtools/fuzz_atheris.py $$target -max_total_time=300 || exit 1; \
+	  done; \
+	else echo "atheris does not install here: the hypothesis run above is the fuzzing"; fi
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

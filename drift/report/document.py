@@ -231,13 +231,17 @@ def _upgrade(data: dict[str, Any]) -> None:
     older drift still render): `dialect`, each finding's `basis`, environment counts."""
     data.setdefault("dialect", None)
     for name in ("findings", "suppressed", "resolved", "unverified"):
-        for finding in data.get(name) or []:
+        for finding in _list(data.get(name)):
             if isinstance(finding, dict):
                 finding.setdefault("basis", "declared")
-    findings = [f for f in data.get("findings") or [] if isinstance(f, dict)]
-    for env in data.get("environments") or []:
+    findings = [f for f in _list(data.get("findings")) if isinstance(f, dict)]
+    for env in _list(data.get("environments")):
         if isinstance(env, dict) and "findings" not in env:
             env["findings"] = {
                 level: sum(1 for f in findings if f.get("env") == env.get("name") and f.get("severity") == level)
                 for level in ("error", "warning", "info")
             }
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []

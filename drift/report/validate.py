@@ -76,9 +76,9 @@ def check_document(data: Mapping[str, Any], where: str) -> None:
             if finding["rule"] not in data["rules"]:
                 _fail(where, f"{name}[{index}].rule", "names a rule the report does not explain")
     for index, row in enumerate(data["matrix"]):
+        if set(row["cells"]) != envs:
+            _fail(where, f"matrix[{index}].cells", "must hold one cell for each environment the report lists")
         for env, cell in row["cells"].items():
-            if env not in envs:
-                _fail(where, f"matrix[{index}].cells", "names an environment the report does not list")
             _check(cell, _CELL, where, f"matrix[{index}].cells.{env}")
 
 

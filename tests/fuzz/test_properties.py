@@ -224,6 +224,27 @@ def test_toml_corpus(tmp_path: Path, case: Path) -> None:
     invoke(tmp_path, ["schema", "lint"])
 
 
+@pytest.mark.parametrize("case", sorted((CORPUS / "report").glob("*.json")), ids=lambda p: p.stem)
+def test_report_corpus(tmp_path: Path, report: dict[str, Any], case: Path) -> None:
+    tamper = json.loads(case.read_text())
+    document = json.loads(json.dumps(report))
+    target = document
+    for step in tamper["path"][:-1]:
+        target = target[step]
+    target[tamper["path"][-1]] = tamper["value"]
+    (tmp_path / "report.json").write_text(json.dumps(document))
+    for fmt in ("terminal", "html", "markdown", "sarif", "junit", "json"):
+        invoke(tmp_path, ["render", "--input", "report.json", "--format", fmt])
+
+
+@pytest.mark.parametrize("case", sorted((CORPUS / "atheris").glob("*-*")), ids=lambda p: p.name)
+def test_atheris_corpus(case: Path) -> None:
+    from devtools.fuzz_atheris import TARGETS
+
+    target, _, _ = case.name.partition("-")
+    TARGETS[target](case.read_bytes())
+
+
 @pytest.mark.parametrize("case", sorted((CORPUS / "dotenv").glob("*.env")), ids=lambda p: p.stem)
 def test_dotenv_corpus(tmp_path: Path, case: Path) -> None:
     (tmp_path / ".env.example").write_text(case.read_text())
