@@ -60,7 +60,7 @@ TARGETS: dict[str, Callable[[bytes], None]] = {
 
 
 def main() -> None:
-    import atheris  # type: ignore[import-not-found]  # installed by `make fuzz` only
+    import atheris  # type: ignore[import-untyped,unused-ignore]  # installed by `make fuzz` only
 
     target = TARGETS[sys.argv[1]]
     with atheris.instrument_imports():  # coverage feedback from drift's own code
