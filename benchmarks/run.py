@@ -4,6 +4,7 @@ benchmarks/README.md. Timings are medians of several runs of real processes."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -18,6 +19,9 @@ sys.path.insert(0, str(HERE.parent))
 from benchmarks.generate import make_project  # noqa: E402
 
 PYTHON = sys.executable
+#: Processes run with bytecode caches, as an installed drift has them (pip compiles on
+#: install); a PYTHONDONTWRITEBYTECODE in the caller's environment would time compilation.
+ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 ENVDRIFT = shutil.which("envdrift") or "/tmp/envdrift-venv/bin/envdrift"
 
 
@@ -26,7 +30,7 @@ def timed(command: list[str], cwd: Path, repeat: int = 7) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, capture_output=True, check=False)
+        subprocess.run(command, cwd=cwd, capture_output=True, check=False, env=ENV)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -39,7 +43,7 @@ def peak_memory_mb(code: str, cwd: Path) -> tuple[float, float]:
         + "\nprint(json.dumps([time.perf_counter() - start,"
         " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))"
     )
-    done = subprocess.run([PYTHON, "-c", wrapper], cwd=cwd, capture_output=True, text=True, check=True)
+    done = subprocess.run([PYTHON, "-c", wrapper], cwd=cwd, capture_output=True, text=True, check=True, env=ENV)
     seconds, peak = json.loads(done.stdout.strip().splitlines()[-1])
     return float(seconds), float(peak)
 
@@ -83,7 +87,7 @@ def large(work: Path, environments: int, keys: int) -> dict[str, float]:
     )
     warm_runs = []
     for _ in range(3):
-        out = subprocess.run([PYTHON, "-c", warm], cwd=root, capture_output=True, text=True, check=True)
+        out = subprocess.run([PYTHON, "-c", warm], cwd=root, capture_output=True, text=True, check=True, env=ENV)
         warm_runs.append(tuple(float(x) for x in out.stdout.split()))
     warm_parse, warm_scan = min(warm_runs, key=lambda pair: pair[1] / pair[0])
     parse_s, parse_mb = min(peak_memory_mb(parse, root) for _ in range(3))

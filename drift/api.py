@@ -18,8 +18,7 @@ from typing import Any, cast
 from drift.collectors import registry
 from drift.collectors.snapshot import Progress, collect
 from drift.config import EnvironmentConfig, Project, load_project
-from drift.engine import evaluate
-from drift.engine.evaluate import secrecy_for
+from drift.engine.evaluate import evaluate, secrecy_for
 from drift.engine.matrix import build_matrix
 from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from drift.engine import evaluate
+from drift.engine.evaluate import evaluate
 from drift.model import Entry, EnvSnapshot, SourceStatus
 from drift.schema import load_schema
 from drift.secrets import Fingerprinter

@@ -52,7 +52,9 @@ def test_a_plugin_kind_is_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_builtins_win_over_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     install_plugin(tmp_path, monkeypatch, "dotenv", "dotenv")
-    assert registry.lookup("dotenv") is registry.BUILTINS["dotenv"]
+    from drift.collectors.dotenv import DotenvCollector
+
+    assert registry.lookup("dotenv") is DotenvCollector
 
 
 def test_a_plugin_whose_kind_disagrees_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,13 +85,19 @@ def collect(
     ]
     remote = [i for i, (_, source, _) in enumerate(jobs) if _waits_on_network(source)]
     outcomes: list[_Outcome | None] = [None] * len(jobs)
-    with ThreadPoolExecutor(max_workers=max(1, min(MAX_WORKERS, len(remote))), thread_name_prefix="drift") as pool:
-        futures = {i: pool.submit(_read, jobs[i][1], jobs[i][2], progress) for i in remote}
-        for i, (_, source, context) in enumerate(jobs):
-            if i not in futures:
-                outcomes[i] = _read(source, context, progress)
-        for i, future in futures.items():
-            outcomes[i] = future.result()
+    local = [i for i in range(len(jobs)) if i not in set(remote)]
+    if not remote:  # the local check: no thread pool (and no concurrent.futures import)
+        for i in local:
+            outcomes[i] = _read(jobs[i][1], jobs[i][2], progress)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(remote)), thread_name_prefix="drift") as pool:
+            futures = {i: pool.submit(_read, jobs[i][1], jobs[i][2], progress) for i in remote}
+            for i in local:
+                outcomes[i] = _read(jobs[i][1], jobs[i][2], progress)
+            for i, future in futures.items():
+                outcomes[i] = future.result()
     by_env: dict[str, list[_Outcome]] = {env.name: [] for env in environments}
     for (env, _, _), outcome in zip(jobs, outcomes, strict=True):
         assert outcome is not None

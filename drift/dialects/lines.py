@@ -1,4 +1,5 @@
-"""What every dialect turns a dotenv text into: numbered lines.
+"""What every dialect turns a dotenv text into: numbered lines (named tuples: cheap to
+create by the hundred thousand, and to define on every start-up).
 
 The `.env.example` parser needs comments and blank lines (descriptions and their ends), the
 collectors need assignments and the lines a loader would reject; one line model serves both.
@@ -6,11 +7,10 @@ collectors need assignments and the lines a loader would reject; one line model 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Assignment:
+class Assignment(NamedTuple):
     """`KEY=value` as the loader reads it."""
 
     key: str
@@ -21,23 +21,20 @@ class Assignment:
     unset: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(NamedTuple):
     """A `# ...` line; `text` is what follows the `#`, stripped."""
 
     text: str
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Blank:
+class Blank(NamedTuple):
     """An empty line: it ends the comment block that describes the next key."""
 
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Malformed:
+class Malformed(NamedTuple):
     """A line the dialect's loader rejects or silently skips; a key on it may be lost."""
 
     line: int

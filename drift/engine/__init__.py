@@ -1,5 +1,3 @@
-"""The engine: schema + snapshots -> findings. Imports neither boto3, click nor jinja2."""
-
-from drift.engine.evaluate import evaluate
-
-__all__ = ["evaluate"]
+"""The engine: schema + snapshots -> findings (`drift.engine.evaluate.evaluate`). Imports
+neither boto3, click nor jinja2. Nothing is imported here, so that a module needing only part
+of the engine (`drift diff` needs secrecy) does not load every rule."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import json
 import secrets
-import sqlite3
 import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -23,8 +22,13 @@ from typing import Any
 from drift.errors import ConfigError, DriftError, HistoryError
 from drift.model import EntryRecord
 
-#: What a damaged or foreign history store raises while it is read or written.
-DAMAGE = (sqlite3.Error, OSError, zlib.error, EOFError, ValueError, KeyError, TypeError, RecursionError)
+
+def damage() -> tuple[type[BaseException], ...]:
+    """What a damaged or foreign history store raises while it is read or written (sqlite3 is
+    imported here, when a history is used, not on every start-up)."""
+    import sqlite3
+
+    return (sqlite3.Error, OSError, zlib.error, EOFError, ValueError, KeyError, TypeError, RecursionError)
 
 
 @contextmanager
@@ -35,7 +39,7 @@ def guarded(where: str, doing: str) -> Iterator[None]:
         yield
     except DriftError:
         raise
-    except DAMAGE as exc:
+    except damage() as exc:
         raise HistoryError(
             f"{where}: {doing} failed ({type(exc).__name__}); the history looks damaged or was written by "
             "something else: move it away to start a new one"
@@ -93,7 +97,7 @@ class SavedScan:
                 data["document"],
                 entries,
             )
-        except DAMAGE as exc:
+        except damage() as exc:
             raise HistoryError(f"{where}: a saved scan cannot be read ({type(exc).__name__})") from None
 
 
