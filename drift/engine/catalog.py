@@ -249,6 +249,27 @@ UNUSED_GLOB = register(
 )
 
 
+DEFAULT_APPLIED = register(
+    "default-applied",
+    I,
+    "Absent key: the application applies its default",
+    """A key the schema gives a `default` (@default) is not set in this environment, so the
+    application falls back to that default, as its own configuration check would warn. The
+    value is named only when drift knows it is no secret.""",
+    "Nothing to fix if the default is what this environment should run with; otherwise set the key.",
+)
+RULE_ERROR = register(
+    "rule-error",
+    E,
+    "A check failed inside drift",
+    """One of drift's checks raised an error it did not anticipate (a bug in drift or in a rule
+    plugin). The rest of the scan went on; the findings that check would have made are
+    missing, so the result is not a clean bill of health. The message names the check, never
+    a value.""",
+    "Report it with the check's name; run with --debug for the frames.",
+)
+
+
 def explain(slug: str) -> RuleInfo:
     """The rule for a slug; KeyError when there is none."""
     return RULES[slug]
