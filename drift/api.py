@@ -18,6 +18,7 @@ from typing import Any, cast
 from drift.collectors import registry
 from drift.collectors.snapshot import Progress, collect
 from drift.config import EnvironmentConfig, Project, load_project
+from drift.engine.assertions import AssertionCompileError, Compiled, compile_assertions
 from drift.engine.evaluate import evaluate, secrecy_for
 from drift.engine.matrix import build_matrix
 from drift.engine.suppress import apply_suppressions
@@ -55,6 +56,15 @@ def load_project_schema(project: Project) -> Schema:
         project.config_text,
         project.schema_dialect,
     )
+
+
+def compile_project_assertions(project: Project, schema: Schema) -> Compiled | None:
+    """The project's `[[assert]]` expressions compiled against its schema; one that does not
+    compile is a configuration error naming the file and the assertion."""
+    try:
+        return compile_assertions(schema, project.assertions)
+    except AssertionCompileError as exc:
+        raise ConfigError(f"{project.config_display}: {exc}") from None
 
 
 def select_environments(project: Project, names: Sequence[str]) -> list[EnvironmentConfig]:
@@ -124,6 +134,7 @@ def scan(
     """Read the selected environments, check them against the schema and, with a history,
     against the previous saved scan (statuses, resolved, changed / added / removed)."""
     schema = load_project_schema(project)
+    assertions = compile_project_assertions(project, schema)
     selected = select_environments(project, envs)
     fingerprint = fingerprinter or fingerprinter_for(project)
     previous: SavedScan | None = None
@@ -136,7 +147,7 @@ def scan(
     snapshots = collect(project.root, selected, progress, before, project.dialect.name, project.expand)
     now = datetime.now(UTC).replace(microsecond=0)
     secrecy = secrecy_for(schema)
-    findings = evaluate(schema, snapshots, fingerprint, now, namespaces(project), secrecy, project.inferred)
+    findings = evaluate(schema, snapshots, fingerprint, now, namespaces(project), secrecy, project.inferred, assertions)
     entries = current_entries(schema, snapshots, fingerprint, secrecy) if history is not None else []
     if previous is not None:
         findings += events(previous, entries, snapshots)

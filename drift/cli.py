@@ -475,7 +475,7 @@ def schema_lint(config: Path | None, schema_path: Path | None) -> None:
     from drift.model import Severity
 
     project = api.load_project(config, Path.cwd(), schema_path)
-    findings = lint(api.load_project_schema(project))
+    findings = lint(api.load_project_schema(project), project.assertions)
     for finding in findings:
         where = f" ({finding.location})" if finding.location else ""
         click.echo(f"{finding.severity.label:<8} {finding.rule:<18} {finding.message}{where}")

@@ -17,6 +17,7 @@ from drift import dialects
 from drift.collectors import registry
 from drift.collectors.base import SourceConfig
 from drift.config_ignore import NotifyConfig, SuppressionReader
+from drift.engine.assertions import Assertion
 from drift.errors import ConfigError
 from drift.files import read_toml
 from drift.globs import is_valid_glob
@@ -43,7 +44,9 @@ _DRIFT_FIELDS = (
 #: Example files drift looks for when no schema is configured, in order.
 EXAMPLE_NAMES = (".env.example", ".env.sample", ".env.template", ".env.dist")
 INFERRED_LEVELS = ("warning", "error")
-_TOP_TABLES = ("drift", "environments", "keys", "ignore", "notify")
+_TOP_TABLES = ("drift", "environments", "keys", "ignore", "notify", "assert")
+_ASSERT_FIELDS = ("name", "check", "when", "envs", "message", "severity")
+_ASSERT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 DEFAULT_HISTORY = ".drift/history.sqlite"
 #: Without a config file history has a file of its own, so adding a drift.toml later does
 #: not compare one configuration's scans with another's.
@@ -92,6 +95,8 @@ class Project:
     expand: bool = False
     #: The severity of findings that rest on an inference (`[drift] inferred`, `--strict`).
     inferred: Severity = Severity.WARNING
+    #: `[[assert]]` tables: cross-key assertions in CEL.
+    assertions: tuple[Assertion, ...] = ()
 
     def display(self, path: Path) -> str:
         """A path relative to the project root where possible (reports never show absolute paths)."""
@@ -271,6 +276,7 @@ class _Reader(SuppressionReader):
         if baseline.is_file():
             ignores += self.baseline(baseline)
         notify = self.notify(self.table(data, "notify", "notify")) if "notify" in data else None
+        assertions = self.assertions(data.get("assert", []), environments)
         if self.errors:
             raise ConfigError("invalid configuration:\n  " + "\n  ".join(self.errors))
         history = paths["history"]
@@ -292,7 +298,61 @@ class _Reader(SuppressionReader):
             schema_dialect=schema_dialect.name,
             expand=expand,
             inferred=Severity.parse(str(inferred)),
+            assertions=assertions,
         )
+
+    def assertions(self, tables: object, environments: Mapping[str, EnvironmentConfig]) -> tuple[Assertion, ...]:
+        """`[[assert]]` tables, strictly (their expressions compile once the schema is known)."""
+        if not isinstance(tables, list):
+            self.fail("[[assert]]", "must be an array of tables ([[assert]])")
+            return ()
+        header = "[[tool.drift.assert]]" if self.prefix != "drift" else "[[assert]]"
+        lines = [n for n, line in enumerate(self.text.splitlines(), 1) if line.strip().startswith(header)]
+        found: list[Assertion] = []
+        for index, table in enumerate(tables):
+            where = f"[[assert]] #{index + 1}"
+            if not isinstance(table, dict):
+                self.fail(where, "must be a table")
+                continue
+            self.unknown(where, table, _ASSERT_FIELDS)
+            name, check = table.get("name"), table.get("check")
+            if not isinstance(name, str) or not _ASSERT_NAME.fullmatch(name):
+                self.fail(where, "name must be letters, digits, '_', '.' and '-'")
+                continue
+            where = f"[[assert]] {name}"
+            if any(a.name == name for a in found):
+                self.fail(where, "another assertion has this name")
+            texts = {field: table.get(field) for field in ("check", "when", "message")}
+            for field, value in texts.items():
+                if value is not None and (not isinstance(value, str) or not value.strip()):
+                    self.fail(where, f"{field} must be a non-empty string")
+            if not isinstance(check, str):
+                self.fail(where, "check is required: a CEL expression")
+                continue
+            envs = table.get("envs", [])
+            if not isinstance(envs, list) or not all(isinstance(e, str) for e in envs):
+                self.fail(where, "envs must be a list of environment names")
+                envs = []
+            for env in envs:
+                if env not in environments:
+                    self.fail(where, f"unknown environment '{env}' in envs{did_you_mean(env, environments)}")
+            severity = table.get("severity", "error")
+            if severity not in ("error", "warning", "info"):
+                self.fail(where, "severity must be one of error, warning, info")
+                severity = "error"
+            message = table.get("message")
+            found.append(
+                Assertion(
+                    name=name,
+                    check=check,
+                    message=message if isinstance(message, str) else f"assertion {name} does not hold",
+                    severity=Severity.parse(str(severity)),
+                    when=texts["when"] if isinstance(texts["when"], str) else None,
+                    envs=tuple(envs),
+                    location=f"{self.shown}:{lines[index]}" if index < len(lines) else self.shown,
+                )
+            )
+        return tuple(found)
 
     def default_history(self) -> str:
         """drift.toml keeps `.drift/history.sqlite`; any other config file a history of its

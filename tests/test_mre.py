@@ -29,6 +29,13 @@ PLANTED = {
     ("duplicate", "production", "LOG_LEVEL"),
     ("deprecated", "production", "SMTP_HOST"),
     ("source-unavailable", "preview", None),
+    ("default-applied", "development", "MAILER_DRIVER"),
+    ("assertion", "production", None),
+}
+#: The two checks env-doctor makes across keys, as `[[assert]]` entries.
+ASSERTIONS = {
+    "assertion:production:*:allowed-origins-include-app-url",
+    "assertion:production:*:ingest-rate-limit-pair",
 }
 
 
@@ -49,6 +56,7 @@ def test_mre_finds_its_planted_drift_and_nothing_else() -> None:
     project = api.load_project(MRE / "drift.toml", MRE)
     result = api.scan(project, fingerprinter=Fingerprinter(b"k"))
     assert {(f.rule, f.env, f.key) for f in result.findings} == PLANTED
+    assert {f.id for f in result.findings if f.rule == "assertion"} == ASSERTIONS
     assert [e.status for e in result.environments] == ["ok", "partial", "ok", "failed"]
     assert result.exit_code == 1
 

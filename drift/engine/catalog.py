@@ -258,6 +258,16 @@ DEFAULT_APPLIED = register(
     value is named only when drift knows it is no secret.""",
     "Nothing to fix if the default is what this environment should run with; otherwise set the key.",
 )
+ASSERTION = register(
+    "assertion",
+    E,
+    "A cross-key assertion does not hold",
+    """An `[[assert]]` in drift.toml, a CEL expression over the environment's typed keys (such
+    as `url_origin(APP_URL) in csv(ALLOWED_ORIGINS)`), is false in this environment, or could
+    not be evaluated (a key it uses is absent: guard it with `has(KEY)` in `when`). The
+    message is the assertion's own; the severity is the assertion's `severity`.""",
+    "Make the keys agree as the assertion says, or correct the assertion in drift.toml.",
+)
 RULE_ERROR = register(
     "rule-error",
     E,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 
 from drift.engine import catalog
+from drift.engine.assertions import Compiled
 from drift.engine.cross_env import check_across
 from drift.engine.per_env import EnvironmentRules
 from drift.engine.schema_rules import check_schema
@@ -58,24 +60,53 @@ def evaluate(
     namespaces: Mapping[str, tuple[str, ...]] | None = None,
     secrecy: SecrecyCache | None = None,
     inferred: Severity = Severity.WARNING,
+    assertions: Compiled | None = None,
 ) -> list[Finding]:
     """Every finding, ordered by severity, environment, key and rule.
 
     `now` decides staleness; `namespaces` maps every configured environment (selected or not)
     to the reference prefixes its sources own, for `cross-env-reference`; `inferred` is the
-    highest severity a finding that rests on an inference may have.
+    highest severity a finding that rests on an inference may have; `assertions` are the
+    project's compiled `[[assert]]` tables.
+
+    Each pass of checks is isolated: one that raises becomes a `rule-error` finding naming
+    it (never a value or the exception's text), and the others still run.
     """
     near_misses = lru_cache(maxsize=1)(lambda: NearMisses(schema.specs))
     secrecy = secrecy or secrecy_for(schema)
     rules = EnvironmentRules(schema, fingerprint, near_misses, now, namespaces or {}, secrecy)
-    found = check_schema(schema)
+    passes: list[tuple[str, str | None, Callable[[], list[Finding]]]] = [
+        ("schema rules", None, lambda: check_schema(schema))
+    ]
     for snapshot in snapshots:
-        found.extend(source_findings(snapshot))
-        found.extend(rules.check(snapshot))
-    found.extend(check_across(schema, snapshots, fingerprint, secrecy))
+        passes.append(("source problems", snapshot.env, functools.partial(source_findings, snapshot)))
+        passes.append(("environment rules", snapshot.env, functools.partial(rules.check, snapshot)))
+    passes.append(("cross-environment rules", None, lambda: check_across(schema, snapshots, fingerprint, secrecy)))
+    if assertions is not None:
+        passes.append(("assertions", None, lambda: assertions.evaluate(snapshots)))
+    found: list[Finding] = []
+    for name, env, run in passes:
+        found.extend(_isolated(name, env, run))
     found = [_graded(f, inferred) for f in found]
     found.sort(key=Finding.sort_key)
     return _unique(found)
+
+
+def _isolated(name: str, env: str | None, run: Callable[[], list[Finding]]) -> list[Finding]:
+    """The findings of one pass, or a `rule-error` finding if it raised."""
+    try:
+        return run()
+    except Exception as exc:  # a bug in a check must not hide the others' findings
+        return [
+            Finding(
+                catalog.RULE_ERROR.slug,
+                catalog.RULE_ERROR.severity,
+                env,
+                None,
+                f"drift's {name} failed ({type(exc).__name__}){f' in {env}' if env else ''}; their findings are missing",
+                discriminator=name,
+            )
+        ]
 
 
 def secrecy_for(schema: Schema) -> SecrecyCache:
@@ -91,11 +122,24 @@ def _graded(finding: Finding, inferred: Severity) -> Finding:
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
-    """Keep ids unique: a second finding with an id already seen is a duplicate report."""
+    """Ids must be unique: a second finding with an id already seen is a bug in a rule, kept
+    out of the results and reported as a `rule-error` (which fails the tests' exact finding
+    sets), never dropped in silence."""
     seen: set[str] = set()
     unique = []
     for finding in findings:
         if finding.id not in seen:
             seen.add(finding.id)
             unique.append(finding)
+        elif f"{catalog.RULE_ERROR.slug}:*:*:duplicate {finding.id}" not in seen:
+            error = Finding(
+                catalog.RULE_ERROR.slug,
+                catalog.RULE_ERROR.severity,
+                None,
+                None,
+                f"two findings share the id {finding.id}: a bug in the {finding.rule} rule",
+                discriminator=f"duplicate {finding.id}",
+            )
+            seen.add(error.id)
+            unique.append(error)
     return unique

@@ -6,7 +6,10 @@ its own spec (a placeholder example is fine) and reports glob tables that match 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from drift.engine import catalog
+from drift.engine.assertions import Assertion, AssertionCompileError, compile_assertions
 from drift.engine.schema_rules import check_schema
 from drift.engine.values import violation
 from drift.model import Finding
@@ -14,9 +17,26 @@ from drift.schema import Schema
 from drift.secrets import is_placeholder
 
 
-def lint(schema: Schema) -> list[Finding]:
-    """Findings about the schema, ordered like any other findings."""
+def lint(schema: Schema, assertions: Sequence[Assertion] = ()) -> list[Finding]:
+    """Findings about the schema and the assertions (each compiled and type-checked against
+    the schema on its own, so one bad assertion does not hide another), ordered like any
+    other findings."""
     found = check_schema(schema)
+    for assertion in assertions:
+        try:
+            compile_assertions(schema, [assertion])
+        except AssertionCompileError as exc:
+            found.append(
+                Finding(
+                    catalog.ASSERTION.slug,
+                    catalog.ASSERTION.severity,
+                    None,
+                    None,
+                    str(exc),
+                    location=assertion.location,
+                    discriminator=assertion.name,
+                )
+            )
     for name, spec in schema.specs.items():
         for what, value in (("example value", spec.example), ("default", spec.default)):
             if not value or is_placeholder(value):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from drift.engine import catalog
-from drift.engine.secrecy import INFERRED, Secrecy, SecrecyCache, display
+from drift.engine.secrecy import INFERRED, Secrecy, SecrecyCache, display, showable
 from drift.engine.values import same_value, violation
 from drift.model import Entry, EnvSnapshot, Finding
 from drift.schema import KeySpec, Schema
@@ -102,8 +102,12 @@ class EnvironmentRules:
             holds = spec.required_if is not None and condition_holds(spec.required_if, specs, entries)
             if entry is None:
                 required, guessed = spec.requirement(env)
-                if (holds or required) and not could_be_unread(snapshot, name):
+                if could_be_unread(snapshot, name):
+                    continue
+                if holds or required:
                     found.append(self._missing(env, spec, holds, guessed and not holds))
+                elif spec.default is not None:
+                    found.append(self._default_applied(env, spec))
                 continue
             found.extend(self._present(snapshot, spec, entry, holds))
         for name, entry in entries.items():
@@ -123,6 +127,20 @@ class EnvironmentRules:
             f"{spec.name} is required but not set in {env}{why}",
             location=spec.location,
             basis=INFERRED if guessed else "declared",
+        )
+
+    def _default_applied(self, env: str, spec: KeySpec) -> Finding:
+        default = str(spec.default)
+        shown = default if spec.secret is not True and showable(spec, default) else None
+        return Finding(
+            catalog.DEFAULT_APPLIED.slug,
+            catalog.DEFAULT_APPLIED.severity,
+            env,
+            spec.name,
+            f"{spec.name} is not set in {env}: the application uses its default"
+            + (f" ({shown})" if shown is not None else ""),
+            expected=shown,
+            location=spec.location,
         )
 
     def _present(self, snapshot: EnvSnapshot, spec: KeySpec, entry: Entry, holds: bool) -> list[Finding]:

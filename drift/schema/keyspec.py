@@ -113,6 +113,8 @@ class KeySpec:
             return env in self.required, False
         if self.required is not None:
             return self.required, False
+        if self.default is not None:  # the application falls back to it: `default-applied`, not `missing`
+            return False, False
         if self.origin == "example":
             if self.example or self.nonempty or self.secret:
                 return True, False
