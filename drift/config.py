@@ -322,10 +322,10 @@ class _Reader(SuppressionReader):
             where = f"[[assert]] {name}"
             if any(a.name == name for a in found):
                 self.fail(where, "another assertion has this name")
-            texts = {field: table.get(field) for field in ("check", "when", "message")}
-            for field, value in texts.items():
+            texts = {text_field: table.get(text_field) for text_field in ("check", "when", "message")}
+            for text_field, value in texts.items():
                 if value is not None and (not isinstance(value, str) or not value.strip()):
-                    self.fail(where, f"{field} must be a non-empty string")
+                    self.fail(where, f"{text_field} must be a non-empty string")
             if not isinstance(check, str):
                 self.fail(where, "check is required: a CEL expression")
                 continue

@@ -145,7 +145,10 @@ def test_the_function_library_is_documented() -> None:
 
 
 def test_default_applied(project: Project) -> None:
-    project.write(".env.example", "# @type enum(console,smtp) @default console\nMAILER_DRIVER=smtp\n# @secret @default x\nTOKEN=\n")
+    project.write(
+        ".env.example",
+        "# @type enum(console,smtp) @default console\nMAILER_DRIVER=smtp\n# @secret @default x\nTOKEN=\n",
+    )
     project.write("p.env", "")
     project.write("drift.toml", '[environments.production]\nsources = [{ type = "dotenv", path = "p.env" }]\n')
     found = {f["key"]: f for f in findings(expect=0)}

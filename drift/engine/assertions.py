@@ -106,9 +106,10 @@ class Compiled:
         declared[PRESENT] = cel.Type.Map(cel.Type.STRING, cel.Type.BOOL)
         overloads: dict[str, list[Any]] = {}
         for name, (parameter, result, impl) in FUNCTIONS.items():
-            overloads.setdefault(name, []).append(
-                cel.Overload(f"{name}_{parameter.lower()}", self._cel_type(result), [self._cel_type(parameter)], impl=impl)
+            overload = cel.Overload(
+                f"{name}_{parameter.lower()}", self._cel_type(result), [self._cel_type(parameter)], impl=impl
             )
+            overloads.setdefault(name, []).append(overload)
         # csv() of a key typed csv is already a list: the identity, so the same check reads both ways
         overloads["csv"].append(
             cel.Overload("csv_list", self._cel_type("LIST_STRING"), [self._cel_type("LIST_STRING")], impl=list)
@@ -152,7 +153,7 @@ class Compiled:
         """The environment's typed values; absent, empty and invalid keys are left out."""
         specs = self.schema.for_env(snapshot.env)
         values: dict[str, Any] = {}
-        for name, kind in self.variables.items():
+        for name in self.variables:
             entry = snapshot.entries.get(name)
             if entry is None or not entry.value:
                 continue

@@ -103,7 +103,9 @@ def _isolated(name: str, env: str | None, run: Callable[[], list[Finding]]) -> l
                 catalog.RULE_ERROR.severity,
                 env,
                 None,
-                f"drift's {name} failed ({type(exc).__name__}){f' in {env}' if env else ''}; their findings are missing",
+                f"drift's {name} failed ({type(exc).__name__})"
+                + (f" in {env}" if env else "")
+                + "; their findings are missing",
                 discriminator=name,
             )
         ]
