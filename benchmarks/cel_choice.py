@@ -30,8 +30,8 @@ ORIGIN = "url_origin(A) in csv(B)"
 
 
 def _celpy() -> tuple[Callable[[str, dict[str, Any]], Any], Callable[[str, dict[str, Any]], Any]]:
-    import celpy
-    from celpy import celtypes
+    import celpy  # type: ignore[import-not-found,unused-ignore]
+    from celpy import celtypes  # type: ignore[import-not-found,unused-ignore]
 
     env = celpy.Environment()
 
@@ -58,7 +58,7 @@ def _celpy() -> tuple[Callable[[str, dict[str, Any]], Any], Callable[[str, dict[
 
 
 def _rust_cel() -> tuple[Callable[[str, dict[str, Any]], Any], Callable[[str, dict[str, Any]], Any]]:
-    import cel
+    import cel  # type: ignore[import-not-found,unused-ignore]
 
     def context(variables: dict[str, Any]) -> Any:
         ctx = cel.Context()
