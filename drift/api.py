@@ -17,7 +17,7 @@ from typing import Any, cast
 
 from drift.collectors import registry
 from drift.collectors.snapshot import Progress, collect
-from drift.config import EnvironmentConfig, Project, load_project
+from drift.config import Project, load_project
 from drift.engine.assertions import AssertionCompileError, Compiled, compile_assertions
 from drift.engine.evaluate import evaluate, secrecy_for
 from drift.engine.matrix import build_matrix
@@ -29,6 +29,7 @@ from drift.history.compare import annotate, current_entries, events
 from drift.model import ScanResult, TrendPoint
 from drift.schema import Schema, load_schema
 from drift.secrets import FINGERPRINT_ENV, Fingerprinter
+from drift.settings import EnvironmentConfig
 from drift.suggest import did_you_mean
 
 __all__ = [

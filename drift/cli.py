@@ -18,6 +18,7 @@ import click
 
 from drift import __version__
 from drift.errors import EXIT_INTERNAL, DriftError
+from drift.report.formats import Format
 
 if TYPE_CHECKING:
     from drift.collectors.snapshot import Progress
@@ -97,11 +98,10 @@ def main(debug: bool) -> None:
         os.environ["DRIFT_DEBUG"] = "1"
 
 
-FORMATS = ["terminal", "json", "html", "markdown", "sarif", "junit"]
 format_option = click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice([f.value for f in Format]),
     default="terminal",
     show_default=True,
     help="What to print on stdout.",
@@ -226,24 +226,27 @@ def scan_command(
     """Scan every environment: reports in reports_dir, history, notification of new drift."""
     from drift import api, notify
     from drift.report.document import to_document
-    from drift.report.formats import Format, render
-    from drift.report.output import parse_output, write_atomic
+    from drift.report.emit import emit
+    from drift.report.formats import Format
+    from drift.report.output import parse_output
 
     project = with_options(api.load_project(config, Path.cwd(), schema_path), fail_on, strict)
     reports = reports_dir(project)
-    targets = [parse_output(spec, reports) for spec in outputs]
+    html_path = reports / "drift-report.html"
+    targets = [
+        (Format.JSON, reports / "drift-report.json"),
+        (Format.HTML, html_path),
+        *(parse_output(spec, reports) for spec in outputs),
+    ]
     store = api.history_for(project)
     fingerprint = api.fingerprinter_for(project, persistent=not no_save)
     result = api.scan(project, history=store, fingerprinter=fingerprint, progress=progress_printer())
     document = to_document(result)
-    html_path = reports / "drift-report.html"
-    write_atomic(reports / "drift-report.json", render(Format.JSON, document))
-    write_atomic(html_path, render(Format.HTML, document))
-    for fmt, path in targets:
-        write_atomic(path, render(fmt, document))
+    # the same delivery as `check`: files, stdout, GitHub annotations and step summary
+    text = emit(document, Format.TERMINAL, targets, use_color())
     if not no_save and store is not None:
         api.save_scan(result, store, fingerprint)  # committed last: a killed scan loses nothing
-    click.echo(render(Format.TERMINAL, document, use_color()), nl=False, color=use_color())
+    click.echo(text, nl=False, color=use_color())
     click.echo(
         f"reports: {project.display(reports / 'drift-report.json')}, {project.display(html_path)}"
         + ("" if no_save else f"; saved as scan {result.scan_id}"),

@@ -15,7 +15,6 @@ from typing import Any
 
 from drift import dialects
 from drift.collectors import registry
-from drift.collectors.base import SourceConfig
 from drift.config_ignore import NotifyConfig, SuppressionReader
 from drift.engine.assertions import Assertion
 from drift.errors import ConfigError
@@ -23,6 +22,7 @@ from drift.files import read_toml
 from drift.globs import is_valid_glob
 from drift.model import Severity, Suppression
 from drift.paths import shown
+from drift.settings import EnvironmentConfig, SourceConfig
 from drift.suggest import did_you_mean
 
 NOT_DEPLOYED_BY_DEFAULT = frozenset({"development", "dev", "local", "test"})
@@ -57,16 +57,6 @@ _ENV_FIELDS = ("deployed", "sources", "aws")
 _SOURCE_COMMON = ("type", "include", "exclude")
 _AWS_FIELDS = ("region", "profile", "role_arn", "endpoint_url", "retry_mode", "max_attempts")
 _RETRY_MODES = ("adaptive", "standard", "legacy")
-
-
-@dataclass(frozen=True)
-class EnvironmentConfig:
-    """One `[environments.NAME]` table."""
-
-    name: str
-    deployed: bool
-    sources: tuple[SourceConfig, ...]
-    aws: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -446,7 +436,7 @@ class _Reader(SuppressionReader):
                 name=name,
                 deployed=bool(deployed),
                 sources=tuple(self.source(f"{where}.sources[{i}]", s) for i, s in enumerate(sources)),
-                aws=aws,
+                settings={"aws": aws} if aws else {},
             )
         return found
 

@@ -41,6 +41,13 @@ class HistoryError(DriftError):
     shape): exit 2, naming the store and what to do."""
 
 
+class HistoryUnavailable(HistoryError):
+    """The history store is there but did not answer in time (throttling that outlasts the
+    retries, a 5xx, an unreachable endpoint): like a source that cannot be read, exit 3."""
+
+    exit_code = EXIT_UNAVAILABLE
+
+
 class CollectorError(Exception):
     """A source could not be read; becomes a `source-unavailable` finding, never a crash.
 

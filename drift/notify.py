@@ -110,7 +110,7 @@ def post_webhook(url: str, payload: dict[str, Any]) -> str | None:
 
 def publish_sns(topic: str, subject: str, text: str) -> str | None:
     """Publish through SNS with boto3's standard configuration (AWS_ENDPOINT_URL included)."""
-    from drift.collectors.aws._clients import AwsTarget, SessionPool, aws_errors
+    from drift.aws import AwsTarget, SessionPool, aws_errors
     from drift.errors import CollectorError
 
     region = topic.split(":")[3] if topic.startswith("arn:") and topic.count(":") >= 5 else None

@@ -239,3 +239,15 @@ def test_history_is_kept_per_configuration(project: Project) -> None:
     assert other["previous_scan"] is None
     assert (project.root / ".drift" / "history-other.sqlite").exists()
     assert (project.root / ".drift" / "history.sqlite").exists()
+
+
+def test_scan_delivers_like_check_under_github_actions(project: Project) -> None:
+    project.write(".env.example", "A=a\nB=b\n")
+    project.write("p.env", "A=a\n")
+    project.write("drift.toml", '[environments.production]\nsources = [{ type = "dotenv", path = "p.env" }]\n')
+    summary = project.root / "summary.md"
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    out = run(["scan"], expect=1, env=env).stdout
+    assert "::error file=.env.example,line=2,title=drift missing::B is required" in out
+    assert summary.read_text().startswith("## drift:")
+    assert (project.root / "reports" / "drift-report.html").exists()

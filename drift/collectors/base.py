@@ -6,17 +6,16 @@ CollectorError, and the environment becomes partial with a `source-unavailable` 
 
 from __future__ import annotations
 
-import fnmatch
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from drift.collectors.aws._clients import SessionPool
 from drift.errors import CollectorError
 from drift.model import Entry, Problem
 from drift.paths import shown
+from drift.settings import SourceConfig
 
 __all__ = ["CollectContext", "Collector", "CollectorError", "Option", "SourceConfig", "SourceData"]
 
@@ -31,34 +30,17 @@ class Option:
 
 
 @dataclass(frozen=True)
-class SourceConfig:
-    """One entry of an environment's `sources` list, validated."""
-
-    type: str
-    options: Mapping[str, Any]
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    #: Where it is configured, for error messages: `drift.toml: environments.prod.sources[0]`.
-    where: str = ""
-
-    def admits(self, key: str) -> bool:
-        """Whether the include / exclude globs let this key through."""
-        if self.include and not any(fnmatch.fnmatchcase(key, p) for p in self.include):
-            return False
-        return not any(fnmatch.fnmatchcase(key, p) for p in self.exclude)
-
-
-@dataclass(frozen=True)
 class CollectContext:
     """What a collector may know besides its own options."""
 
     #: The folder relative paths in the config are relative to.
     root: Path
     env: str
-    #: The environment's `aws = {...}` defaults (region, profile, role_arn, endpoint_url).
-    aws: Mapping[str, Any] = field(default_factory=dict)
-    #: boto3 sessions shared by every source of one scan (created without importing boto3).
-    aws_sessions: SessionPool = field(default_factory=lambda: SessionPool())
+    #: The environment's settings shared by its sources, by family (`{"aws": {...}}`).
+    settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: Objects shared by every source of one scan, by name (the AWS collectors keep their
+    #: session pool here); made per scan, never at module level.
+    resources: dict[str, Any] = field(default_factory=dict)
     #: The previous saved scan's metadata of this environment's keys (key -> metadata), so a
     #: source can fetch extra facts only for what changed (SSM's LastModifiedUser).
     previous: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

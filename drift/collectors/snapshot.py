@@ -8,17 +8,15 @@ are a `source-conflict`.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from drift.collectors import registry
-from drift.collectors.aws._clients import SessionPool
-from drift.collectors.base import CollectContext, CollectorError, SourceConfig, SourceData
-from drift.config import EnvironmentConfig
+from drift.collectors.base import CollectContext, CollectorError, SourceData
 from drift.model import Entry, EnvSnapshot, Problem, SourceStatus
+from drift.settings import EnvironmentConfig, SourceConfig
 
 MAX_WORKERS = 16
 
@@ -47,9 +45,8 @@ def _read(source: SourceConfig, context: CollectContext, progress: Progress | No
         error = None
     except CollectorError as exc:
         data, error = None, exc.reason
-    except Exception as exc:  # a collector bug must not pass as an empty source
+    except Exception as exc:  # a collector bug must not pass as an empty source; the finding says it
         data, error = None, f"internal error in the {source.type} collector ({type(exc).__name__})"
-        print(f"drift: {error} for {context.env} {name}", file=sys.stderr)
     if progress:
         progress(context.env, name, "failed" if error else "ok")
     return _Outcome(source, name, data, error)
@@ -71,13 +68,19 @@ def collect(
     """One snapshot per environment, in the order given; network sources are read
     concurrently. `previous` is the last saved scan's metadata by environment and key;
     `dialect` and `expand` are the project's defaults for dotenv texts."""
-    sessions = SessionPool()
+    resources: dict[str, Any] = {}  # shared by every source of this scan only
     jobs = [
         (
             env,
             source,
             CollectContext(
-                root, env.name, env.aws, sessions, (previous or {}).get(env.name, {}), dialect=dialect, expand=expand
+                root,
+                env.name,
+                env.settings,
+                resources,
+                (previous or {}).get(env.name, {}),
+                dialect=dialect,
+                expand=expand,
             ),
         )
         for env in environments

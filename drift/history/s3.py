@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from drift.collectors.aws._clients import AwsTarget, SessionPool, aws_errors
-from drift.errors import CollectorError, ConfigError, HistoryError
+from drift.aws import AwsTarget, SessionPool, aws_errors
+from drift.errors import CollectorError, ConfigError, HistoryError, HistoryUnavailable
 from drift.history.base import HistoryStore, SavedScan, ScanSummary, guarded
 
+#: What aws_errors says of a store that is there but did not answer in time.
+_TRANSIENT = ("Throttl", "SlowDown", "RequestLimitExceeded", "TooManyRequests", "unreachable", "(HTTP 5")
 #: meta.json holds one short check value; a larger object is not ours.
 MAX_META = 64 * 1024
 
@@ -41,7 +43,8 @@ class S3History(HistoryStore):
             with aws_errors(f"{self.where}: {doing}"):
                 return getattr(self._s3(), operation)(Bucket=self.bucket, **arguments)
         except CollectorError as exc:
-            raise HistoryError(exc.reason) from None
+            transient = any(word in exc.reason for word in _TRANSIENT)
+            raise (HistoryUnavailable if transient else HistoryError)(exc.reason) from None
 
     def _scan_keys(self) -> list[str]:
         keys: list[str] = []
@@ -64,13 +67,19 @@ class S3History(HistoryStore):
         try:
             answer = self._s3().get_object(Bucket=self.bucket, Key=f"{self.prefix}meta.json")
         except BotoCoreError as exc:  # unreachable endpoint, a malformed bucket name, ...
-            raise HistoryError(f"{self.where}: reading meta.json failed ({type(exc).__name__})") from None
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-                return None
-            raise ConfigError(
-                f"{self.where}: reading meta.json: AWS error {exc.response['Error'].get('Code')}"
+            kind = type(exc).__name__
+            transient = "Connection" in kind or "Timeout" in kind
+            raise (HistoryUnavailable if transient else HistoryError)(
+                f"{self.where}: reading meta.json failed ({kind})"
             ) from None
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code"))
+            if code in ("NoSuchKey", "404"):
+                return None
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            reason = f"{self.where}: reading meta.json: AWS error {code}" + (f" (HTTP {status})" if status else "")
+            transient = any(word in reason for word in _TRANSIENT)
+            raise (HistoryUnavailable if transient else HistoryError)(reason) from None
         with guarded(self.where, "reading meta.json"):
             value = json.loads(answer["Body"].read(MAX_META)).get("key_check")
         return str(value) if value else None

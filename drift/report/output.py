@@ -9,15 +9,6 @@ from pathlib import Path
 from drift.errors import ConfigError, OutputError
 from drift.report.formats import Format
 
-SUFFIXES = {
-    Format.TERMINAL: "txt",
-    Format.JSON: "json",
-    Format.HTML: "html",
-    Format.MARKDOWN: "md",
-    Format.SARIF: "sarif",
-    Format.JUNIT: "xml",
-}
-
 
 def parse_output(spec: str, reports_dir: Path) -> tuple[Format, Path]:
     """`html:out/report.html` -> (Format.HTML, out/report.html); a bare `html` writes
@@ -30,7 +21,7 @@ def parse_output(spec: str, reports_dir: Path) -> tuple[Format, Path]:
         fmt = Format(name)
     except ValueError:
         raise ConfigError(f"--output {spec!r}: unknown format {name!r}; one of {choices}") from None
-    return fmt, Path(path) if path else reports_dir / f"drift-report.{SUFFIXES[fmt]}"
+    return fmt, Path(path) if path else reports_dir / f"drift-report.{fmt.suffix}"
 
 
 def write_atomic(path: Path, text: str) -> None:

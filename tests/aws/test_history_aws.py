@@ -94,6 +94,20 @@ def test_an_unreachable_s3_history(aws: Aws, tmp_path: Path) -> None:
     )
     config = str(tmp_path / "drift.toml")
     unreachable = {"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_MAX_ATTEMPTS": "1"}
-    for command in (["history"], ["scan"]):
-        result = run([*command, "--config", config], expect=2, env=unreachable)
+    for command in (["history"], ["scan"]):  # unreachable is unavailable, like a source: exit 3
+        result = run([*command, "--config", config], expect=3, env=unreachable)
         assert "s3://drift-history/x" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_throttled_s3_history_is_unavailable_not_a_configuration_error(aws: Aws, tmp_path: Path) -> None:
+    from devtools.aws_local import Fault
+
+    aws.client("s3").create_bucket(Bucket="drift-history")
+    write_project(
+        tmp_path,
+        "A=1\n",
+        '[drift]\nhistory = "s3://drift-history/x"\n[environments.p]\nsources = [{ type = "process" }]\n',
+    )
+    aws.proxy.plan.faults += [Fault("s3", "throttle", times=50)]
+    result = run(["history", "--config", str(tmp_path / "drift.toml")], expect=3)
+    assert "s3://drift-history/x" in result.stderr and "Traceback" not in result.stderr

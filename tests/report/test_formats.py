@@ -13,11 +13,13 @@ from junitparser import JUnitXml
 
 from drift.report import markdown
 from drift.report.document import Document
+from drift.report.formats import FORMATS as TABLE
+from drift.report.formats import Format
 from tests.conftest import Project, run
 from tests.report.conftest import CANARIES
 
 SARIF_SCHEMA = Path(__file__).resolve().parent.parent / "fixtures" / "sarif-schema-2.1.0.json"
-FORMATS = ("terminal", "json", "html", "markdown", "sarif", "junit")
+FORMATS = tuple(f.value for f in Format)
 
 
 def test_sarif_is_valid_and_keeps_identity(report_project: Project) -> None:
@@ -176,3 +178,8 @@ def test_github_actions_annotations_and_step_summary(report_project: Project, tm
     assert "::error" not in as_json
     json.loads(as_json)
     assert summary.read_text().count("## drift: report-test") == 2
+
+
+def test_every_format_has_one_row() -> None:
+    assert set(TABLE) == set(Format)
+    assert len({info.suffix for info in TABLE.values()}) == len(TABLE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from drift.collectors.aws._clients import AwsTarget
+from drift.aws import AwsTarget, SessionPool
 from drift.collectors.base import Collector, Option
 
 AWS_OPTIONS: dict[str, Option] = {
@@ -25,8 +25,9 @@ class AwsCollector(Collector):
     @property
     def target(self) -> AwsTarget:
         """The source's AWS options over its environment's `aws` table."""
-        return AwsTarget.of(self.source.options, self.context.aws)
+        return AwsTarget.of(self.source.options, self.context.settings.get("aws", {}))
 
     def client(self, service: str) -> Any:
         """A client for `service` from the scan's session pool."""
-        return self.context.aws_sessions.client(service, self.target)
+        pool: SessionPool = self.context.resources.setdefault("aws.sessions", SessionPool())
+        return pool.client(service, self.target)

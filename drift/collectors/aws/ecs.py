@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, ClassVar
 
-from drift.collectors.aws._clients import aws_errors
+from drift.aws import aws_errors
 from drift.collectors.aws.base import AWS_OPTIONS, AwsCollector
 from drift.collectors.aws.references import Reference, resolve
 from drift.collectors.base import CollectorError, Option, SourceData

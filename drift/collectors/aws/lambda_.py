@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from drift.collectors.aws._clients import aws_errors
+from drift.aws import aws_errors
 from drift.collectors.aws.base import AWS_OPTIONS, AwsCollector
 from drift.collectors.base import CollectorError, Option, SourceData
 from drift.model import Entry

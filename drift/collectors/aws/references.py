@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from drift.collectors.aws._clients import aws_errors, iso
+from drift.aws import aws_errors, iso
 from drift.collectors.aws.values import json_object, json_text
 
 SSM_BATCH = 10

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from drift.collectors.aws._clients import aws_errors, iso
+from drift.aws import aws_errors, iso
 from drift.collectors.aws.base import AWS_OPTIONS, AwsCollector
 from drift.collectors.aws.values import json_object, json_text
 from drift.collectors.base import CollectorError, Option, SourceConfig, SourceData

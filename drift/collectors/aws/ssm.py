@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, ClassVar
 
-from drift.collectors.aws._clients import aws_errors, iso
+from drift.aws import aws_errors, iso
 from drift.collectors.aws.base import AWS_OPTIONS, AwsCollector
 from drift.collectors.base import CollectorError, Option, SourceConfig, SourceData
 from drift.model import Entry

@@ -1,0 +1,41 @@
+"""What the configuration says about environments and their sources, as plain data.
+
+Apart from config.py (which reads and validates it) so that the collectors can use it
+without importing the configuration reader, which imports them: the layers point one way.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One entry of an environment's `sources` list, validated."""
+
+    type: str
+    options: Mapping[str, Any]
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    #: Where it is configured, for error messages: `drift.toml: environments.prod.sources[0]`.
+    where: str = ""
+
+    def admits(self, key: str) -> bool:
+        """Whether the include / exclude globs let this key through."""
+        if self.include and not any(fnmatch.fnmatchcase(key, p) for p in self.include):
+            return False
+        return not any(fnmatch.fnmatchcase(key, p) for p in self.exclude)
+
+
+@dataclass(frozen=True)
+class EnvironmentConfig:
+    """One `[environments.NAME]` table."""
+
+    name: str
+    deployed: bool
+    sources: tuple[SourceConfig, ...]
+    #: Settings shared by the environment's sources, by family: `{"aws": {...}}`.
+    settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
