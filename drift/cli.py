@@ -1,7 +1,9 @@
 """The `drift` command line: a thin click layer over `drift.api`.
 
-No logic lives here beyond parsing options, choosing colour and mapping errors to exit codes.
-Heavy modules (boto3, deepdiff, jinja2) are imported only by the paths that need them.
+It parses options, chooses colour, maps errors to exit codes, and decides the little that is
+about running in a terminal (a damaged history warns and `check` goes on without it); the
+work is in `drift.api` and the stages. Heavy modules (boto3, jinja2, the CEL runtime, regex)
+are imported only by the paths that need them.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from drift import dialects
+from drift.aws import AWS_FIELDS
 from drift.collectors import registry
 from drift.config_ignore import NotifyConfig, SuppressionReader
 from drift.engine.assertions import Assertion
@@ -55,7 +56,6 @@ DEFAULT_BASELINE = "drift-baseline.toml"
 DEFAULT_REPORTS = "reports"
 _ENV_FIELDS = ("deployed", "sources", "aws")
 _SOURCE_COMMON = ("type", "include", "exclude")
-_AWS_FIELDS = ("region", "profile", "role_arn", "endpoint_url", "retry_mode", "max_attempts")
 _RETRY_MODES = ("adaptive", "standard", "legacy")
 
 
@@ -441,9 +441,9 @@ class _Reader(SuppressionReader):
         return found
 
     def aws_fields(self, where: str, table: Mapping[str, Any]) -> None:
-        self.unknown(where, table, _AWS_FIELDS)
+        self.unknown(where, table, AWS_FIELDS)
         for name, value in table.items():
-            if name in _AWS_FIELDS and name != "max_attempts" and not isinstance(value, str):
+            if name in AWS_FIELDS and name != "max_attempts" and not isinstance(value, str):
                 self.fail(where, f"{name} must be a string")
         self.retry_fields(where, table)
 
@@ -468,9 +468,7 @@ class _Reader(SuppressionReader):
                 f"; known types: {', '.join(registry.kinds())}",
             )
             return SourceConfig(str(kind), {}, where=where)
-        allowed = (
-            _SOURCE_COMMON + tuple(collector.options) + (_AWS_FIELDS if getattr(collector, "uses_aws", False) else ())
-        )
+        allowed = _SOURCE_COMMON + tuple(collector.options)
         self.unknown(where, table, allowed)
         options = {k: v for k, v in table.items() if k not in _SOURCE_COMMON}
         for name, option in collector.options.items():

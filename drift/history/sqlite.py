@@ -24,17 +24,6 @@ CREATE TABLE IF NOT EXISTS scans (
     infos INTEGER NOT NULL,
     data BLOB NOT NULL
 );
-CREATE TABLE IF NOT EXISTS findings (
-    scan_id TEXT NOT NULL REFERENCES scans (id),
-    finding_id TEXT NOT NULL,
-    rule TEXT NOT NULL,
-    severity TEXT NOT NULL,
-    env TEXT,
-    key TEXT,
-    status TEXT,
-    first_seen TEXT,
-    PRIMARY KEY (scan_id, finding_id)
-);
 """
 
 
@@ -107,22 +96,6 @@ class SqliteHistory(HistoryStore):
                         summary.get("info", 0),
                         scan.pack(),
                     ),
-                )
-                db.executemany(
-                    "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            scan.id,
-                            f["id"],
-                            f["rule"],
-                            f["severity"],
-                            f["env"],
-                            f["key"],
-                            f.get("status"),
-                            f.get("first_seen"),
-                        )
-                        for f in scan.findings()
-                    ],
                 )
                 db.execute("COMMIT")
             except sqlite3.Error:
