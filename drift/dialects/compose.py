@@ -17,10 +17,10 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+from drift.dialects import substitution
 from drift.dialects.lines import Assignment, Line, Malformed, fill, line_of
 
 _EXPORT = re.compile(r"export[\t\n\f\r ]+")
-_NAME = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
 _ESCAPE = re.compile(r"\\(?:[abfnrtv$\"\\]|0[0-9]{0,3})")
 _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", '"': '"', "\\": "\\"}
 
@@ -168,7 +168,7 @@ def interpolate(text: str, values: Mapping[str, str]) -> str:
             out.append(_braced(text[index + 2 : close], values))
             index = close + 1
         else:
-            name = _NAME.match(text, index + 1)
+            name = substitution.NAME.match(text, index + 1)
             if name is None:
                 raise _Bad("invalid interpolation: a '$' must start $NAME, ${NAME} or $$")
             out.append(values.get(name.group(), ""))
@@ -189,22 +189,11 @@ def _closing_brace(text: str, start: int) -> int:
 
 
 def _braced(body: str, values: Mapping[str, str]) -> str:
-    name = _NAME.match(body)
-    if name is None:
-        raise _Bad("invalid interpolation: bad variable name in ${...}")
-    rest = body[name.end() :]
-    value = values.get(name.group())
-    if not rest:
-        return value or ""
-    for operator in (":-", ":?", ":+", "-", "?", "+"):
-        if rest.startswith(operator):
-            argument = rest[len(operator) :]
-            unset = value is None or (operator.startswith(":") and value == "")
-            if operator.endswith("-"):
-                return interpolate(argument, values) if unset else str(value)
-            if operator.endswith("?"):
-                if unset:
-                    raise _Bad("a required variable is not set")
-                return str(value)
-            return "" if unset else interpolate(argument, values)
-    raise _Bad("invalid interpolation: unknown operator in ${...}")
+    parts = substitution.split(body)
+    if parts is None:
+        raise _Bad("invalid interpolation: a bad name or operator in ${...}")
+    name, operator, word = parts
+    try:
+        return substitution.resolve(values.get(name), operator, lambda: interpolate(word, values))
+    except substitution.Unset:
+        raise _Bad("a required variable is not set") from None

@@ -19,10 +19,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from drift.dialects import substitution
 from drift.dialects.lines import Assignment, Line, Malformed, fill, line_of
 
 _ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _EXPORT_ARG = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OPERATORS = "&|<>()"
 _BLANKS = " \t"
@@ -175,7 +175,7 @@ class _Reader:
             body = self.text[self.pos + 2 : close]
             self.pos = close + 1
             return _braced(body, self.values)
-        name = _NAME.match(self.text, self.pos + 1)
+        name = substitution.NAME.match(self.text, self.pos + 1)
         if name is not None:
             self.pos = name.end()
             return self.values.get(name.group(), "")
@@ -186,23 +186,13 @@ class _Reader:
 
 
 def _braced(body: str, values: Mapping[str, str]) -> str:
-    name = _NAME.match(body)
-    if name is None:
+    parts = substitution.split(body)
+    if parts is None or "?" in parts[1]:
         raise _Refused("only ${NAME} and ${NAME:-word} forms are evaluated")
-    rest = body[name.end() :]
-    value = values.get(name.group())
-    if not rest:
-        return value or ""
-    for operator in (":-", ":+", "-", "+"):
-        if rest.startswith(operator):
-            argument = rest[len(operator) :]
-            if any(c in argument for c in "'\"\\`$~"):
-                raise _Refused("only plain words are evaluated inside ${...}")
-            unset = value is None or (operator.startswith(":") and value == "")
-            if operator.endswith("-"):
-                return argument if unset else str(value)
-            return "" if unset else argument
-    raise _Refused("only ${NAME} and ${NAME:-word} forms are evaluated")
+    name, operator, word = parts
+    if any(c in word for c in "'\"\\`$~"):
+        raise _Refused("only plain words are evaluated inside ${...}")
+    return substitution.resolve(values.get(name), operator, lambda: word)
 
 
 def _performed(command: _Command) -> list[Assignment]:
