@@ -180,3 +180,16 @@ def test_two_findings_with_one_id_are_a_rule_error() -> None:
     twice = [Finding("missing", Severity.ERROR, "p", "A", "m"), Finding("missing", Severity.ERROR, "p", "A", "m")]
     kept = _unique(twice)
     assert [f.rule for f in kept] == ["missing", "rule-error"]
+
+
+def test_values_cel_cannot_hold_make_the_assertion_unevaluable_not_a_crash(project: Project) -> None:
+    project.write(".env.example", "# @type int\nBIG=1\n# @type json\nDOC={}\n")
+    project.write("p.env", "BIG=" + "9" * 40 + "\nDOC=" + json.dumps({"n": 10**40}) + "\n")
+    project.write(
+        "drift.toml",
+        '[environments.production]\nsources = [{ type = "dotenv", path = "p.env" }]\n'
+        '[[assert]]\nname = "big"\ncheck = "BIG > 1"\n[[assert]]\nname = "doc"\ncheck = "DOC.n > 1"\n',
+    )
+    document = json.loads(run(["check", "--format", "json"], expect=1).stdout)
+    assert sorted(f["id"] for f in document["findings"]) == ["assertion:production:*:big", "assertion:production:*:doc"]
+    assert all("could not be evaluated" in f["message"] for f in document["findings"])

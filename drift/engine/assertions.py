@@ -161,6 +161,8 @@ class Compiled:
                 typed = types.parse(specs[name].type, entry.value).typed
             except types.InvalidValue:
                 continue
+            if isinstance(typed, int) and not isinstance(typed, bool) and not -(2**63) <= typed < 2**63:
+                continue  # beyond a CEL int: absent, like any value its type cannot hold
             values[name] = list(typed) if isinstance(typed, tuple) else typed
         values[PRESENT] = dict.fromkeys(values, True)
         return values
@@ -183,7 +185,10 @@ class Compiled:
 
     def _run(self, compiled: Any, data: Mapping[str, Any]) -> bool | str:
         """True, False, or the kind of error (CEL's status code, never its text)."""
-        value = compiled.eval(data=data)
+        try:
+            value = compiled.eval(data=data)
+        except (TypeError, ValueError, OverflowError, RuntimeError):  # a value CEL cannot hold
+            return "a value could not be converted"
         if value.type() == self._cel.Type.ERROR:
             text = str(value.value())
             return text.split(":", 1)[0] if ":" in text else "error"
