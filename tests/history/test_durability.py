@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,33 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path: Path, monk
         write_atomic(target, "new")
     assert target.read_text() == "old"
     assert list(target.parent.iterdir()) == [target]
+
+
+def test_a_scan_killed_during_the_history_commit(scanned: Project) -> None:
+    """Another writer holds the database, so the scan waits inside its commit; killed there,
+    it leaves the history as it was and complete reports (checked by content)."""
+    database = scanned.root / ".drift" / "history.sqlite"
+    scanned.write("p.env", "A=1\nB=2\n")  # the new scan's report differs: no error left
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # the write lock, until this test lets go
+    try:
+        process = drift_process(scanned.root, "scan")
+        deadline = time.monotonic() + 60
+        report = scanned.root / "reports" / "drift-report.json"
+        while time.monotonic() < deadline:  # the reports are written before the commit
+            if report.exists() and json.loads(report.read_text())["summary"]["error"] == 0:
+                break
+            try:
+                process.wait(timeout=0.05)  # waiting on the process, not a timing assertion
+            except subprocess.TimeoutExpired:
+                continue
+            raise AssertionError("the scan ended instead of waiting for the lock")
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    document = json.loads((scanned.root / "reports" / "drift-report.json").read_text())
+    assert document["summary"]["error"] == 0 and document["exit_code"] == 0
+    assert "</html>" in (scanned.root / "reports" / "drift-report.html").read_text()
+    assert scans_in(scanned.root) == 1  # the killed scan's commit never happened
