@@ -18,6 +18,7 @@ from typing import Any, cast
 from drift.collectors import registry
 from drift.collectors.snapshot import Progress, collect
 from drift.config import Project, load_project
+from drift.engine import plugins
 from drift.engine.assertions import AssertionCompileError, Compiled, compile_assertions
 from drift.engine.evaluate import evaluate, secrecy_for
 from drift.engine.matrix import build_matrix
@@ -136,6 +137,7 @@ def scan(
     against the previous saved scan (statuses, resolved, changed / added / removed)."""
     schema = load_project_schema(project)
     assertions = compile_project_assertions(project, schema)
+    plugin_rules = plugins.load(project.plugins)
     selected = select_environments(project, envs)
     fingerprint = fingerprinter or fingerprinter_for(project)
     previous: SavedScan | None = None
@@ -148,7 +150,9 @@ def scan(
     snapshots = collect(project.root, selected, progress, before, project.dialect.name, project.expand)
     now = datetime.now(UTC).replace(microsecond=0)
     secrecy = secrecy_for(schema)
-    findings = evaluate(schema, snapshots, fingerprint, now, namespaces(project), secrecy, project.inferred, assertions)
+    findings = evaluate(
+        schema, snapshots, fingerprint, now, namespaces(project), secrecy, project.inferred, assertions, plugin_rules
+    )
     entries = current_entries(schema, snapshots, fingerprint, secrecy) if history is not None else []
     if previous is not None:
         findings += events(previous, entries, snapshots)
@@ -184,6 +188,7 @@ def scan(
         scan_id=scan_id,
         entries=tuple(entries),
         dialect=str(project.dialect),
+        plugin_rules=tuple(plugins.info(rule) for rule in plugin_rules),
     )
 
 

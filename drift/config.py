@@ -41,6 +41,7 @@ _DRIFT_FIELDS = (
     "expand",
     "inferred",
     "allow_outside",
+    "plugins",
 )
 #: Example files drift looks for when no schema is configured, in order.
 EXAMPLE_NAMES = (".env.example", ".env.sample", ".env.template", ".env.dist")
@@ -87,6 +88,8 @@ class Project:
     inferred: Severity = Severity.WARNING
     #: `[[assert]]` tables: cross-key assertions in CEL.
     assertions: tuple[Assertion, ...] = ()
+    #: Plugin rules to run, by their `drift.rules` entry-point name.
+    plugins: tuple[str, ...] = ()
 
     def display(self, path: Path) -> str:
         """A path relative to the project root where possible (reports never show absolute paths)."""
@@ -267,6 +270,10 @@ class _Reader(SuppressionReader):
             ignores += self.baseline(baseline)
         notify = self.notify(self.table(data, "notify", "notify")) if "notify" in data else None
         assertions = self.assertions(data.get("assert", []), environments)
+        plugins = settings.get("plugins", [])
+        if not isinstance(plugins, list) or not all(isinstance(p, str) and p for p in plugins):
+            self.fail(f"[{self.prefix}]", "plugins must be a list of rule plugin names")
+            plugins = []
         if self.errors:
             raise ConfigError("invalid configuration:\n  " + "\n  ".join(self.errors))
         history = paths["history"]
@@ -289,6 +296,7 @@ class _Reader(SuppressionReader):
             expand=expand,
             inferred=Severity.parse(str(inferred)),
             assertions=assertions,
+            plugins=tuple(plugins),
         )
 
     def assertions(self, tables: object, environments: Mapping[str, EnvironmentConfig]) -> tuple[Assertion, ...]:

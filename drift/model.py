@@ -246,6 +246,9 @@ class ScanResult:
     entries: tuple[EntryRecord, ...] = ()
     #: How dotenv texts were read: `node (set in drift.toml)`, `python (detected from ...)`.
     dialect: str | None = None
+    #: Metadata of the plugin rules that ran (slug, severity, title, explanation, fix), for
+    #: the reports' rule tables: built-in rules come from the catalogue.
+    plugin_rules: tuple[Any, ...] = ()
 
     @property
     def exit_code(self) -> int:

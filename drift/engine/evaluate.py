@@ -12,8 +12,10 @@ from drift.engine import catalog
 from drift.engine.assertions import Compiled
 from drift.engine.cross_env import check_across
 from drift.engine.per_env import EnvironmentRules
+from drift.engine.plugins import Rule, RuleContext
+from drift.engine.plugins import passes as plugin_passes
 from drift.engine.schema_rules import check_schema
-from drift.engine.secrecy import SecrecyCache
+from drift.engine.secrecy import SecrecyCache, display
 from drift.model import EnvSnapshot, Finding, Severity
 from drift.schema import Schema
 from drift.secrets import Fingerprinter
@@ -61,6 +63,7 @@ def evaluate(
     secrecy: SecrecyCache | None = None,
     inferred: Severity = Severity.WARNING,
     assertions: Compiled | None = None,
+    plugin_rules: Sequence[Rule] = (),
 ) -> list[Finding]:
     """Every finding, ordered by severity, environment, key and rule.
 
@@ -84,6 +87,9 @@ def evaluate(
     passes.append(("cross-environment rules", None, lambda: check_across(schema, snapshots, fingerprint, secrecy)))
     if assertions is not None:
         passes.append(("assertions", None, lambda: assertions.evaluate(snapshots)))
+    if plugin_rules:
+        context = RuleContext(schema, snapshots, lambda v, s, e: display(v, secrecy.of(e.key, s, e), fingerprint))
+        passes.extend(plugin_passes(plugin_rules, context))
     found: list[Finding] = []
     for name, env, run in passes:
         found.extend(_isolated(name, env, run))

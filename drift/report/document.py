@@ -7,6 +7,7 @@ texts, the matrix and the summary. Its shape is versioned by `schema_version`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypedDict, cast
 
 from drift import __version__
@@ -108,7 +109,7 @@ class Document(TypedDict):
     trend: list[TrendDoc]
 
 
-def finding_doc(finding: Finding) -> FindingDoc:
+def finding_doc(finding: Finding, rules: Mapping[str, catalog.RuleInfo] = catalog.RULES) -> FindingDoc:
     """One finding as JSON."""
     return {
         "id": finding.id,
@@ -120,15 +121,15 @@ def finding_doc(finding: Finding) -> FindingDoc:
         "expected": finding.expected,
         "actual": finding.actual,
         "location": finding.location,
-        "fix": catalog.RULES[finding.rule].fix,
+        "fix": rules[finding.rule].fix,
         "status": finding.status,
         "first_seen": finding.first_seen,
         "basis": finding.basis,
     }
 
 
-def _suppressed_doc(finding: Finding) -> SuppressedDoc:
-    return {**finding_doc(finding), "reason": finding.suppressed_by or ""}
+def _suppressed_doc(finding: Finding, rules: Mapping[str, catalog.RuleInfo]) -> SuppressedDoc:
+    return {**finding_doc(finding, rules), "reason": finding.suppressed_by or ""}
 
 
 def _environment_doc(snapshot: EnvSnapshot, findings: list[FindingDoc]) -> EnvironmentDoc:
@@ -168,8 +169,9 @@ def summary(findings: list[FindingDoc]) -> dict[str, int]:
 
 def to_document(result: ScanResult) -> Document:
     """The scan as the JSON document."""
-    findings = [finding_doc(f) for f in result.findings]
-    suppressed = [_suppressed_doc(f) for f in result.suppressed]
+    known = {**catalog.RULES, **{info.slug: info for info in result.plugin_rules}}
+    findings = [finding_doc(f, known) for f in result.findings]
+    suppressed = [_suppressed_doc(f, known) for f in result.suppressed]
     rules = {f["rule"] for f in findings} | {f["rule"] for f in suppressed}
     return {
         "schema_version": SCHEMA_VERSION,
@@ -189,7 +191,7 @@ def to_document(result: ScanResult) -> Document:
                 "explanation": info.explanation,
                 "fix": info.fix,
             }
-            for slug, info in catalog.RULES.items()
+            for slug, info in known.items()
             if slug in rules
         },
         "summary": summary(findings),
