@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from drift.engine.cross_env import group, values_of
 from drift.engine.per_env import could_be_unread
 from drift.engine.secrecy import SecrecyCache, display
-from drift.engine.values import violation
 from drift.model import EnvSnapshot, Finding, MatrixCell, MatrixRow
 from drift.schema import Schema
 from drift.secrets import Fingerprinter
@@ -28,10 +27,15 @@ def build_matrix(
     keys = list(schema.specs)
     extra = sorted({k for s in snapshots for k in s.entries if k not in schema.specs})
     per_key: dict[str, int] = {}
+    invalid: set[tuple[str, str]] = set()  # the matrix reads the findings, it does not re-check
     for finding in findings:
         if finding.key is not None:
             per_key[finding.key] = per_key.get(finding.key, 0) + 1
-    return tuple(_row(key, schema, snapshots, fingerprint, secrecy, per_key.get(key, 0)) for key in keys + extra)
+            if finding.rule == "invalid" and finding.env is not None:
+                invalid.add((finding.env, finding.key))
+    return tuple(
+        _row(key, schema, snapshots, fingerprint, secrecy, per_key.get(key, 0), invalid) for key in keys + extra
+    )
 
 
 def _row(
@@ -41,6 +45,7 @@ def _row(
     fingerprint: Fingerprinter,
     secrecy: SecrecyCache,
     finding_count: int,
+    invalid: set[tuple[str, str]],
 ) -> MatrixRow:
     values = values_of(key, schema, snapshots, secrecy)
     groups = group(values, fingerprint)
@@ -62,7 +67,7 @@ def _row(
         state = "present"
         if seen.value == "":
             state = "empty"
-        elif seen.spec is not None and violation(seen.spec, seen.value) is not None:
+        elif (snapshot.env, key) in invalid:
             state = "invalid"
         cells[snapshot.env] = MatrixCell(state, display(seen.value, seen.secrecy, fingerprint), group_of[snapshot.env])
     present = sum(1 for c in cells.values() if c.group is not None)

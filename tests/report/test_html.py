@@ -49,9 +49,15 @@ def test_page_loads_clean_and_self_contained(page_of: Any, tmp_path: Path) -> No
     assert page.title() == "drift report: report-test"
     assert page.locator("svg.chart rect").count() >= 2
     assert "Content-Security-Policy" in path.read_text()
+    card = page.locator("[data-env-card='production']").inner_text()
+    assert "production" in card and "errors" in card and "all sources read" in card
+    assert page.locator("h1").inner_text() == "drift report: report-test"
+    assert page.locator("[data-finding]").first.is_visible()
     shot = tmp_path / "report.png"
     page.screenshot(path=str(shot), full_page=True)
-    assert shot.stat().st_size > 10_000
+    png = shot.read_bytes()
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and width >= 800 and height > 1000  # a full page, not a blank tile
 
 
 def test_filters_and_search_change_what_is_shown(page_of: Any) -> None:
