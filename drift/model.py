@@ -105,6 +105,34 @@ class EnvSnapshot:
         return "ok"
 
 
+#: Location prefixes of things that are not files in the project: cloud resources, the process.
+_RESOURCES = ("arn:", "s3://", "env:", "ssm:", "secretsmanager:", "lambda:", "ecs:", "process")
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a finding points: a file of the project (and a line), or a resource (an ARN, an
+    S3 object, the process). Read from a finding's location text in one place, for the
+    formats that place findings (SARIF, GitHub annotations)."""
+
+    path: str | None = None
+    line: int | None = None
+    resource: str | None = None
+
+    @classmethod
+    def of(cls, text: str | None) -> Location | None:
+        """`.env.example:12` -> path and line; `arn:...`, `s3://...`, an absolute path ->
+        a resource; None -> None."""
+        if not text:
+            return None
+        if text.startswith(_RESOURCES) or text.startswith("/"):
+            return cls(resource=text)
+        path, _, line = text.rpartition(":")
+        if path and line.isdigit():
+            return cls(path=path, line=int(line))
+        return cls(path=text)
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem found by a rule. `actual` is already masked; no field holds a secret."""

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from drift.errors import OutputError
-from drift.model import Severity
+from drift.model import Location, Severity
 from drift.report import inert
 from drift.report.document import Document
 
@@ -40,10 +40,9 @@ def workflow_annotations(document: Document) -> str:
         if Severity.parse(finding["severity"]) < Severity.parse(threshold):
             continue
         props = [f"title={_property('drift ' + finding['rule'])}"]
-        location = finding["location"] or ""
-        path, _, line = location.rpartition(":")
-        if path and line.isdigit() and not path.startswith(("arn:", "/", "s3:")):
-            props = [f"file={_property(path)}", f"line={line}", *props]
+        where = Location.of(finding["location"])
+        if where is not None and where.path is not None and where.line is not None:
+            props = [f"file={_property(where.path)}", f"line={where.line}", *props]
         lines.append(f"::{_LEVELS[finding['severity']]} {','.join(props)}::{_data(inert.terminal(finding['message']))}")
     return "\n".join(lines) + ("\n" if lines else "")
 

@@ -12,27 +12,24 @@ import hashlib
 import json
 from typing import Any
 
+from drift.model import Location
 from drift.report.document import Document, FindingDoc
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-_NOT_FILES = ("arn:", "s3://", "env:", "ssm:", "secretsmanager:", "lambda:", "ecs:", "process")
 
 
 def _location(finding: FindingDoc, fallback: str | None) -> dict[str, Any]:
-    where = finding["location"] or fallback
+    where = Location.of(finding["location"] or fallback)
     if where is None:
         return {"logicalLocations": [{"name": finding["env"] or "schema", "kind": "module"}]}
-    if where.startswith(_NOT_FILES):
-        return {"logicalLocations": [{"fullyQualifiedName": where, "kind": "resource"}]}
-    path, _, line = where.rpartition(":")
-    if not (path and line.isdigit()):
-        path, line = where, ""
-    if path.startswith("/"):
-        return {"logicalLocations": [{"name": path.rsplit("/", 1)[-1], "kind": "resource"}]}
-    physical: dict[str, Any] = {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}}
-    if line:
-        physical["region"] = {"startLine": int(line)}
+    if where.resource is not None:
+        if where.resource.startswith("/"):  # a file outside the project: never its absolute path
+            return {"logicalLocations": [{"name": where.resource.rsplit("/", 1)[-1], "kind": "resource"}]}
+        return {"logicalLocations": [{"fullyQualifiedName": where.resource, "kind": "resource"}]}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": where.path, "uriBaseId": "%SRCROOT%"}}
+    if where.line is not None:
+        physical["region"] = {"startLine": where.line}
     return {"physicalLocation": physical}
 
 

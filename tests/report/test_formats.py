@@ -183,3 +183,20 @@ def test_github_actions_annotations_and_step_summary(report_project: Project, tm
 def test_every_format_has_one_row() -> None:
     assert set(TABLE) == set(Format)
     assert len({info.suffix for info in TABLE.values()}) == len(TABLE)
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "line", "resource"),
+    [
+        (".env.example:12", ".env.example", 12, None),
+        ("envs/production.env", "envs/production.env", None, None),
+        ("arn:aws:ssm:us-east-1:1:parameter/A", None, None, "arn:aws:ssm:us-east-1:1:parameter/A"),
+        ("s3://cfg/web.env:3", None, None, "s3://cfg/web.env:3"),
+        ("/etc/outside.env:4", None, None, "/etc/outside.env:4"),
+        ("C:odd:name", "C:odd:name", None, None),
+    ],
+)
+def test_one_reading_of_a_location(text: str, path: str | None, line: int | None, resource: str | None) -> None:
+    from drift.model import Location
+
+    assert Location.of(text) == Location(path, line, resource)
