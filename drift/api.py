@@ -21,12 +21,13 @@ from drift.config import Project, load_project
 from drift.engine import plugins
 from drift.engine.assertions import AssertionCompileError, Compiled, compile_assertions
 from drift.engine.evaluate import evaluate, secrecy_for
+from drift.engine.history_rules import changes
 from drift.engine.matrix import build_matrix
 from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError
 from drift.history import HistoryStore, SavedScan, open_history
 from drift.history.base import TREND_LENGTH, new_scan_id
-from drift.history.compare import annotate, current_entries, events
+from drift.history.compare import annotate, current_entries
 from drift.model import ScanResult, TrendPoint
 from drift.schema import Schema, load_schema
 from drift.secrets import FINGERPRINT_ENV, Fingerprinter
@@ -155,7 +156,7 @@ def scan(
     )
     entries = current_entries(schema, snapshots, fingerprint, secrecy) if history is not None else []
     if previous is not None:
-        findings += events(previous, entries, snapshots)
+        findings += changes(previous.entries, entries, snapshots)
     active, suppressed = apply_suppressions(findings, project.ignores, now.date(), [e.name for e in selected])
     stamp = now.isoformat()
     resolved: list[Mapping[str, Any]] = []

@@ -58,7 +58,7 @@ def read_files(paths: Sequence[Path], dialect: str, expand: bool) -> tuple[list[
         except dialects.UnreadableFile as exc:
             raise ConfigError(f"{path}: {exc}") from None
         env_text = dialects.read(text, dialect, expand, str(path))
-        problems.extend(p for p in env_text.problems if p.rule == "malformed")
+        problems.extend(p for p in env_text.problems if p.kind == "unreadable-line")
         read.append({key: a.value for key, a in env_text.values.items()})
     return read, problems
 

@@ -69,10 +69,12 @@ class SourceStatus:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """A source-level problem found while reading that is not fatal: `malformed`, `duplicate`,
-    `source-conflict`. The engine turns it into a finding."""
+    """A fact a collector found while reading, that is not fatal: an unreadable line, a
+    repeated assignment, an unresolved reference, sources that disagree. Collectors report
+    facts; the engine's rules decide what they mean (`engine.evaluate.FACT_RULES`)."""
 
-    rule: str
+    #: `unreadable-line`, `repeated-assignment`, `unresolved-reference` or `conflicting-sources`.
+    kind: str
     key: str | None
     message: str
     location: str | None

@@ -136,7 +136,7 @@ def merge(env: EnvironmentConfig, outcomes: Sequence[_Outcome]) -> EnvSnapshot:
             ):
                 problems.append(
                     Problem(
-                        "source-conflict",
+                        "conflicting-sources",
                         entry.key,
                         f"{entry.key} differs between {previous.source} and {entry.source}; the later one wins",
                         entry.location,

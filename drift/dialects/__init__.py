@@ -120,7 +120,7 @@ def read(text: str, dialect: str, expand: bool, shown: str) -> EnvText:
         if previous is not None:
             result.problems.append(
                 Problem(
-                    "duplicate",
+                    "repeated-assignment",
                     assignment.key,
                     f"{assignment.key} is assigned twice in {shown} (lines {previous.line} and {assignment.line}); "
                     "the last one wins",
@@ -135,7 +135,7 @@ def read(text: str, dialect: str, expand: bool, shown: str) -> EnvText:
 def _malformed(shown: str, line: int, reason: str) -> Problem:
     where = f"{shown}:{line}" if line else shown
     return Problem(
-        "malformed",
+        "unreadable-line",
         None,
         f"cannot read {shown} line {line}: {reason}" if line else f"cannot read {shown}: {reason}",
         where,

@@ -22,6 +22,15 @@ from drift.secrets import Fingerprinter
 from drift.suggest import NearMisses
 
 
+#: What each fact a collector reports means.
+FACT_RULES = {
+    "unreadable-line": catalog.MALFORMED,
+    "repeated-assignment": catalog.DUPLICATE,
+    "unresolved-reference": catalog.DANGLING_REFERENCE,
+    "conflicting-sources": catalog.SOURCE_CONFLICT,
+}
+
+
 def source_findings(snapshot: EnvSnapshot) -> list[Finding]:
     """`source-unavailable` for each failed source, plus what the sources reported."""
     found: list[Finding] = []
@@ -39,7 +48,7 @@ def source_findings(snapshot: EnvSnapshot) -> list[Finding]:
                 )
             )
     for problem in snapshot.problems:
-        info = catalog.RULES[problem.rule]
+        info = FACT_RULES[problem.kind]
         found.append(
             Finding(
                 info.slug,

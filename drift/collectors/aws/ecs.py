@@ -70,7 +70,7 @@ class EcsCollector(AwsCollector):
                 if found is None:
                     problems.append(
                         Problem(
-                            "dangling-reference",
+                            "unresolved-reference",
                             ref.key,
                             f"{ref.key} in {self.name()} references {ref.value_from}, which does not exist",
                             arn,
