@@ -21,7 +21,6 @@ from drift.schema import Schema
 from drift.secrets import Fingerprinter
 from drift.suggest import NearMisses
 
-
 #: What each fact a collector reports means.
 FACT_RULES = {
     "unreadable-line": catalog.MALFORMED,
