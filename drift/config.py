@@ -7,28 +7,23 @@ file and the table, with a "did you mean". TOML syntax errors name the line.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from drift import dialects
-from drift.aws import AWS_FIELDS
-from drift.collectors import registry
 from drift.config_ignore import NotifyConfig, SuppressionReader
+from drift.config_sources import EnvironmentReader
 from drift.engine.assertions import Assertion
 from drift.errors import ConfigError
 from drift.files import read_toml
-from drift.globs import is_valid_glob
 from drift.model import Severity, Suppression
 from drift.paths import shown
 from drift.settings import EnvironmentConfig, SourceConfig
 from drift.suggest import did_you_mean
 
-NOT_DEPLOYED_BY_DEFAULT = frozenset({"development", "dev", "local", "test"})
 FAIL_ON_LEVELS = ("error", "warning", "info", "none")
-_ENV_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _DRIFT_FIELDS = (
     "schema",
     "fail_on",
@@ -47,17 +42,13 @@ _DRIFT_FIELDS = (
 EXAMPLE_NAMES = (".env.example", ".env.sample", ".env.template", ".env.dist")
 INFERRED_LEVELS = ("warning", "error")
 _TOP_TABLES = ("drift", "environments", "keys", "ignore", "notify", "assert")
-_ASSERT_FIELDS = ("name", "check", "when", "envs", "message", "severity")
-_ASSERT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
 DEFAULT_HISTORY = ".drift/history.sqlite"
 #: Without a config file history has a file of its own, so adding a drift.toml later does
 #: not compare one configuration's scans with another's.
 ZERO_CONFIG_HISTORY = ".drift/history-default.sqlite"
 DEFAULT_BASELINE = "drift-baseline.toml"
 DEFAULT_REPORTS = "reports"
-_ENV_FIELDS = ("deployed", "sources", "aws")
-_SOURCE_COMMON = ("type", "include", "exclude")
-_RETRY_MODES = ("adaptive", "standard", "legacy")
 
 
 @dataclass(frozen=True)
@@ -217,7 +208,7 @@ def _load_file(path: Path) -> Project:
     return _Reader(path, shown, text, prefix).project(data)
 
 
-class _Reader(SuppressionReader):
+class _Reader(EnvironmentReader):
     """Turns the parsed TOML into a Project, collecting every error before raising."""
 
     def __init__(self, path: Path, shown: str, text: str, prefix: str) -> None:
@@ -269,7 +260,9 @@ class _Reader(SuppressionReader):
         if baseline.is_file():
             ignores += self.baseline(baseline)
         notify = self.notify(self.table(data, "notify", "notify")) if "notify" in data else None
-        assertions = self.assertions(data.get("assert", []), environments)
+        assertions = self.assertions(
+            data.get("assert", []), environments, self.text, "tool.drift." if self.prefix != "drift" else ""
+        )
         plugins = settings.get("plugins", [])
         if not isinstance(plugins, list) or not all(isinstance(p, str) and p for p in plugins):
             self.fail(f"[{self.prefix}]", "plugins must be a list of rule plugin names")
@@ -298,59 +291,6 @@ class _Reader(SuppressionReader):
             assertions=assertions,
             plugins=tuple(plugins),
         )
-
-    def assertions(self, tables: object, environments: Mapping[str, EnvironmentConfig]) -> tuple[Assertion, ...]:
-        """`[[assert]]` tables, strictly (their expressions compile once the schema is known)."""
-        if not isinstance(tables, list):
-            self.fail("[[assert]]", "must be an array of tables ([[assert]])")
-            return ()
-        header = "[[tool.drift.assert]]" if self.prefix != "drift" else "[[assert]]"
-        lines = [n for n, line in enumerate(self.text.splitlines(), 1) if line.strip().startswith(header)]
-        found: list[Assertion] = []
-        for index, table in enumerate(tables):
-            where = f"[[assert]] #{index + 1}"
-            if not isinstance(table, dict):
-                self.fail(where, "must be a table")
-                continue
-            self.unknown(where, table, _ASSERT_FIELDS)
-            name, check = table.get("name"), table.get("check")
-            if not isinstance(name, str) or not _ASSERT_NAME.fullmatch(name):
-                self.fail(where, "name must be letters, digits, '_', '.' and '-'")
-                continue
-            where = f"[[assert]] {name}"
-            if any(a.name == name for a in found):
-                self.fail(where, "another assertion has this name")
-            texts = {text_field: table.get(text_field) for text_field in ("check", "when", "message")}
-            for text_field, value in texts.items():
-                if value is not None and (not isinstance(value, str) or not value.strip()):
-                    self.fail(where, f"{text_field} must be a non-empty string")
-            if not isinstance(check, str):
-                self.fail(where, "check is required: a CEL expression")
-                continue
-            envs = table.get("envs", [])
-            if not isinstance(envs, list) or not all(isinstance(e, str) for e in envs):
-                self.fail(where, "envs must be a list of environment names")
-                envs = []
-            for env in envs:
-                if env not in environments:
-                    self.fail(where, f"unknown environment '{env}' in envs{did_you_mean(env, environments)}")
-            severity = table.get("severity", "error")
-            if severity not in ("error", "warning", "info"):
-                self.fail(where, "severity must be one of error, warning, info")
-                severity = "error"
-            message = table.get("message")
-            found.append(
-                Assertion(
-                    name=name,
-                    check=check,
-                    message=message if isinstance(message, str) else f"assertion {name} does not hold",
-                    severity=Severity.parse(str(severity)),
-                    when=texts["when"] if isinstance(texts["when"], str) else None,
-                    envs=tuple(envs),
-                    location=f"{self.shown}:{lines[index]}" if index < len(lines) else self.shown,
-                )
-            )
-        return tuple(found)
 
     def default_history(self) -> str:
         """drift.toml keeps `.drift/history.sqlite`; any other config file a history of its
@@ -390,126 +330,9 @@ class _Reader(SuppressionReader):
             self.confine(f"[{self.prefix}] {name}", value)
         return value
 
-    def confine(self, where: str, value: str) -> None:
-        """Refuse a path that leaves the project folder (unless `allow_outside = true`) or
-        lies under `.git/` (never read: a hostile drift.toml in a pull request could otherwise
-        print `.git/config`'s credentials into a CI log). Messages name the setting, not the
-        path, which may itself have been chosen to leak something."""
-        root = self.root.resolve()
-        if "\x00" in value:
-            self.fail(where, "the path holds a NUL character")
-            return
-        try:
-            target = (self.root / value).resolve()
-        except (OSError, RuntimeError):
-            return  # a symbolic link loop: nothing can be read through it, and reading says so
-        inside = target.is_relative_to(root)
-        if ".git" in (target.relative_to(root).parts if inside else target.parts):
-            self.fail(where, "drift never reads or writes files under .git/")
-        elif not inside and not self.allow_outside:
-            self.fail(where, "the path leaves the project folder; set [drift] allow_outside = true to allow it")
-
     def table(self, data: Mapping[str, Any], name: str, where: str) -> dict[str, Any]:
         value = data.get(name, {})
         if not isinstance(value, dict):
             self.fail(where, "must be a table")
             return {}
         return value
-
-    def environments(self, tables: dict[str, Any]) -> dict[str, EnvironmentConfig]:
-        if not tables:
-            self.fail("[environments]", "no environment is configured")
-        found: dict[str, EnvironmentConfig] = {}
-        for name, table in tables.items():
-            where = f"[environments.{name}]"
-            if not _ENV_NAME.fullmatch(name):
-                self.fail(where, "environment names are letters, digits, '_', '.' and '-'")
-            if not isinstance(table, dict):
-                self.fail(where, "must be a table")
-                continue
-            self.unknown(where, table, _ENV_FIELDS)
-            deployed = table.get("deployed", name not in NOT_DEPLOYED_BY_DEFAULT)
-            if not isinstance(deployed, bool):
-                self.fail(where, "deployed must be true or false")
-            aws = table.get("aws", {})
-            if not isinstance(aws, dict):
-                self.fail(where, "aws must be a table")
-                aws = {}
-            self.aws_fields(f"{where}.aws", aws)
-            sources = table.get("sources")
-            if not isinstance(sources, list) or not sources:
-                self.fail(where, "sources must be a non-empty list of source tables")
-                sources = []
-            found[name] = EnvironmentConfig(
-                name=name,
-                deployed=bool(deployed),
-                sources=tuple(self.source(f"{where}.sources[{i}]", s) for i, s in enumerate(sources)),
-                settings={"aws": aws} if aws else {},
-            )
-        return found
-
-    def aws_fields(self, where: str, table: Mapping[str, Any]) -> None:
-        self.unknown(where, table, AWS_FIELDS)
-        for name, value in table.items():
-            if name in AWS_FIELDS and name != "max_attempts" and not isinstance(value, str):
-                self.fail(where, f"{name} must be a string")
-        self.retry_fields(where, table)
-
-    def retry_fields(self, where: str, table: Mapping[str, Any]) -> None:
-        mode = table.get("retry_mode")
-        if mode is not None and mode not in _RETRY_MODES:
-            self.fail(where, f"retry_mode must be one of {', '.join(_RETRY_MODES)}")
-        attempts = table.get("max_attempts")
-        if attempts is not None and (isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1):
-            self.fail(where, "max_attempts must be a whole number of at least 1")
-
-    def source(self, where: str, table: object) -> SourceConfig:
-        if not isinstance(table, dict):
-            self.fail(where, 'must be a table such as { type = "dotenv", path = "..." }')
-            return SourceConfig("invalid", {}, where=where)
-        kind = table.get("type")
-        collector = registry.lookup(kind) if isinstance(kind, str) else None
-        if collector is None:
-            self.fail(
-                where,
-                f"unknown source type {kind!r}{did_you_mean(str(kind), registry.kinds())}"
-                f"; known types: {', '.join(registry.kinds())}",
-            )
-            return SourceConfig(str(kind), {}, where=where)
-        allowed = _SOURCE_COMMON + tuple(collector.options)
-        self.unknown(where, table, allowed)
-        options = {k: v for k, v in table.items() if k not in _SOURCE_COMMON}
-        for name, option in collector.options.items():
-            if name not in options:
-                if option.required:
-                    self.fail(where, f"source type {kind!r} needs `{name}`")
-                continue
-            value = options[name]
-            if not isinstance(value, option.types) or (isinstance(value, bool) and bool not in option.types):
-                expected = " or ".join(t.__name__ for t in option.types)
-                self.fail(where, f"`{name}` must be of type {expected}")
-        self.retry_fields(where, options)
-        for name in collector.file_options:
-            if isinstance(options.get(name), str):
-                self.confine(f"{where} {name}", options[name])
-        if "dialect" in options and options["dialect"] not in dialects.DIALECTS:
-            self.fail(
-                where,
-                f"dialect must be one of {', '.join(dialects.DIALECTS)}"
-                f"{did_you_mean(str(options['dialect']), dialects.DIALECTS)}",
-            )
-        include = self.globs(where, table, "include")
-        exclude = self.globs(where, table, "exclude")
-        return SourceConfig(kind, options, include, exclude, where=f"{self.shown}: {where}")  # type: ignore[arg-type]
-
-    def globs(self, where: str, table: Mapping[str, Any], name: str) -> tuple[str, ...]:
-        value = table.get(name, [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            self.fail(where, f"`{name}` must be a list of key globs")
-            return ()
-        for pattern in value:
-            if not is_valid_glob(pattern):
-                self.fail(where, f"`{name}`: bad glob {pattern!r} (unbalanced '[')")
-        return tuple(value)

@@ -4,12 +4,14 @@ configuration: every problem is collected with the file and line it comes from."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from drift.engine.assertions import Assertion
 from drift.errors import ConfigError
 from drift.files import read_toml
 from drift.globs import is_valid_glob
@@ -18,6 +20,8 @@ from drift.paths import shown
 from drift.suggest import did_you_mean
 
 _IGNORE_FIELDS = ("rule", "env", "key", "reason", "expires")
+_ASSERT_FIELDS = ("name", "check", "when", "envs", "message", "severity")
+_ASSERT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _NOTIFY_FIELDS = ("webhook_url", "sns_topic_arn", "on", "report_url")
 
 
@@ -34,7 +38,8 @@ class NotifyConfig:
 
 
 class SuppressionReader:
-    """Reads `[[ignore]]`, the baseline and `[notify]`, collecting errors in `errors`."""
+    """Reads `[[ignore]]`, the baseline, `[notify]` and `[[assert]]`, collecting errors in
+    `errors`."""
 
     def __init__(self, root: Path, shown: str) -> None:
         self.root = root
@@ -136,3 +141,59 @@ class SuppressionReader:
             on=on,
             report_url=table.get("report_url"),
         )
+
+    def assertions(
+        self, tables: object, environments: Collection[str], text: str, table_prefix: str
+    ) -> tuple[Assertion, ...]:
+        """`[[assert]]` tables, strictly (their expressions compile once the schema is known);
+        line numbers found by counting the table headers."""
+        if not isinstance(tables, list):
+            self.fail("[[assert]]", "must be an array of tables ([[assert]])")
+            return ()
+        header = f"[[{table_prefix}assert]]"
+        lines = [n for n, line in enumerate(text.splitlines(), 1) if line.strip().startswith(header)]
+        found: list[Assertion] = []
+        for index, table in enumerate(tables):
+            where = f"[[assert]] #{index + 1}"
+            if not isinstance(table, dict):
+                self.fail(where, "must be a table")
+                continue
+            self.unknown(where, table, _ASSERT_FIELDS)
+            name, check = table.get("name"), table.get("check")
+            if not isinstance(name, str) or not _ASSERT_NAME.fullmatch(name):
+                self.fail(where, "name must be letters, digits, '_', '.' and '-'")
+                continue
+            where = f"[[assert]] {name}"
+            if any(a.name == name for a in found):
+                self.fail(where, "another assertion has this name")
+            texts = {text_field: table.get(text_field) for text_field in ("check", "when", "message")}
+            for text_field, value in texts.items():
+                if value is not None and (not isinstance(value, str) or not value.strip()):
+                    self.fail(where, f"{text_field} must be a non-empty string")
+            if not isinstance(check, str):
+                self.fail(where, "check is required: a CEL expression")
+                continue
+            envs = table.get("envs", [])
+            if not isinstance(envs, list) or not all(isinstance(e, str) for e in envs):
+                self.fail(where, "envs must be a list of environment names")
+                envs = []
+            for env in envs:
+                if env not in environments:
+                    self.fail(where, f"unknown environment '{env}' in envs{did_you_mean(env, environments)}")
+            severity = table.get("severity", "error")
+            if severity not in ("error", "warning", "info"):
+                self.fail(where, "severity must be one of error, warning, info")
+                severity = "error"
+            message = table.get("message")
+            found.append(
+                Assertion(
+                    name=name,
+                    check=check,
+                    message=message if isinstance(message, str) else f"assertion {name} does not hold",
+                    severity=Severity.parse(str(severity)),
+                    when=texts["when"] if isinstance(texts["when"], str) else None,
+                    envs=tuple(envs),
+                    location=f"{self.shown}:{lines[index]}" if index < len(lines) else self.shown,
+                )
+            )
+        return tuple(found)

@@ -95,3 +95,23 @@ def read_toml(path: Path, shown: str) -> tuple[str, dict[str, Any]]:
         ) from None
     except RecursionError:
         raise ConfigError(f"{shown}: TOML nested too deeply") from None
+
+
+def confinement(root: Path, value: str, allow_outside: bool) -> str | None:
+    """Why a configured path may not be used, or None: one that leaves the project folder
+    (unless `allow_outside`), or lies under `.git/` (never read: a hostile drift.toml in a pull
+    request could otherwise print `.git/config`'s credentials into a CI log). The reason names
+    the problem, never the path, which may itself have been chosen to leak something."""
+    if "\x00" in value:
+        return "the path holds a NUL character"
+    base = root.resolve()
+    try:
+        target = (root / value).resolve()
+    except (OSError, RuntimeError):
+        return None  # a symbolic link loop: nothing can be read through it, and reading says so
+    inside = target.is_relative_to(base)
+    if ".git" in (target.relative_to(base).parts if inside else target.parts):
+        return "drift never reads or writes files under .git/"
+    if not inside and not allow_outside:
+        return "the path leaves the project folder; set [drift] allow_outside = true to allow it"
+    return None

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from drift import dialects
-from drift.config import EXAMPLE_NAMES, NOT_DEPLOYED_BY_DEFAULT, find_example
+from drift.config import EXAMPLE_NAMES, find_example
+from drift.config_sources import NOT_DEPLOYED_BY_DEFAULT
 from drift.errors import ConfigError
 from drift.schema import Schema, load_schema
 from drift.secrets import STRONG, is_browser_exposed, name_verdict

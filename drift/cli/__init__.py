@@ -1,0 +1,147 @@
+"""The `drift` command line: a thin click layer over `drift.api`.
+
+It parses options, chooses colour, maps errors to exit codes, and decides the little that is
+about running in a terminal (a damaged history warns and `check` goes on without it); the
+work is in `drift.api` and the stages. Heavy modules (boto3, jinja2, the CEL runtime, regex)
+are imported only by the paths that need them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+from drift import __version__
+from drift.errors import EXIT_INTERNAL, DriftError
+from drift.report.formats import Format
+
+if TYPE_CHECKING:
+    from drift.collectors.snapshot import Progress
+    from drift.config import Project
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+config_option = click.option(
+    "--config",
+    "config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="drift.toml or pyproject.toml to use (default: found in the current folder).",
+)
+schema_option = click.option(
+    "--schema",
+    "schema_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The example file to use as the schema (default: [drift] schema, else .env.example, "
+    ".env.sample, .env.template, .env.dist or .env.*.sample).",
+)
+strict_option = click.option(
+    "--strict", is_flag=True, help="Findings that rest on an inference are errors, not warnings."
+)
+
+
+def use_color() -> bool:
+    """Colour when stdout is a terminal and NO_COLOR is not set."""
+    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+
+def handle_errors(func: F) -> F:
+    """Print DriftErrors as one clear message (never a traceback) and exit with their code;
+    anything unanticipated is one line naming the exception type (never its message, which
+    may hold a value) and exit 4. `DRIFT_DEBUG=1` / `--debug` adds the traceback's frames."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DriftError as exc:
+            click.echo(f"drift: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except (SystemExit, KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
+            raise
+        except BaseException as exc:  # the contract: no traceback, never 0 or 1
+            click.echo(f"drift: internal error ({type(exc).__name__}); this is a bug in drift", err=True)
+            if os.environ.get("DRIFT_DEBUG"):
+                click.echo(masked_traceback(exc), err=True)
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def masked_traceback(exc: BaseException) -> str:
+    """The traceback's frames (file, line, function, source line) without the exception's
+    message or any local variable, either of which may hold a secret value."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    lines = [f"  {f.filename}:{f.lineno} in {f.name}: {f.line or ''}" for f in frames]
+    return "drift internal error, frames (values masked):\n" + "\n".join(lines) + f"\n{type(exc).__name__}"
+
+
+def finish(code: int) -> NoReturn:
+    """Exit with a scan's exit code."""
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="drift")
+@click.option("--debug", is_flag=True, help="On an internal error, print the traceback (values masked).")
+def main(debug: bool) -> None:
+    """Detect configuration drift between environments and the .env.example schema."""
+    if debug:
+        os.environ["DRIFT_DEBUG"] = "1"
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in Format]),
+    default="terminal",
+    show_default=True,
+    help="What to print on stdout.",
+)
+output_option = click.option(
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="FORMAT:PATH",
+    help="Also write FORMAT to PATH (repeatable), e.g. html:reports/drift-report.html.",
+)
+
+
+def reports_dir(project: Project) -> Path:
+    """Where bare `--output FORMAT` files go: `[drift] reports_dir`, else ./reports."""
+    return project.reports_dir or Path("reports")
+
+
+def with_options(project: Project, fail_on: str | None, strict: bool) -> Project:
+    """The project with `--fail-on` and `--strict` applied."""
+    from drift.config import parse_fail_on
+    from drift.model import Severity
+
+    if fail_on is not None:
+        project = dataclasses.replace(project, fail_on=parse_fail_on(fail_on, "--fail-on"))
+    if strict:
+        project = dataclasses.replace(project, inferred=Severity.ERROR)
+    return project
+
+
+def progress_printer() -> Progress | None:
+    """Per-source progress on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(env: str, source: str, status: str | None) -> None:
+        click.echo(f"drift: {env}: {source} {'…' if status is None else status}", err=True)
+
+    return show
+
+
+# The commands register themselves on `main` when their modules load.
+from drift.cli import scanning, tools  # noqa: E402, F401

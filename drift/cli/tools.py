@@ -1,0 +1,141 @@
+"""The commands around a scan: diff, init, explain, schema show and schema lint."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from drift.cli import (
+    config_option,
+    finish,
+    handle_errors,
+    main,
+    schema_option,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+@main.command("diff")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--keys-only", is_flag=True, help="Compare key sets only, not values.")
+@click.option(
+    "--schema",
+    "schema_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="An example file whose declarations (@secret, @not-secret, types) decide what is shown.",
+)
+@click.option("--dialect", type=click.Choice(["node", "python", "compose", "shell"]), help="How the files are read.")
+@click.option("--expand", is_flag=True, help="Expand ${VAR} from each file's own keys.")
+@handle_errors
+def diff_command(
+    files: Sequence[Path], keys_only: bool, schema_path: Path | None, dialect: str | None, expand: bool
+) -> None:
+    """Compare dotenv FILES as a key x file matrix; exit 1 when they differ, 2 when
+    unreadable, 3 when a line could not be read."""
+    from drift import dialects, diff
+    from drift.errors import ConfigError
+    from drift.schema import load_schema
+    from drift.secrets import Fingerprinter
+
+    if len(files) < 2:
+        raise ConfigError("drift diff needs at least two files")
+    detected = dialects.detect(schema_path.parent if schema_path else Path.cwd())
+    chosen = dialect or detected.name
+    specs = {}
+    if schema_path is not None:
+        specs = load_schema(schema_path, str(schema_path), {}, [], "(no config file)", "", chosen).specs
+    values, problems = diff.read_files(files, chosen, expand)
+    result = diff.DiffResult(diff.diff(values, keys_only, Fingerprinter.ephemeral(), specs), problems)
+    click.echo(diff.render([str(f) for f in files], result), nl=False)
+    finish(result.exit_code)
+
+
+@main.command("init")
+@schema_option
+@click.option("--force", is_flag=True, help="Overwrite an existing drift.toml.")
+@handle_errors
+def init_command(schema_path: Path | None, force: bool) -> None:
+    """Write a drift.toml for the project here: environments from its env files, and what
+    drift would infer written out as declarations to review."""
+    from drift import init
+    from drift.config import load_project
+    from drift.errors import ConfigError
+    from drift.report.output import write_atomic
+
+    target = Path.cwd() / "drift.toml"
+    if target.exists() and not force:
+        raise ConfigError("drift.toml already exists; pass --force to overwrite it")
+    text = init.propose(Path.cwd(), schema_path)
+    write_atomic(target, text)
+    project = load_project(target, Path.cwd())  # what was written must load
+    click.echo(
+        f"wrote drift.toml: {len(project.environments)} environments, dialect {project.dialect.name}; "
+        "review it, then run `drift check`"
+    )
+
+
+@main.command()
+@click.argument("rule", required=False)
+@handle_errors
+def explain(rule: str | None) -> None:
+    """Explain RULE (or list every rule): what it checks and how to fix it."""
+    from drift.engine import catalog
+    from drift.errors import ConfigError
+    from drift.suggest import did_you_mean
+
+    if rule is None:
+        for info in catalog.RULES.values():
+            click.echo(f"{info.slug:<20} {info.severity.label:<8} {info.title}")
+        return
+    if rule not in catalog.RULES:
+        raise ConfigError(f"unknown rule '{rule}'{did_you_mean(rule, catalog.RULES)}; `drift explain` lists them")
+    info = catalog.RULES[rule]
+    click.echo(f"{info.slug} ({info.severity.label} by default): {info.title}\n")
+    click.echo(click.wrap_text(info.explanation, 88) + "\n")
+    click.echo(click.wrap_text(f"Fix: {info.fix}", 88))
+
+
+@main.group()
+def schema() -> None:
+    """Show or lint the merged schema (.env.example + drift.toml [keys])."""
+
+
+@schema.command("show")
+@config_option
+@schema_option
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True)
+@handle_errors
+def schema_show(config: Path | None, schema_path: Path | None, fmt: str) -> None:
+    """Print every declared key with its merged spec."""
+    from drift import api
+    from drift.schema import show
+
+    project = api.load_project(config, Path.cwd(), schema_path)
+    loaded = api.load_project_schema(project)
+    text = show.as_json(loaded) if fmt == "json" else show.as_text(loaded, list(project.environments))
+    click.echo(text, nl=False)
+
+
+@schema.command("lint")
+@config_option
+@schema_option
+@handle_errors
+def schema_lint(config: Path | None, schema_path: Path | None) -> None:
+    """Check the schema itself; exit 1 when it has errors."""
+    from drift import api
+    from drift.engine.lint import lint
+    from drift.model import Severity
+
+    project = api.load_project(config, Path.cwd(), schema_path)
+    findings = lint(api.load_project_schema(project), project.assertions)
+    for finding in findings:
+        where = f" ({finding.location})" if finding.location else ""
+        click.echo(f"{finding.severity.label:<8} {finding.rule:<18} {finding.message}{where}")
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    click.echo(f"{len(findings)} problems ({errors} errors)" if findings else "The schema is clean.")
+    finish(1 if errors else 0)
