@@ -184,3 +184,33 @@ def test_a_random_value_under_an_unknown_name_is_masked_and_its_reuse_a_warning(
     (reuse,) = document["findings"]
     assert (reuse["rule"], reuse["severity"], reuse["basis"]) == ("secret-reuse", "warning", "inferred")
     assert token not in json.dumps(document)
+
+
+def test_schema_show_masks_a_secret_default_and_equals(project: Project) -> None:
+    project.write(
+        ".env.example", "# @secret @default CANARY-default-secret\nTOKEN=\n# @type port @default 8080\nPORT=80\n"
+    )
+    project.write(
+        "drift.toml",
+        '[environments.production]\nsources = [{ type = "process" }]\n'
+        '[keys.TOKEN.env.production]\nequals = "CANARY-equals-secret"\n',
+    )
+    for fmt in ("terminal", "json"):
+        out = run(["schema", "show", "--format", fmt], expect=0).stdout
+        assert "CANARY" not in out and "8080" in out
+
+
+def test_an_equals_violation_never_shows_a_secret_equals(project: Project) -> None:
+    project.write(".env.example", "# @secret\nTOKEN=\n# @type enum(auto,always)\nMODE=auto\n")
+    project.write("p.env", "TOKEN=other\nMODE=auto\n")
+    project.write(
+        "drift.toml",
+        '[environments.production]\nsources = [{ type = "dotenv", path = "p.env" }]\n'
+        '[keys.TOKEN.env.production]\nequals = "CANARY-equals-secret"\n'
+        '[keys.MODE.env.production]\nequals = "always"\n',
+    )
+    document = check_json()
+    messages = {f["key"]: f["message"] for f in document["findings"] if f["rule"] == "invalid"}
+    assert messages["MODE"] == "MODE must equal 'always' in this environment"
+    assert messages["TOKEN"] == "TOKEN must equal its declared value in this environment"
+    assert "CANARY" not in json.dumps(document)

@@ -12,11 +12,12 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from drift.engine import catalog
-from drift.engine.secrecy import INFERRED, Secrecy, SecrecyCache, display, showable
+from drift.engine.secrecy import INFERRED, Secrecy, SecrecyCache, display
 from drift.engine.values import same_value, violation
 from drift.model import Entry, EnvSnapshot, Finding
 from drift.schema import KeySpec, Schema
 from drift.schema.keyspec import Condition
+from drift.schema.showable import showable
 from drift.secrets import (
     STRONG,
     Fingerprinter,

@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from drift.model import Entry
-from drift.schema import types
 from drift.schema.keyspec import KeySpec
+from drift.schema.showable import showable
 from drift.secrets import (
     NEAR,
     STRONG,
@@ -29,7 +29,6 @@ from drift.secrets import (
     is_browser_exposed,
     is_high_entropy_token,
     is_public_by_design,
-    is_url,
     mask_url_secrets,
     masked,
     name_verdict,
@@ -38,8 +37,6 @@ from drift.secrets import (
 from drift.suggest import NearMisses
 
 STORE_SECRET_MIN_LENGTH = 16
-#: Types whose valid values are never secrets: they may be shown.
-SHOWABLE_TYPES = frozenset({"bool", "int", "float", "port", "duration", "enum"})
 DECLARED, INFERRED = "declared", "inferred"
 
 
@@ -55,23 +52,6 @@ class Secrecy:
     shareable: bool
     #: What `for_rules` rests on: `declared` or `inferred`.
     basis: str = DECLARED
-
-
-def showable(spec: KeySpec | None, value: str) -> bool:
-    """Whether drift positively knows the value is not a secret (see the module doc)."""
-    if not value:
-        return True
-    if spec is None:
-        return False
-    if spec.secret is False:
-        return True
-    if spec.type in SHOWABLE_TYPES:
-        try:
-            types.parse(spec.type, value)
-        except types.InvalidValue:
-            return False
-        return spec.type != "enum" or (spec.values is not None and value in spec.values)
-    return is_url(value)
 
 
 def classify(key: str, spec: KeySpec | None, entry: Entry, near_secret: NearMisses | None = None) -> Secrecy:

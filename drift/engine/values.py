@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from drift.schema import patterns, types
 from drift.schema.keyspec import KeySpec
+from drift.schema.showable import showable
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +133,9 @@ def _equals(spec: KeySpec, value: str) -> Violation | None:
         types.typed_or_raw(spec.type, spec.equals)
     ):
         return None
-    return Violation(f"{spec.name} must equal {spec.equals!r} in this environment", spec.equals)
+    if not spec.schema_secret and showable(spec, spec.equals):
+        return Violation(f"{spec.name} must equal {spec.equals!r} in this environment", spec.equals)
+    return Violation(f"{spec.name} must equal its declared value in this environment", "the declared value")
 
 
 def same_value(spec: KeySpec | None, left: str, right: str) -> bool:

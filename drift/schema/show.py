@@ -8,6 +8,8 @@ from typing import Any
 
 from drift.schema.build import Schema
 from drift.schema.keyspec import KeySpec
+from drift.schema.showable import showable
+from drift.secrets import MASK
 
 _CONSTRAINTS = (
     "values",
@@ -33,12 +35,19 @@ def _required(spec: KeySpec, environments: Sequence[str]) -> str:
     return ", ".join(envs) if envs else "no"
 
 
+#: Fields that hold a value of the key itself: shown only under the display policy.
+_VALUES = ("default", "equals")
+
+
 def _fields(spec: KeySpec) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for name in _CONSTRAINTS:
         value = getattr(spec, name)
         if value is not None:
             fields[name] = list(value) if isinstance(value, tuple) else (str(value) if name == "required_if" else value)
+    for name in _VALUES:
+        if name in fields and (spec.schema_secret or not showable(spec, str(fields[name]))):
+            fields[name] = MASK
     if spec.nonempty:
         fields["nonempty"] = True
     if spec.parity != "free":
@@ -57,7 +66,7 @@ def as_text(schema: Schema, environments: Sequence[str]) -> str:
         for name, value in _fields(spec).items():
             lines.append(f"    {name} = {value}")
         for env, override in spec.overrides.items():
-            shown = ", ".join(f"{k} = {v}" for k, v in override.items())
+            shown = ", ".join(f"{k} = {_override(spec, env, k, v)}" for k, v in override.items())
             lines.append(f"    in {env}: {shown}")
         if spec.description:
             lines.append(f"    # {spec.description}")
@@ -80,9 +89,18 @@ def as_json(schema: Schema) -> str:
                 "description": spec.description,
                 **_fields(spec),
                 "env": {
-                    env: {k: str(v) if k == "required_if" else v for k, v in o.items()}
-                    for env, o in spec.overrides.items()
+                    env: {k: _override(spec, env, k, v) for k, v in o.items()} for env, o in spec.overrides.items()
                 },
             }
         )
     return json.dumps({"schema": schema.example_path, "keys": keys}, indent=2, default=list) + "\n"
+
+
+def _override(spec: KeySpec, env: str, name: str, value: Any) -> Any:
+    """An `env.<name>` field as shown: a value of the key only under the display policy."""
+    if name == "required_if":
+        return str(value)
+    if name in _VALUES:
+        resolved = spec.for_env(env)
+        return value if not resolved.schema_secret and showable(resolved, str(value)) else MASK
+    return list(value) if isinstance(value, tuple) else value
