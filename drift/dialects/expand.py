@@ -18,8 +18,13 @@ from drift.dialects.lines import Assignment
 _NODE_REFERENCE = re.compile(r"(?<!\\)\$\{([^{}]+)\}|(?<!\\)\$([A-Za-z_][A-Za-z0-9_]*)")
 _NODE_OPERATOR = re.compile(r":\+|\+|:-|-")
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")
-#: dotenv-expand re-scans after every replacement; a value that keeps growing would loop.
+#: dotenv-expand re-scans after every replacement; a value that keeps growing would loop, or
+#: (through `$&` in a replacement) double in size each time.
 MAX_REPLACEMENTS = 10_000
+MAX_EXPANDED_CHARS = 1024 * 1024
+#: The characters all the rescans of one value may add up to (dotenv-expand keeps every
+#: intermediate text to detect self-reference: memory, too).
+MAX_WORK_CHARS = 16 * 1024 * 1024
 
 
 class ExpansionLoop(Exception):
@@ -48,10 +53,14 @@ def _js_key_order(keys: list[str]) -> list[str]:
 def _expand_value(value: str, running: dict[str, str]) -> str:
     result = value
     seen: set[str] = set()
+    work = 0
     for _ in range(MAX_REPLACEMENTS):
         match = _NODE_REFERENCE.search(result)
         if match is None:
             return result
+        work += len(result)
+        if work > MAX_WORK_CHARS:
+            raise ExpansionLoop("the expansion of this value does not settle")
         seen.add(result)
         template = match.group(0)
         expression = match.group(1) or match.group(2)
@@ -69,6 +78,8 @@ def _expand_value(value: str, running: dict[str, str]) -> str:
             found = running.get(key)
         replacement = default if not found or found in seen else found
         result = _js_replace_first(result, template, replacement)
+        if len(result) > MAX_EXPANDED_CHARS:
+            raise ExpansionLoop("the expansion of this value grows without bound")
         if result == running.get(key):
             return result
     raise ExpansionLoop("the expansion of this value does not settle")
@@ -82,16 +93,21 @@ def _js_replace_first(text: str, pattern: str, replacement: str) -> str:
         return text
     before, after = text[:at], text[at + len(pattern) :]
     out: list[str] = []
+    size = len(before) + len(after)
     index = 0
     while index < len(replacement):
         char = replacement[index]
         following = replacement[index + 1 : index + 2]
         if char == "$" and following in ("$", "&", "`", "'"):
-            out.append({"$": "$", "&": pattern, "`": before, "'": after}[following])
+            piece = {"$": "$", "&": pattern, "`": before, "'": after}[following]
             index += 2
         else:
-            out.append(char)
+            piece = char
             index += 1
+        out.append(piece)
+        size += len(piece)
+        if size > MAX_EXPANDED_CHARS:  # `$'` and `` $` `` repeat the text: growth in one step
+            raise ExpansionLoop("the expansion of this value grows without bound")
     return before + "".join(out) + after
 
 
