@@ -198,12 +198,11 @@ class Compiled:
 
 def _finding(assertion: Assertion, env: str, problem: str | None) -> Finding:
     message = assertion.message if problem is None else f"{assertion.message} (assertion {problem})"
-    return Finding(
-        catalog.ASSERTION.slug,
-        assertion.severity,
+    return catalog.ASSERTION.finding(
         env,
         None,
         message,
+        severity=assertion.severity,
         expected=f"assertion {assertion.name}: {assertion.check}",
         location=assertion.location,
         discriminator=assertion.name,

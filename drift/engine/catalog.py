@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drift.model import Severity
+from drift.model import Finding, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +20,34 @@ class RuleInfo:
     title: str
     explanation: str
     fix: str
+
+    def finding(
+        self,
+        env: str | None,
+        key: str | None,
+        message: str,
+        *,
+        severity: Severity | None = None,
+        expected: str | None = None,
+        actual: str | None = None,
+        location: str | None = None,
+        discriminator: str = "",
+        basis: str = "declared",
+    ) -> Finding:
+        """A finding of this rule (at its default severity unless the rule's configuration
+        sets one, as `[[assert]]` does): the one way rules build findings."""
+        return Finding(
+            self.slug,
+            severity if severity is not None else self.severity,
+            env,
+            key,
+            message,
+            expected=expected,
+            actual=actual,
+            location=location,
+            discriminator=discriminator,
+            basis=basis,
+        )
 
 
 RULES: dict[str, RuleInfo] = {}

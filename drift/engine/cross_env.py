@@ -101,9 +101,7 @@ def _reuse(key: str, values: list[Seen], fingerprint: Fingerprinter, location: s
         envs = [s.env for s in members]
         certain = any(s.secrecy.basis == DECLARED for s in members)
         found.append(
-            Finding(
-                catalog.SECRET_REUSE.slug,
-                catalog.SECRET_REUSE.severity,
+            catalog.SECRET_REUSE.finding(
                 None,
                 key,
                 f"{key} has the same secret value in {_and(envs)}"
@@ -126,9 +124,7 @@ def _parity(
         if len(groups) < 2:
             return []
         return [
-            Finding(
-                catalog.PARITY.slug,
-                catalog.PARITY.severity,
+            catalog.PARITY.finding(
                 None,
                 key,
                 f"{key} must be the same in every environment but differs ({len(groups)} distinct values)",
@@ -144,9 +140,7 @@ def _parity(
         if len(members) >= 2:
             envs = [s.env for s in members]
             found.append(
-                Finding(
-                    catalog.PARITY.slug,
-                    catalog.PARITY.severity,
+                catalog.PARITY.finding(
                     None,
                     key,
                     f"{key} must differ between environments but is the same in {_and(envs)}",

@@ -36,9 +36,7 @@ def source_findings(snapshot: EnvSnapshot) -> list[Finding]:
     for source in snapshot.sources:
         if source.status == "failed":
             found.append(
-                Finding(
-                    catalog.SOURCE_UNAVAILABLE.slug,
-                    catalog.SOURCE_UNAVAILABLE.severity,
+                catalog.SOURCE_UNAVAILABLE.finding(
                     snapshot.env,
                     None,
                     f"could not read {source.type} source {source.name} for {snapshot.env}: {source.error}",
@@ -49,9 +47,7 @@ def source_findings(snapshot: EnvSnapshot) -> list[Finding]:
     for problem in snapshot.problems:
         info = FACT_RULES[problem.kind]
         found.append(
-            Finding(
-                info.slug,
-                info.severity,
+            info.finding(
                 snapshot.env,
                 problem.key,
                 problem.message,
@@ -112,9 +108,7 @@ def _isolated(name: str, env: str | None, run: Callable[[], list[Finding]]) -> l
         return run()
     except Exception as exc:  # a bug in a check must not hide the others' findings
         return [
-            Finding(
-                catalog.RULE_ERROR.slug,
-                catalog.RULE_ERROR.severity,
+            catalog.RULE_ERROR.finding(
                 env,
                 None,
                 f"drift's {name} failed ({type(exc).__name__})"
@@ -148,9 +142,7 @@ def _unique(findings: list[Finding]) -> list[Finding]:
             seen.add(finding.id)
             unique.append(finding)
         elif f"{catalog.RULE_ERROR.slug}:*:*:duplicate {finding.id}" not in seen:
-            error = Finding(
-                catalog.RULE_ERROR.slug,
-                catalog.RULE_ERROR.severity,
+            error = catalog.RULE_ERROR.finding(
                 None,
                 None,
                 f"two findings share the id {finding.id}: a bug in the {finding.rule} rule",

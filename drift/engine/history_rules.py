@@ -32,9 +32,7 @@ def changes(
             previous_entry = old.get(key)
             if previous_entry is None:
                 found.append(
-                    Finding(
-                        catalog.ADDED.slug,
-                        catalog.ADDED.severity,
+                    catalog.ADDED.finding(
                         env,
                         key,
                         f"{key} was added in {env} since the last scan",
@@ -47,9 +45,7 @@ def changes(
         for key, previous_entry in old.items():
             if key not in new and not could_be_unread(snapshot, key):
                 found.append(
-                    Finding(
-                        catalog.REMOVED.slug,
-                        catalog.REMOVED.severity,
+                    catalog.REMOVED.finding(
                         env,
                         key,
                         f"{key} was removed from {env} since the last scan",
@@ -63,9 +59,7 @@ def _changed(env: str, key: str, before: EntryRecord, after: EntryRecord, snapsh
     who = after.metadata.get("changed_by")
     when = after.metadata.get("last_changed")
     detail = "".join([f" by {who}" if who else "", f" at {when}" if when else ""])
-    return Finding(
-        catalog.CHANGED.slug,
-        catalog.CHANGED.severity,
+    return catalog.CHANGED.finding(
         env,
         key,
         f"{key} changed in {env} since the last scan{detail}",

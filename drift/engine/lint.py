@@ -27,9 +27,7 @@ def lint(schema: Schema, assertions: Sequence[Assertion] = ()) -> list[Finding]:
             compile_assertions(schema, [assertion])
         except AssertionCompileError as exc:
             found.append(
-                Finding(
-                    catalog.ASSERTION.slug,
-                    catalog.ASSERTION.severity,
+                catalog.ASSERTION.finding(
                     None,
                     None,
                     str(exc),
@@ -44,9 +42,7 @@ def lint(schema: Schema, assertions: Sequence[Assertion] = ()) -> list[Finding]:
             problem = violation(spec, value) if what == "default" or not spec.schema_secret else None
             if problem is not None:
                 found.append(
-                    Finding(
-                        catalog.INVALID.slug,
-                        catalog.INVALID.severity,
+                    catalog.INVALID.finding(
                         None,
                         name,
                         f"the {what} of {name} does not fit its own schema: {problem.message}",
@@ -57,9 +53,7 @@ def lint(schema: Schema, assertions: Sequence[Assertion] = ()) -> list[Finding]:
                 )
     for pattern in schema.unused_globs:
         found.append(
-            Finding(
-                catalog.UNUSED_GLOB.slug,
-                catalog.UNUSED_GLOB.severity,
+            catalog.UNUSED_GLOB.finding(
                 None,
                 pattern,
                 f'[keys."{pattern}"] matches no declared key',

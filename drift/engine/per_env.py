@@ -120,9 +120,7 @@ class EnvironmentRules:
         why = f" (required because {spec.required_if})" if holds else ""
         if guessed:
             why = " (inferred: empty example value and a secret-like name; add @required or @optional)"
-        return Finding(
-            catalog.MISSING.slug,
-            catalog.MISSING.severity,
+        return catalog.MISSING.finding(
             env,
             spec.name,
             f"{spec.name} is required but not set in {env}{why}",
@@ -133,9 +131,7 @@ class EnvironmentRules:
     def _default_applied(self, env: str, spec: KeySpec) -> Finding:
         default = str(spec.default)
         shown = default if spec.secret is not True and showable(spec, default) else None
-        return Finding(
-            catalog.DEFAULT_APPLIED.slug,
-            catalog.DEFAULT_APPLIED.severity,
+        return catalog.DEFAULT_APPLIED.finding(
             env,
             spec.name,
             f"{spec.name} is not set in {env}: the application uses its default"
@@ -150,9 +146,7 @@ class EnvironmentRules:
         found: list[Finding] = []
         if spec.deprecated is not None:
             found.append(
-                Finding(
-                    catalog.DEPRECATED.slug,
-                    catalog.DEPRECATED.severity,
+                catalog.DEPRECATED.finding(
                     env,
                     name,
                     f"{name} is deprecated: {spec.deprecated}",
@@ -165,9 +159,7 @@ class EnvironmentRules:
         if value == "" and (spec.nonempty or holds):
             why = f" (required because {spec.required_if})" if holds else ""
             found.append(
-                Finding(
-                    catalog.EMPTY.slug,
-                    catalog.EMPTY.severity,
+                catalog.EMPTY.finding(
                     env,
                     name,
                     f"{name} is empty in {env}{why}",
@@ -179,9 +171,7 @@ class EnvironmentRules:
         problem = violation(spec, value)
         if problem is not None:
             found.append(
-                Finding(
-                    catalog.INVALID.slug,
-                    catalog.INVALID.severity,
+                catalog.INVALID.finding(
                     env,
                     name,
                     problem.message,
@@ -197,9 +187,7 @@ class EnvironmentRules:
             age = (self.now - changed).total_seconds()
             if age > spec.max_age:
                 found.append(
-                    Finding(
-                        catalog.STALE.slug,
-                        catalog.STALE.severity,
+                    catalog.STALE.finding(
                         env,
                         name,
                         f"{name} in {env} was last changed {int(age // 86400)} days ago, more than its maximum age of "
@@ -219,9 +207,7 @@ class EnvironmentRules:
         basis = placeholder_basis(value, secrecy, spec) if snapshot.deployed and value else None
         if basis is not None:
             found.append(
-                Finding(
-                    catalog.PLACEHOLDER.slug,
-                    catalog.PLACEHOLDER.severity,
+                catalog.PLACEHOLDER.finding(
                     snapshot.env,
                     name,
                     f"{name} holds a placeholder value in deployed environment {snapshot.env}",
@@ -233,9 +219,7 @@ class EnvironmentRules:
             )
         if secrecy.for_rules and entry.plaintext_store:
             found.append(
-                Finding(
-                    catalog.SECRET_PLAINTEXT.slug,
-                    catalog.SECRET_PLAINTEXT.severity,
+                catalog.SECRET_PLAINTEXT.finding(
                     snapshot.env,
                     name,
                     f"{name} is a secret stored in plaintext ({entry.source.split(':', 1)[0]}) in {snapshot.env}",
@@ -249,9 +233,7 @@ class EnvironmentRules:
             owner = self._owner(reference, snapshot.env)
             if owner is not None:
                 found.append(
-                    Finding(
-                        catalog.CROSS_ENV_REFERENCE.slug,
-                        catalog.CROSS_ENV_REFERENCE.severity,
+                    catalog.CROSS_ENV_REFERENCE.finding(
                         snapshot.env,
                         name,
                         f"{name} in {snapshot.env} references {reference}, which belongs to environment {owner}",
@@ -281,9 +263,7 @@ class EnvironmentRules:
             guess = guess or bool(verdict)
         if not (certain or guess):
             return None
-        return Finding(
-            catalog.SECRET_PUBLIC.slug,
-            catalog.SECRET_PUBLIC.severity,
+        return catalog.SECRET_PUBLIC.finding(
             env,
             name,
             f"{name} holds a secret under a browser-exposed prefix in {env}"
@@ -308,9 +288,7 @@ class EnvironmentRules:
         suggestion = self.near_misses().closest(name)
         hint = f" (did you mean {suggestion}?)" if suggestion else ""
         found = [
-            Finding(
-                catalog.UNDECLARED.slug,
-                catalog.UNDECLARED.severity,
+            catalog.UNDECLARED.finding(
                 snapshot.env,
                 name,
                 f"{name} is set in {snapshot.env} but not declared in the schema{hint}",

@@ -17,9 +17,7 @@ def check_schema(schema: Schema) -> list[Finding]:
     for name, spec in schema.specs.items():
         if spec.example and spec.secret is not False and looks_like_real_credential(spec.example):
             found.append(
-                Finding(
-                    catalog.SECRET_IN_EXAMPLE.slug,
-                    catalog.SECRET_IN_EXAMPLE.severity,
+                catalog.SECRET_IN_EXAMPLE.finding(
                     None,
                     name,
                     f"{name} in {schema.example_path} looks like a real credential",
@@ -32,9 +30,7 @@ def check_schema(schema: Schema) -> list[Finding]:
             found.append(public)
     for line, reason in schema.malformed:
         found.append(
-            Finding(
-                catalog.MALFORMED.slug,
-                catalog.MALFORMED.severity,
+            catalog.MALFORMED.finding(
                 None,
                 None,
                 f"cannot read {schema.example_path} line {line}: {reason}; the other keys still count",
@@ -44,9 +40,7 @@ def check_schema(schema: Schema) -> list[Finding]:
         )
     for name, first, again in schema.duplicates:
         found.append(
-            Finding(
-                catalog.DUPLICATE.slug,
-                catalog.DUPLICATE.severity,
+            catalog.DUPLICATE.finding(
                 None,
                 name,
                 f"{name} is assigned twice in {schema.example_path} (lines {first} and {again}); "
@@ -68,9 +62,7 @@ def _secret_public(name: str, spec: KeySpec) -> Finding | None:
     if not spec.secret and not verdict:
         return None
     certain = bool(spec.secret) or verdict == STRONG
-    return Finding(
-        catalog.SECRET_PUBLIC.slug,
-        catalog.SECRET_PUBLIC.severity,
+    return catalog.SECRET_PUBLIC.finding(
         None,
         name,
         f"{name} is a secret declared under a browser-exposed prefix"

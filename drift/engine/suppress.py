@@ -56,9 +56,7 @@ def apply_suppressions(
         where = entry.location or f"[[ignore]] #{index + 1}"
         if entry.expired(today):
             active.append(
-                Finding(
-                    catalog.SUPPRESSION_EXPIRED.slug,
-                    catalog.SUPPRESSION_EXPIRED.severity,
+                catalog.SUPPRESSION_EXPIRED.finding(
                     None,
                     None,
                     f"the suppression of {_describe(entry)} expired on {entry.expires}; it no longer suppresses",
@@ -68,9 +66,7 @@ def apply_suppressions(
             )
         elif index not in used and _in_scope(entry, environments):
             active.append(
-                Finding(
-                    catalog.SUPPRESSION_UNUSED.slug,
-                    catalog.SUPPRESSION_UNUSED.severity,
+                catalog.SUPPRESSION_UNUSED.finding(
                     None,
                     None,
                     f"the suppression of {_describe(entry)} matches no finding",
