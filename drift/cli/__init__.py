@@ -41,6 +41,11 @@ schema_option = click.option(
     help="The example file to use as the schema (default: [drift] schema, else .env.example, "
     ".env.sample, .env.template, .env.dist or .env.*.sample).",
 )
+fail_on_option = click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "none"]),
+    help="Lowest severity that fails the run (default: [drift] fail_on, else error).",
+)
 strict_option = click.option(
     "--strict", is_flag=True, help="Findings that rest on an inference are errors, not warnings."
 )

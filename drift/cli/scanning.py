@@ -11,6 +11,7 @@ import click
 
 from drift.cli import (
     config_option,
+    fail_on_option,
     finish,
     format_option,
     handle_errors,
@@ -33,11 +34,7 @@ if TYPE_CHECKING:
 @config_option
 @schema_option
 @click.option("--env", "envs", multiple=True, metavar="NAME", help="Environment to check (repeatable; default all).")
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info", "none"]),
-    help="Lowest severity that fails the check (default: [drift] fail_on, else error).",
-)
+@fail_on_option
 @format_option
 @output_option
 @click.option("--new-only", is_flag=True, help="Fail only on findings new since the last saved scan.")
@@ -94,11 +91,7 @@ def check(
 @schema_option
 @click.option("--no-save", is_flag=True, help="Do not save this scan to history.")
 @output_option
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info", "none"]),
-    help="Lowest severity that fails the scan (default: [drift] fail_on, else error).",
-)
+@fail_on_option
 @strict_option
 @handle_errors
 def scan_command(
