@@ -112,11 +112,11 @@ def test_a_source_under_git_is_refused_even_when_outside_paths_are_allowed(proje
 
 
 def test_allow_outside_lets_a_path_leave_the_project(project: Project) -> None:
-    (project.root.parent / "shared.example").write_text("A=1\n")
+    (project.root.parent / "outside.example").write_text("A=1\n")
     project.write("p.env", "A=1\n")
     project.write(
         "drift.toml",
-        '[drift]\nschema = "../shared.example"\nallow_outside = true\n'
+        '[drift]\nschema = "../outside.example"\nallow_outside = true\n'
         '[environments.p]\nsources = [{ type = "dotenv", path = "p.env" }]\n',
     )
     run(["check"], expect=0)
