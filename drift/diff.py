@@ -18,6 +18,7 @@ from drift import dialects
 from drift.engine.secrecy import classify, display
 from drift.errors import EXIT_DRIFT, EXIT_OK, EXIT_UNAVAILABLE, ConfigError
 from drift.model import Entry, Problem
+from drift.report import inert
 from drift.schema import KeySpec
 from drift.secrets import Fingerprinter
 
@@ -95,14 +96,17 @@ def diff(
 def render(paths: Sequence[str], result: DiffResult) -> str:
     """The matrix as aligned text, the unreadable lines, then a one-line summary."""
     rows = result.rows
-    header = ("KEY", *paths, "")
-    table = [header] + [(row.key, *(c if c is not None else "—" for c in row.cells), row.status) for row in rows]
+    header = ("KEY", *(inert.terminal(p) for p in paths), "")
+    table = [header] + [
+        (inert.terminal(row.key), *(inert.terminal(c) if c is not None else "—" for c in row.cells), row.status)
+        for row in rows
+    ]
     widths = [min(48, max(len(r[i]) for r in table)) for i in range(len(header))]
     lines = ["  ".join(_fit(cell, widths[i]) for i, cell in enumerate(r)).rstrip() for r in table]
     counts = {s: sum(1 for r in rows if r.status == s) for s in ("differs", "missing", "same")}
     lines.append("")
     for problem in result.problems:
-        lines.append(f"malformed: {problem.message}")
+        lines.append(f"malformed: {inert.terminal(problem.message)}")
     lines.append(
         f"{len(rows)} keys: {counts['differs']} differ, {counts['missing']} missing somewhere, {counts['same']} same"
         + (f"; {len(result.problems)} lines could not be read" if result.problems else "")
@@ -111,5 +115,4 @@ def render(paths: Sequence[str], result: DiffResult) -> str:
 
 
 def _fit(text: str, width: int) -> str:
-    text = text.replace("\n", "\\n")
     return (text if len(text) <= width else text[: width - 1] + "…").ljust(width)

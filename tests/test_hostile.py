@@ -364,3 +364,18 @@ def test_an_unexpected_error_is_one_line_and_exit_4(project: Project, monkeypatc
     debug = run(["--debug", "check"], expect=4).stderr
     assert "frames (values masked)" in debug and "in broken" in debug and "CANARY" not in debug
     assert EXIT_INTERNAL == 4
+
+
+def test_diff_schema_show_and_lint_print_file_text_inert(project: Project) -> None:
+    hostile = "ESC_\x1b[2J_KEY"
+    project.write("a.env", f"{hostile}=1\nB=1\n")
+    project.write("b.env", "B=2\n")
+    project.write(".env.example", f"# described \x1b]0;pwned\x07 here\n{hostile}=1\n# @type int\nB=x\n")
+    outputs = [
+        run(["diff", "a.env", "b.env"], expect=1).stdout,
+        run(["schema", "show"], expect=0, env={"GITHUB_ACTIONS": "true"}).stdout,
+        run(["schema", "lint"], expect=1).stdout,
+    ]
+    for text in outputs:
+        assert "\x1b" not in text and "\x07" not in text
+    assert "ESC_\\u001b[2J_KEY" in outputs[0]

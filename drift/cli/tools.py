@@ -15,6 +15,7 @@ from drift.cli import (
     main,
     schema_option,
 )
+from drift.report import inert
 
 if TYPE_CHECKING:
     pass
@@ -118,6 +119,8 @@ def schema_show(config: Path | None, schema_path: Path | None, fmt: str) -> None
     project = api.load_project(config, Path.cwd(), schema_path)
     loaded = api.load_project_schema(project)
     text = show.as_json(loaded) if fmt == "json" else show.as_text(loaded, list(project.environments))
+    if fmt != "json":  # keys and descriptions come from files: one inert line each
+        text = "\n".join(inert.terminal(line) for line in text.splitlines()) + "\n"
     click.echo(text, nl=False)
 
 
@@ -135,7 +138,7 @@ def schema_lint(config: Path | None, schema_path: Path | None) -> None:
     findings = lint(api.load_project_schema(project), project.assertions)
     for finding in findings:
         where = f" ({finding.location})" if finding.location else ""
-        click.echo(f"{finding.severity.label:<8} {finding.rule:<18} {finding.message}{where}")
+        click.echo(inert.terminal(f"{finding.severity.label:<8} {finding.rule:<18} {finding.message}{where}"))
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     click.echo(f"{len(findings)} problems ({errors} errors)" if findings else "The schema is clean.")
     finish(1 if errors else 0)
