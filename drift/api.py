@@ -10,7 +10,7 @@ Every error that should stop a run is a DriftError carrying its exit code.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -18,17 +18,16 @@ from typing import Any, cast
 from drift.collectors import registry
 from drift.collectors.snapshot import Progress, collect
 from drift.config import Project, load_project
-from drift.engine import plugins
+from drift.engine import catalog
 from drift.engine.assertions import AssertionCompileError, Compiled, compile_assertions
 from drift.engine.evaluate import evaluate, secrecy_for
-from drift.engine.history_rules import changes
 from drift.engine.matrix import build_matrix
 from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError
 from drift.history import HistoryStore, SavedScan, open_history
 from drift.history.base import TREND_LENGTH, new_scan_id
 from drift.history.compare import annotate, current_entries
-from drift.model import ScanResult, TrendPoint
+from drift.model import Finding, ScanResult, TrendPoint
 from drift.schema import Schema, load_schema
 from drift.secrets import FINGERPRINT_ENV, Fingerprinter
 from drift.settings import EnvironmentConfig
@@ -138,7 +137,7 @@ def scan(
     against the previous saved scan (statuses, resolved, changed / added / removed)."""
     schema = load_project_schema(project)
     assertions = compile_project_assertions(project, schema)
-    plugin_rules = plugins.load(project.plugins)
+    plugin_rules = catalog.plugins(project.plugins)
     selected = select_environments(project, envs)
     fingerprint = fingerprinter or fingerprinter_for(project)
     previous: SavedScan | None = None
@@ -151,16 +150,24 @@ def scan(
     snapshots = collect(project.root, selected, progress, before, project.dialect.name, project.expand)
     now = datetime.now(UTC).replace(microsecond=0)
     secrecy = secrecy_for(schema)
-    findings = evaluate(
-        schema, snapshots, fingerprint, now, namespaces(project), secrecy, project.inferred, assertions, plugin_rules
-    )
     entries = current_entries(schema, snapshots, fingerprint, secrecy) if history is not None else []
-    if previous is not None:
-        findings += changes(previous.entries, entries, snapshots)
+    findings = evaluate(
+        schema,
+        snapshots,
+        fingerprint,
+        now,
+        namespaces(project),
+        secrecy,
+        project.inferred,
+        assertions,
+        plugin_rules,
+        previous=previous.entries if previous is not None else None,
+        current=entries,
+    )
     active, suppressed = apply_suppressions(findings, project.ignores, now.date(), [e.name for e in selected])
     stamp = now.isoformat()
-    resolved: list[Mapping[str, Any]] = []
-    unverified: list[Mapping[str, Any]] = []
+    resolved: list[Finding] = []
+    unverified: list[Finding] = []
     if history is not None:
         marked = annotate(active, suppressed, previous, snapshots, list(project.environments), stamp)
         active, suppressed = marked.findings, marked.suppressed
@@ -189,14 +196,15 @@ def scan(
         scan_id=scan_id,
         entries=tuple(entries),
         dialect=str(project.dialect),
-        plugin_rules=tuple(plugins.info(rule) for rule in plugin_rules),
+        plugin_rules=plugin_rules,
     )
 
 
 def save_scan(result: ScanResult, store: HistoryStore, fingerprint: Fingerprinter) -> SavedScan:
-    """Save a scan (its JSON document, its entries as fingerprints) in one transaction. The
-    entries come from `scan(..., history=store)`: a scan made without a history saves none, so
-    the next scan reports no changed / added / removed against it."""
+    """Save a scan (its findings and entries as typed records, its rendered report for
+    `drift report`) in one transaction. The entries come from `scan(..., history=store)`: a
+    scan made without a history saves none, so the next scan reports no changed / added /
+    removed against it."""
     from drift.report.document import to_document
 
     document = cast(dict[str, Any], to_document(result))
@@ -206,8 +214,10 @@ def save_scan(result: ScanResult, store: HistoryStore, fingerprint: Fingerprinte
         project=result.project,
         exit_code=result.exit_code,
         summary=dict(document["summary"]),
-        document=document,
+        findings=list(result.findings),
+        carried=list(result.unverified),
         entries=list(result.entries),
+        report=document,
     )
     store.save(record, fingerprint.check_value())
     return record

@@ -18,15 +18,10 @@ from drift.model import Finding
 from drift.report.output import write_atomic
 
 REASON = "baselined: explain why this is accepted, or fix it"
-#: Events and the suppressions' own findings describe this run, not drift to accept.
+#: Events (history rules) and the engine's own findings (suppressions, a check that failed)
+#: describe this run, not drift to accept.
 NOT_BASELINED = frozenset(
-    {
-        catalog.CHANGED.slug,
-        catalog.ADDED.slug,
-        catalog.REMOVED.slug,
-        catalog.SUPPRESSION_EXPIRED.slug,
-        catalog.SUPPRESSION_UNUSED.slug,
-    }
+    rule.slug for rule in catalog.RULES.values() if "history" in rule.scopes or "engine" in rule.scopes
 )
 
 

@@ -83,7 +83,7 @@ class SuppressionReader:
         if not isinstance(rule, str) or rule not in catalog.RULES:
             self.fail(context, f"rule must name a drift rule{did_you_mean(str(rule), catalog.RULES)}")
             return None
-        if rule == catalog.SOURCE_UNAVAILABLE.slug:
+        if rule == "source-unavailable":
             self.fail(context, "source-unavailable can never be suppressed: a source drift cannot read is not drift")
             return None
         if not isinstance(reason, str) or not reason.strip():

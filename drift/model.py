@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 import fnmatch
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -71,7 +70,7 @@ class SourceStatus:
 class Problem:
     """A fact a collector found while reading, that is not fatal: an unreadable line, a
     repeated assignment, an unresolved reference, sources that disagree. Collectors report
-    facts; the engine's rules decide what they mean (`engine.evaluate.FACT_RULES`)."""
+    facts; rules decide what they mean (`Rule.from_facts`, in `drift/engine/rules/`)."""
 
     #: `unreadable-line`, `repeated-assignment`, `unresolved-reference` or `conflicting-sources`.
     kind: str
@@ -95,6 +94,17 @@ class EnvSnapshot:
     unreadable_patterns: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     #: True when a line could not be parsed: the environment is incomplete.
     malformed: bool = False
+
+    def could_hold(self, key: str) -> bool:
+        """Whether a source that failed could have provided `key` (then its absence proves
+        nothing: no `missing`, no `removed`, a matrix cell `unknown`)."""
+        for include, exclude in self.unreadable_patterns:
+            if include and not any(fnmatch.fnmatchcase(key, p) for p in include):
+                continue
+            if any(fnmatch.fnmatchcase(key, p) for p in exclude):
+                continue
+            return True
+        return False
 
     @property
     def status(self) -> str:
@@ -259,11 +269,11 @@ class ScanResult:
     schema_path: str | None = None
     #: Findings silenced by `[[ignore]]` entries: listed apart, never counted.
     suppressed: tuple[Finding, ...] = ()
-    #: Findings of the previous saved scan (as their JSON records) that no longer occur.
-    resolved: tuple[Mapping[str, Any], ...] = ()
-    #: Findings of the previous scan (JSON records) that could not be re-checked because a
-    #: source failed: neither resolved nor new, they keep their status.
-    unverified: tuple[Mapping[str, Any], ...] = ()
+    #: Findings of the previous saved scan that no longer occur.
+    resolved: tuple[Finding, ...] = ()
+    #: Findings of the previous scan that could not be re-checked because a source failed:
+    #: neither resolved nor new, they keep their status.
+    unverified: tuple[Finding, ...] = ()
     #: The previous saved scan's id, when there is history.
     previous_scan: str | None = None
     #: Past scans' counts (oldest first), for the trend chart.

@@ -158,17 +158,22 @@ def test_default_applied(project: Project) -> None:
 
 
 def test_a_rule_that_raises_is_isolated(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drift.engine import catalog
+
     project_with(project, "", GOOD.replace("DEBUG=false", "DEBUG=flase"))
 
     def broken(*_: object) -> list[object]:
         raise KeyError("CANARY-in-a-rule")
 
-    monkeypatch.setattr("drift.engine.evaluate.check_across", broken)
+    monkeypatch.setattr(catalog.rule("parity"), "check", broken)  # a rule across environments
+    monkeypatch.setattr(catalog.rule("placeholder"), "check_entry", broken)  # a rule in the per-key pass
     document = json.loads(run(["check", "--format", "json"], expect=1).stdout)
-    errors = [f for f in document["findings"] if f["rule"] == "rule-error"]
-    assert [f["message"] for f in errors] == [
-        "drift's cross-environment rules failed (KeyError); their findings are missing"
-    ]
+    errors = sorted(f["message"] for f in document["findings"] if f["rule"] == "rule-error")
+    assert errors == [
+        "drift's parity rule failed (KeyError); its findings are missing",
+        "drift's placeholder rule failed (KeyError) in production; its findings are missing",
+        "drift's placeholder rule failed (KeyError) in staging; its findings are missing",
+    ]  # once per environment, not once per key
     assert any(f["rule"] == "invalid" for f in document["findings"])  # the other checks still ran
     assert "CANARY" not in json.dumps(document)
 

@@ -65,7 +65,7 @@ def test_plugins_are_off_unless_named(project: Project, installed: Path, monkeyp
     assert "no installed rule plugin is named 'key-namng'" in run(["check"], expect=2).stderr
 
 
-def plugin(tmp_path: Path, slug: str, body: str) -> Path:
+def plugin(tmp_path: Path, slug: str, body: str, scope: str = "across", method: str = "check(self, context)") -> Path:
     package = tmp_path / "bad_rules"
     package.mkdir(parents=True)
     source = [
@@ -76,9 +76,10 @@ def plugin(tmp_path: Path, slug: str, body: str) -> Path:
         f"    slug = {slug!r}",
         "    severity = Severity.ERROR",
         '    title = explanation = fix = "bad"',
-        '    scope = "across"',
+        f"    scope = {scope!r}",
+        '    keys = ("undeclared",)',
         "",
-        "    def check(self, context):",
+        f"    def {method}:",
         f"        {body}",
     ]
     (package / "__init__.py").write_text("\n".join(source) + "\n")
@@ -97,7 +98,7 @@ def test_a_plugin_that_raises_is_a_rule_error(
     write(project, '["crashy"]')
     document = json.loads(run(["check", "--format", "json"], expect=1).stdout)
     (error,) = [f for f in document["findings"] if f["rule"] == "rule-error"]
-    assert error["message"] == "drift's crashy rule failed (KeyError); their findings are missing"
+    assert error["message"] == "drift's crashy rule failed (KeyError); its findings are missing"
     assert "CANARY" not in json.dumps(document)
 
 
@@ -108,3 +109,18 @@ def test_a_plugin_cannot_claim_a_built_in_rule(
     monkeypatch.delitem(sys.modules, "bad_rules", raising=False)
     write(project, '["missing"]')
     assert "claims the rule 'missing', which drift already has" in run(["check"], expect=2).stderr
+
+
+def test_an_entry_scoped_plugin_runs_in_the_per_key_pass(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = "actual=view.display(name, spec, entry)"
+    body = f"return None if name.isupper() else self.finding(view.env, name, 'lower', {shown})"
+    use(monkeypatch, plugin(tmp_path / "e", "lower-case", body, "entry", "check_entry(self, view, name, spec, entry)"))
+    monkeypatch.delitem(sys.modules, "bad_rules", raising=False)
+    write(project, '["lower-case"]')
+    project.write("p.env", "API_URL=https://x.io\napi.token=CANARY-0123456789abcdefABCDEF\n")
+    document = json.loads(run(["check", "--format", "json"], expect=1).stdout)
+    (finding,) = [f for f in document["findings"] if f["rule"] == "lower-case"]
+    assert finding["key"] == "api.token" and finding["actual"].startswith("••••")  # masked by view.display
+    assert "CANARY" not in json.dumps(document)

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from drift.engine import catalog
+from drift.engine.evaluate import evaluate
+from drift.engine.lint import lint
+from drift.engine.rule import EnvironmentView, Rule
+from drift.model import Entry, EntryRecord, EnvSnapshot, Finding, Problem, Severity, SourceStatus
+from drift.schema import KeySpec, load_schema
+from drift.secrets import Fingerprinter
 from tests.helpers import Triple, make_project, scan, triples
 
 
@@ -164,7 +172,7 @@ CASES = [
         {("deprecated", "production", "OLD")},
     ),
     Case("duplicate in an env file", "A=a\n", {"production": "A=a\nA=b\n"}, {("duplicate", "production", "A")}),
-    Case("duplicate in the example", "A=1\nA=2\n", {"production": "A=1\n"}, {("duplicate", None, "A")}),
+    Case("duplicate in the example", "A=a\nA=b\n", {"production": "A=a\n"}, {("duplicate", None, "A")}),
     # --- placeholder ---------------------------------------------------------------------
     *[
         Case(f"placeholder {value!r}", "A=\n", {"production": f"A={value}\n"}, {("placeholder", "production", "A")})
@@ -266,8 +274,62 @@ CASES = [
         {"staging": "PUBLIC_TOKEN=abc\n", "production": "PUBLIC_TOKEN=abc\n"},
         set(),
     ),
-    # --- malformed -------------------------------------------------------------------------
+    # --- malformed / duplicate -------------------------------------------------------------
     Case("malformed line", "A=1\n", {"production": "A=1\nthis is not valid\n"}, {("malformed", "production", None)}),
+    Case("malformed example line", "A=1\nnot valid\n", {"production": "A=1\n"}, {("malformed", None, None)}),
+    Case("duplicate assignment", "A=a\n", {"production": "A=a\nA=b\n"}, {("duplicate", "production", "A")}),
+    Case("duplicate in the example", "A=a\nA=b\n", {"production": "A=a\n"}, {("duplicate", None, "A")}),
+    # --- sources -----------------------------------------------------------------------------
+    Case(
+        "unreadable source",
+        "A=1\n",
+        {},
+        {("source-unavailable", "production", None)},
+        toml='[environments.production]\nsources = [{ type = "dotenv", path = "gone.env" }]\n',
+    ),
+    Case(
+        "two sources disagree",
+        "A=a\n",
+        {"extra": "A=b\n"},
+        {("source-conflict", "production", "A")},
+        toml='[environments.production]\nsources = [{ type = "dotenv", path = "extra.env" }, '
+        '{ type = "dotenv", path = ".env.example" }]\n',
+    ),
+    # --- defaults and assertions -------------------------------------------------------------
+    Case(
+        "an absent key falls back to its default",
+        "# @default console\nMAILER=smtp\n",
+        {"production": ""},
+        {("default-applied", "production", "MAILER")},
+    ),
+    Case(
+        "a required key with a default is still missing",
+        "# @default x @required\nA=1\n",
+        {"production": ""},
+        {("missing", "production", "A")},
+    ),
+    Case(
+        "a false assertion",
+        "# @type int\nLOW=1\n# @type int\nHIGH=2\n",
+        {"production": "LOW=3\nHIGH=2\n"},
+        {("assertion", "production", None)},
+        toml='[[assert]]\nname = "ordered"\ncheck = "LOW <= HIGH"\nmessage = "LOW must not exceed HIGH"\n',
+    ),
+    # --- suppressions --------------------------------------------------------------------------
+    Case(
+        "an expired suppression",
+        "A=1\n",
+        {"production": ""},
+        {("missing", "production", "A"), ("suppression-expired", None, None)},
+        toml='[[ignore]]\nrule = "missing"\nkey = "A"\nreason = "r"\nexpires = 2020-01-01\n',
+    ),
+    Case(
+        "a suppression that matches nothing",
+        "A=1\n",
+        {"production": "A=1\n"},
+        {("suppression-unused", None, None)},
+        toml='[[ignore]]\nrule = "missing"\nkey = "A"\nreason = "r"\n',
+    ),
 ]
 
 
@@ -275,6 +337,144 @@ CASES = [
 def test_rule(case: Case, tmp_path: Path) -> None:
     make_project(tmp_path, case.example, case.envs, case.toml, case.deployed)
     assert triples(scan(tmp_path)) == case.expected
+
+
+NOW = datetime(2026, 11, 29, tzinfo=UTC)
+NAMESPACES = {"production": ("ssm:/mre/production/",), "staging": ("ssm:/mre/staging/",)}
+
+
+class Crashing(Rule):
+    """A rule with a bug, to show that the engine isolates it."""
+
+    slug = "crashing"
+    severity = Severity.ERROR
+    title = explanation = fix = "crashes"
+    scope = "entry"
+
+    def check_entry(self, view: EnvironmentView, name: str, spec: KeySpec | None, entry: Entry | None) -> Finding:
+        raise ZeroDivisionError
+
+
+@dataclass
+class StoreCase:
+    """A rule on what stores and history hand over (store flags, metadata, facts, previous
+    entries), checked on hand-made snapshots: the engine is pure."""
+
+    id: str
+    example: str
+    entries: list[Entry]
+    expected: set[Triple]
+    problems: tuple[Problem, ...] = ()
+    previous: list[EntryRecord] | None = None
+    extra: tuple[Rule, ...] = ()
+
+
+def _record(key: str, fingerprint: str | None) -> EntryRecord:
+    return EntryRecord("production", key, fingerprint, None)
+
+
+STORE_CASES = [
+    StoreCase(
+        "stale secret",
+        "# @max-age 90d\nAPI_KEY=\n",
+        [Entry("API_KEY", "v" * 20, "secretsmanager:x", store_secret=True, metadata={"last_changed": "2026-06-01"})],
+        {("stale", "production", "API_KEY")},
+    ),
+    StoreCase(
+        "recently rotated secret",
+        "# @max-age 90d\nAPI_KEY=\n",
+        [Entry("API_KEY", "v" * 20, "secretsmanager:x", store_secret=True, metadata={"last_changed": "2026-11-01"})],
+        set(),
+    ),
+    StoreCase(
+        "secret in a plaintext store",
+        "# @optional\nAPI_TOKEN=\n# @optional\nLOG_LEVEL=\n",
+        [
+            Entry("API_TOKEN", "t", "ssm:/x/API_TOKEN", plaintext_store=True),
+            Entry("LOG_LEVEL", "info", "ssm:/x/LOG_LEVEL", plaintext_store=True),
+        ],
+        {("secret-plaintext", "production", "API_TOKEN")},
+    ),
+    StoreCase(
+        "reference into another environment's store",
+        "# @optional\nDB=\n# @optional\nOK=\n",
+        [
+            Entry("DB", "d" * 20, "ecs:t", store_secret=True, metadata={"reference": "ssm:/mre/staging/DB"}),
+            Entry("OK", "y" * 20, "ecs:t", store_secret=True, metadata={"reference": "ssm:/mre/production/OK"}),
+        ],
+        {("cross-env-reference", "production", "DB")},
+    ),
+    StoreCase(
+        "reference to nothing",
+        "# @optional\nDB=\n",
+        [Entry("DB", None, "ecs:t")],
+        {("dangling-reference", "production", "DB")},
+        problems=(Problem("unresolved-reference", "DB", "DB references a parameter that does not exist", "ecs:t"),),
+    ),
+    StoreCase(
+        "changed, added and removed since the last scan",
+        "# @optional\nA=\n# @optional\nB=\n# @optional\nC=\n",
+        [Entry("A", "new", "dotenv:p"), Entry("B", "b", "dotenv:p")],
+        {("changed", "production", "A"), ("added", "production", "B"), ("removed", "production", "C")},
+        previous=[_record("A", "old-fingerprint"), _record("C", "c")],
+    ),
+    StoreCase(
+        "no history, no events",
+        "# @optional\nA=\n",
+        [Entry("A", "new", "dotenv:p")],
+        set(),
+    ),
+    StoreCase(
+        "a rule that raises",
+        "A=\nB=\n",
+        [Entry("A", "a", "dotenv:p"), Entry("B", "b", "dotenv:p")],
+        {("rule-error", "production", None)},
+        extra=(Crashing(),),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", STORE_CASES, ids=[c.id for c in STORE_CASES])
+def test_store_rule(case: StoreCase, tmp_path: Path) -> None:
+    (tmp_path / ".env.example").write_text(case.example)
+    schema = load_schema(tmp_path / ".env.example", ".env.example", {}, ["production"], "drift.toml")
+    source = (SourceStatus("ssm", "ssm:/mre/production/", "ok"),)
+    snapshot = EnvSnapshot("production", True, {e.key: e for e in case.entries}, source, case.problems)
+    fingerprint = Fingerprinter(b"k")
+    current = [_record(e.key, fingerprint(e.value) if e.value else None) for e in case.entries]
+    found = evaluate(
+        schema,
+        [snapshot],
+        fingerprint,
+        NOW,
+        NAMESPACES,
+        plugin_rules=case.extra,
+        previous=case.previous,
+        current=current,
+    )
+    assert {(f.rule, f.env, f.key) for f in found} == case.expected
+
+
+LINT_CASES = [
+    ("a glob that matches nothing", "A=1\n", {"B*": {"secret": True}}, {("unused-glob", None, "B*")}),
+    ("an example that breaks its own type", "# @type int\nA=abc\n", {}, {("invalid", None, "A")}),
+]
+
+
+@pytest.mark.parametrize(("name", "example", "keys", "expected"), LINT_CASES, ids=[c[0] for c in LINT_CASES])
+def test_lint_rule(
+    name: str, example: str, keys: dict[str, dict[str, object]], expected: set[Triple], tmp_path: Path
+) -> None:
+    (tmp_path / ".env.example").write_text(example)
+    schema = load_schema(tmp_path / ".env.example", ".env.example", keys, [], "drift.toml")
+    assert {(f.rule, f.env, f.key) for f in lint(schema)} == expected
+
+
+def test_every_rule_has_a_row_in_the_tables() -> None:
+    """Adding a rule is one module plus one row here: a rule no row raises is untested."""
+    rows = {t[0] for c in CASES for t in c.expected} | {t[0] for c in STORE_CASES for t in c.expected}
+    rows |= {t[0] for c in LINT_CASES for t in c[3]}
+    assert rows >= set(catalog.RULES), sorted(set(catalog.RULES) - rows)
 
 
 def test_missing_not_raised_when_a_source_failed(tmp_path: Path) -> None:

@@ -184,7 +184,7 @@ def report_command(config: Path | None, scan_id: str, fmt: str, outputs: Sequenc
     saved = None if store is None else (store.latest() if scan_id == "latest" else store.get(scan_id))
     if saved is None:
         raise ConfigError(f"{project.history}: no saved scan yet (`drift scan` saves one)")
-    document = load_document(saved.document, f"scan {saved.id}")
+    document = load_document(saved.report, f"scan {saved.id}")
     click.echo(emit(document, Format(fmt), targets, use_color()), nl=False, color=use_color())
 
 

@@ -82,13 +82,17 @@ def init_command(schema_path: Path | None, force: bool) -> None:
 
 @main.command()
 @click.argument("rule", required=False)
+@click.option("--markdown", is_flag=True, help="Every rule as the README's Markdown table.")
 @handle_errors
-def explain(rule: str | None) -> None:
+def explain(rule: str | None, markdown: bool) -> None:
     """Explain RULE (or list every rule): what it checks and how to fix it."""
     from drift.engine import catalog
     from drift.errors import ConfigError
     from drift.suggest import did_you_mean
 
+    if markdown:
+        click.echo(catalog.markdown_table(), nl=False)
+        return
     if rule is None:
         for info in catalog.RULES.values():
             click.echo(f"{info.slug:<20} {info.severity.label:<8} {info.title}")

@@ -14,12 +14,11 @@ message is the assertion's own, so no value ever appears in it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from drift.engine import catalog
-from drift.model import EnvSnapshot, Finding, Severity
+from drift.model import EnvSnapshot, Severity
 from drift.schema import Schema, types
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -167,21 +166,19 @@ class Compiled:
         values[PRESENT] = dict.fromkeys(values, True)
         return values
 
-    def evaluate(self, snapshots: Sequence[EnvSnapshot]) -> list[Finding]:
-        """An `assertion` finding per false (or unevaluable) assertion per environment."""
-        found: list[Finding] = []
-        for snapshot in snapshots:
-            data = self.data(snapshot)
-            for assertion, check, when in self.assertions:
-                if assertion.envs and snapshot.env not in assertion.envs:
-                    continue
-                applies = True if when is None else self._run(when, data)
-                outcome = self._run(check, data) if applies is True else applies
-                if outcome is False and applies is True:
-                    found.append(_finding(assertion, snapshot.env, None))
-                elif outcome is not True and outcome is not False:
-                    found.append(_finding(assertion, snapshot.env, f"could not be evaluated: {outcome}"))
-        return found
+    def failures(self, snapshot: EnvSnapshot) -> Iterator[tuple[Assertion, str | None]]:
+        """Each assertion that does not hold in the environment, with None when it is false
+        or the reason it could not be evaluated."""
+        data = self.data(snapshot)
+        for assertion, check, when in self.assertions:
+            if assertion.envs and snapshot.env not in assertion.envs:
+                continue
+            applies = True if when is None else self._run(when, data)
+            outcome = self._run(check, data) if applies is True else applies
+            if outcome is False and applies is True:
+                yield assertion, None
+            elif outcome is not True and outcome is not False:
+                yield assertion, f"could not be evaluated: {outcome}"
 
     def _run(self, compiled: Any, data: Mapping[str, Any]) -> bool | str:
         """True, False, or the kind of error (CEL's status code, never its text)."""
@@ -194,19 +191,6 @@ class Compiled:
             return text.split(":", 1)[0] if ":" in text else "error"
         result = value.value()
         return result if isinstance(result, bool) else "not a boolean"
-
-
-def _finding(assertion: Assertion, env: str, problem: str | None) -> Finding:
-    message = assertion.message if problem is None else f"{assertion.message} (assertion {problem})"
-    return catalog.ASSERTION.finding(
-        env,
-        None,
-        message,
-        severity=assertion.severity,
-        expected=f"assertion {assertion.name}: {assertion.check}",
-        location=assertion.location,
-        discriminator=assertion.name,
-    )
 
 
 def compile_assertions(schema: Schema, assertions: Sequence[Assertion]) -> Compiled | None:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from drift.engine.cross_env import group, values_of
-from drift.engine.per_env import could_be_unread
+from drift.engine.cross_env import environments, group, values_of
 from drift.engine.secrecy import SecrecyCache, display
 from drift.model import EnvSnapshot, Finding, MatrixCell, MatrixRow
-from drift.schema import Schema
+from drift.schema import KeySpec, Schema
 from drift.secrets import Fingerprinter
 
 
@@ -33,21 +32,21 @@ def build_matrix(
             per_key[finding.key] = per_key.get(finding.key, 0) + 1
             if finding.rule == "invalid" and finding.env is not None:
                 invalid.add((finding.env, finding.key))
-    return tuple(
-        _row(key, schema, snapshots, fingerprint, secrecy, per_key.get(key, 0), invalid) for key in keys + extra
-    )
+    envs = environments(schema, snapshots)
+    return tuple(_row(key, schema, envs, fingerprint, secrecy, per_key.get(key, 0), invalid) for key in keys + extra)
 
 
 def _row(
     key: str,
     schema: Schema,
-    snapshots: Sequence[EnvSnapshot],
+    envs: Sequence[tuple[EnvSnapshot, dict[str, KeySpec]]],
     fingerprint: Fingerprinter,
     secrecy: SecrecyCache,
     finding_count: int,
     invalid: set[tuple[str, str]],
 ) -> MatrixRow:
-    values = values_of(key, schema, snapshots, secrecy)
+    values = values_of(key, envs, secrecy)
+    snapshots = [snapshot for snapshot, _ in envs]
     groups = group(values, fingerprint)
     by_env = {seen.env: seen for seen in values}
     group_of = {seen.env: index for index, members in enumerate(groups) for seen in members}
@@ -56,7 +55,7 @@ def _row(
     for snapshot in snapshots:
         entry = snapshot.entries.get(key)
         if entry is None:
-            state = "unknown" if could_be_unread(snapshot, key) else "missing"
+            state = "unknown" if snapshot.could_hold(key) else "missing"
             cells[snapshot.env] = MatrixCell(state)
             continue
         seen = by_env.get(snapshot.env)

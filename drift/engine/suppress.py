@@ -16,7 +16,7 @@ from datetime import date
 from drift.engine import catalog
 from drift.model import Finding, Suppression
 
-NEVER_SUPPRESSED = frozenset({catalog.SOURCE_UNAVAILABLE.slug})
+NEVER_SUPPRESSED = frozenset({"source-unavailable"})
 
 
 def _describe(entry: Suppression) -> str:
@@ -56,7 +56,7 @@ def apply_suppressions(
         where = entry.location or f"[[ignore]] #{index + 1}"
         if entry.expired(today):
             active.append(
-                catalog.SUPPRESSION_EXPIRED.finding(
+                catalog.rule("suppression-expired").finding(
                     None,
                     None,
                     f"the suppression of {_describe(entry)} expired on {entry.expires}; it no longer suppresses",
@@ -66,7 +66,7 @@ def apply_suppressions(
             )
         elif index not in used and _in_scope(entry, environments):
             active.append(
-                catalog.SUPPRESSION_UNUSED.finding(
+                catalog.rule("suppression-unused").finding(
                     None,
                     None,
                     f"the suppression of {_describe(entry)} matches no finding",

@@ -3,10 +3,12 @@ pattern and `equals`. Messages say what was expected and never repeat the value.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from drift.model import Entry
 from drift.schema import patterns, types
-from drift.schema.keyspec import KeySpec
+from drift.schema.keyspec import Condition, KeySpec
 from drift.schema.showable import showable
 
 
@@ -147,3 +149,11 @@ def same_value(spec: KeySpec | None, left: str, right: str) -> bool:
     return types.comparable(types.typed_or_raw(spec.type, left)) == types.comparable(
         types.typed_or_raw(spec.type, right)
     )
+
+
+def condition_holds(condition: Condition, specs: Mapping[str, KeySpec], entries: Mapping[str, Entry]) -> bool:
+    """`required_if KEY=VALUE`: KEY is set, to VALUE compared as KEY's type."""
+    other = entries.get(condition.key)
+    if other is None or other.value is None:
+        return False
+    return same_value(specs.get(condition.key), other.value, condition.value)

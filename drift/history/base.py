@@ -1,8 +1,8 @@
 """The history store's interface and the record of one saved scan.
 
-A saved scan holds the JSON document (values already masked), each environment's entries as
-fingerprints, displays and metadata (never a secret value), and the findings with their
-status. Stores also keep a check value of the fingerprint key and refuse to compare scans
+A saved scan holds typed records (`SavedScan`): the findings with their status, each
+environment's entries as fingerprints, displays and metadata (never a secret value), and the
+rendered report for `drift report`. Stores also keep a check value of the fingerprint key and refuse to compare scans
 made with another key, since every secret would then look changed.
 """
 
@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from drift.errors import ConfigError, DriftError, HistoryError
-from drift.model import EntryRecord
+from drift.model import EntryRecord, Finding, Severity
 
 
 def damage() -> tuple[type[BaseException], ...]:
@@ -28,7 +28,17 @@ def damage() -> tuple[type[BaseException], ...]:
     imported here, when a history is used, not on every start-up)."""
     import sqlite3
 
-    return (sqlite3.Error, OSError, zlib.error, EOFError, ValueError, KeyError, TypeError, RecursionError)
+    return (
+        sqlite3.Error,
+        OSError,
+        zlib.error,
+        EOFError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+    )
 
 
 @contextmanager
@@ -50,36 +60,58 @@ def guarded(where: str, doing: str) -> Iterator[None]:
 TREND_LENGTH = 30
 
 
+#: The layout `SavedScan.pack` writes. Scans saved before it (no `format`) kept only the
+#: report's JSON and the entries; `unpack` still reads them.
+FORMAT = 2
+
+_FINDING_FIELDS = (
+    "rule",
+    "severity",
+    "env",
+    "key",
+    "message",
+    "expected",
+    "actual",
+    "location",
+    "discriminator",
+    "status",
+    "first_seen",
+    "basis",
+)
+
+
 @dataclass(frozen=True)
 class SavedScan:
-    """Everything history keeps of one scan."""
+    """Everything history keeps of one scan, as typed records: the findings it counted (with
+    status and first_seen), those it carried forward unverified, each environment's entries
+    (fingerprints and masked displays, never values), and the rendered report (values
+    already masked), kept only so that `drift report --scan` can render any format later.
+    What history itself decides (new, persisting, resolved, changed) reads the records,
+    never the report."""
 
     id: str
     scanned_at: str
     project: str
     exit_code: int
     summary: dict[str, int]
-    document: dict[str, Any]
+    findings: list[Finding]
+    carried: list[Finding]
     entries: list[EntryRecord]
-
-    def findings(self) -> list[dict[str, Any]]:
-        """The scan's counted findings (as JSON), with status and first_seen."""
-        return list(self.document.get("findings", []))
-
-    def carried(self) -> list[dict[str, Any]]:
-        """Findings the scan could not re-check and carried forward with their status."""
-        return list(self.document.get("unverified", []))
+    report: dict[str, Any]
 
     def pack(self) -> bytes:
         """The scan as compressed JSON, for a blob or an object."""
         data = {
+            "format": FORMAT,
             "id": self.id,
             "scanned_at": self.scanned_at,
             "project": self.project,
             "exit_code": self.exit_code,
             "summary": self.summary,
-            "document": self.document,
+            "findings": [_finding_row(f) for f in self.findings],
+            "carried": [_finding_row(f) for f in self.carried],
             "entries": [[e.env, e.key, e.fingerprint, e.display, e.metadata] for e in self.entries],
+            "report": self.report,
         }
         return gzip.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"), mtime=0)
 
@@ -88,17 +120,64 @@ class SavedScan:
         try:
             data = json.loads(gzip.decompress(blob))
             entries = [EntryRecord(env, key, fp, display, meta) for env, key, fp, display, meta in data["entries"]]
+            if data.get("format") == FORMAT:
+                findings = [_finding_from_row(row) for row in data["findings"]]
+                carried = [_finding_from_row(row) for row in data["carried"]]
+                report = data["report"]
+            else:  # saved by drift before typed records: the findings are in the report
+                report = data["document"]
+                findings = [_finding_from_doc(doc) for doc in report.get("findings", [])]
+                carried = [_finding_from_doc(doc) for doc in report.get("unverified", [])]
+            if not isinstance(report, dict):
+                raise TypeError("report")
             return cls(
-                data["id"],
-                data["scanned_at"],
-                data["project"],
+                str(data["id"]),
+                str(data["scanned_at"]),
+                str(data["project"]),
                 int(data["exit_code"]),
-                data["summary"],
-                data["document"],
+                {str(k): int(v) for k, v in data["summary"].items()},
+                findings,
+                carried,
                 entries,
+                report,
             )
         except damage() as exc:
             raise HistoryError(f"{where}: a saved scan cannot be read ({type(exc).__name__})") from None
+
+
+def _finding_row(finding: Finding) -> list[Any]:
+    return [finding.severity.label if name == "severity" else getattr(finding, name) for name in _FINDING_FIELDS]
+
+
+def _finding_from_row(row: list[Any]) -> Finding:
+    fields = dict(zip(_FINDING_FIELDS, row, strict=True))
+    for name, value in fields.items():
+        if value is not None and not isinstance(value, str):
+            raise TypeError(name)
+    fields["severity"] = Severity.parse(fields["severity"])
+    return Finding(**fields)
+
+
+def _finding_from_doc(doc: dict[str, Any]) -> Finding:
+    """A finding from an old saved report; its discriminator is what its id adds to rule,
+    environment and key."""
+    rule, env, key = doc["rule"], doc.get("env"), doc.get("key")
+    prefix = f"{rule}:{env or '*'}:{key or '*'}"
+    ident = str(doc["id"])
+    return Finding(
+        rule,
+        Severity.parse(doc["severity"]),
+        env,
+        key,
+        str(doc.get("message", "")),
+        expected=doc.get("expected"),
+        actual=doc.get("actual"),
+        location=doc.get("location"),
+        discriminator=ident[len(prefix) + 1 :] if ident.startswith(prefix + ":") else "",
+        status=doc.get("status"),
+        first_seen=doc.get("first_seen"),
+        basis=doc.get("basis", "declared"),
+    )
 
 
 @dataclass(frozen=True)

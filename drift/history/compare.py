@@ -11,17 +11,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from drift.engine import catalog
-from drift.engine.per_env import could_be_unread
 from drift.engine.secrecy import SecrecyCache, display
 from drift.history.base import SavedScan
 from drift.model import EntryRecord, EnvSnapshot, Finding
 from drift.schema import Schema
 from drift.secrets import Fingerprinter
 
-EVENT_RULES = frozenset({catalog.CHANGED.slug, catalog.ADDED.slug, catalog.REMOVED.slug})
+EVENT_RULES = frozenset(r.slug for r in catalog.RULES.values() if "history" in r.scopes)
 
 
 def current_entries(
@@ -51,18 +49,18 @@ class Annotated:
 
     findings: list[Finding]
     suppressed: list[Finding]
-    resolved: list[Mapping[str, Any]]
-    unverified: list[Mapping[str, Any]]
+    resolved: list[Finding]
+    unverified: list[Finding]
 
 
-def _unverifiable(finding: Mapping[str, Any], snapshots: Mapping[str, EnvSnapshot]) -> bool:
+def _unverifiable(finding: Finding, snapshots: Mapping[str, EnvSnapshot]) -> bool:
     """Whether a failed source this time could hide whether the finding still holds."""
-    env, key = finding.get("env"), finding.get("key")
-    involved = [snapshots[env]] if isinstance(env, str) and env in snapshots else list(snapshots.values())
+    env, key = finding.env, finding.key
+    involved = [snapshots[env]] if env is not None and env in snapshots else list(snapshots.values())
     for snapshot in involved:
         if snapshot.status == "ok":
             continue
-        if key is None or could_be_unread(snapshot, key) or snapshot.malformed:
+        if key is None or snapshot.could_hold(key) or snapshot.malformed:
             return True
     return False
 
@@ -76,16 +74,16 @@ def annotate(
     now: str,
 ) -> Annotated:
     """Statuses against `previous` (all `new` when there is none)."""
-    known: dict[str, Any] = {}
+    known: dict[str, Finding] = {}
     if previous is not None:
-        for record in previous.findings() + previous.carried():
-            known[record["id"]] = record
+        for record in previous.findings + previous.carried:
+            known[record.id] = record
 
     def mark(finding: Finding) -> Finding:
         record = known.get(finding.id)
         if record is None or finding.rule in EVENT_RULES:
             return dataclasses.replace(finding, status="new", first_seen=now)
-        first = record.get("first_seen") or (previous.scanned_at if previous else now)
+        first = record.first_seen or (previous.scanned_at if previous else now)
         return dataclasses.replace(finding, status="persisting", first_seen=first)
 
     marked = [mark(f) for f in findings]
@@ -95,12 +93,12 @@ def annotate(
     current_ids = {f.id for f in marked} | {f.id for f in quiet}
     by_env = {s.env: s for s in snapshots}
     selected_all = set(by_env) >= set(all_environments)
-    resolved: list[Mapping[str, Any]] = []
-    unverified: list[Mapping[str, Any]] = []
+    resolved: list[Finding] = []
+    unverified: list[Finding] = []
     for record in known.values():
-        if record["id"] in current_ids or record["rule"] in EVENT_RULES:
+        if record.id in current_ids or record.rule in EVENT_RULES:
             continue
-        env = record.get("env")
+        env = record.env
         if (env is None and not selected_all) or (env is not None and env not in by_env):
             continue  # not checked this time: neither resolved nor carried
         (unverified if _unverifiable(record, by_env) else resolved).append(record)

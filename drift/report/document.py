@@ -12,6 +12,7 @@ from typing import Any, TypedDict, cast
 
 from drift import __version__
 from drift.engine import catalog
+from drift.engine.rule import Rule
 from drift.model import EnvSnapshot, Finding, MatrixRow, ScanResult, Severity
 
 SCHEMA_VERSION = 1
@@ -109,7 +110,7 @@ class Document(TypedDict):
     trend: list[TrendDoc]
 
 
-def finding_doc(finding: Finding, rules: Mapping[str, catalog.RuleInfo] = catalog.RULES) -> FindingDoc:
+def finding_doc(finding: Finding, rules: Mapping[str, Rule] = catalog.RULES) -> FindingDoc:
     """One finding as JSON."""
     return {
         "id": finding.id,
@@ -121,14 +122,14 @@ def finding_doc(finding: Finding, rules: Mapping[str, catalog.RuleInfo] = catalo
         "expected": finding.expected,
         "actual": finding.actual,
         "location": finding.location,
-        "fix": rules[finding.rule].fix,
+        "fix": rules[finding.rule].fix if finding.rule in rules else "",  # a plugin rule since turned off
         "status": finding.status,
         "first_seen": finding.first_seen,
         "basis": finding.basis,
     }
 
 
-def _suppressed_doc(finding: Finding, rules: Mapping[str, catalog.RuleInfo]) -> SuppressedDoc:
+def _suppressed_doc(finding: Finding, rules: Mapping[str, Rule]) -> SuppressedDoc:
     return {**finding_doc(finding, rules), "reason": finding.suppressed_by or ""}
 
 
@@ -169,7 +170,7 @@ def summary(findings: list[FindingDoc]) -> dict[str, int]:
 
 def to_document(result: ScanResult) -> Document:
     """The scan as the JSON document."""
-    known = {**catalog.RULES, **{info.slug: info for info in result.plugin_rules}}
+    known = {**catalog.RULES, **{rule.slug: rule for rule in result.plugin_rules}}
     findings = [finding_doc(f, known) for f in result.findings]
     suppressed = [_suppressed_doc(f, known) for f in result.suppressed]
     rules = {f["rule"] for f in findings} | {f["rule"] for f in suppressed}
@@ -200,8 +201,8 @@ def to_document(result: ScanResult) -> Document:
         "previous_scan": result.previous_scan,
         "new_only": result.new_only,
         "suppressed": suppressed,
-        "resolved": [cast(FindingDoc, dict(f)) for f in result.resolved],
-        "unverified": [cast(FindingDoc, dict(f)) for f in result.unverified],
+        "resolved": [finding_doc(f, known) for f in result.resolved],
+        "unverified": [finding_doc(f, known) for f in result.unverified],
         "trend": [
             {"scan_id": t.scan_id, "scanned_at": t.scanned_at, "error": t.error, "warning": t.warning}
             for t in result.trend

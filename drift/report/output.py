@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from pathlib import Path
@@ -24,6 +25,25 @@ def parse_output(spec: str, reports_dir: Path) -> tuple[Format, Path]:
     return fmt, Path(path) if path else reports_dir / f"drift-report.{fmt.suffix}"
 
 
+def _sweep(path: Path) -> None:
+    """Remove the temporary files a killed writer of `path` left (their names carry the
+    writer's process id); a live writer's are left alone."""
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = leftover.name[len(path.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, owned by someone else
+        return True
+    return True
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder and rename it over the target, so a
     reader (or a killed run) never sees half a report. Creates parent folders. A failure
@@ -33,7 +53,8 @@ def write_atomic(path: Path, text: str) -> None:
         if path.is_dir():
             raise OutputError(f"cannot write {path}: it is a directory")
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        _sweep(path)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or type(exc).__name__}") from None
     try:

@@ -117,3 +117,52 @@ def test_a_scan_killed_during_the_history_commit(scanned: Project) -> None:
     assert document["summary"]["error"] == 0 and document["exit_code"] == 0
     assert "</html>" in (scanned.root / "reports" / "drift-report.html").read_text()
     assert scans_in(scanned.root) == 1  # the killed scan's commit never happened
+
+
+#: Runs drift with os.fsync made to hang once it has synced a report's temporary file, after
+#: touching a marker: the test then kills the process in the middle of the report write.
+HANG_IN_REPORT_WRITE = """
+import os, pathlib, runpy, sys, time
+real, marker = os.fsync, pathlib.Path(sys.argv[1])
+def hang(fd):
+    real(fd)
+    if os.readlink(f"/proc/self/fd/{fd}").endswith(".tmp"):
+        marker.touch()
+        time.sleep(600)
+os.fsync = hang
+sys.argv = ["drift", *sys.argv[2:]]
+runpy.run_module("drift", run_name="__main__")
+"""
+
+
+def test_a_scan_killed_during_the_report_write(scanned: Project) -> None:
+    """Killed with the new report written to its temporary file but not yet renamed: the old
+    reports stay whole, by content; the history is untouched; the next run sweeps the
+    killed writer's temporary file."""
+    reports = scanned.root / "reports"
+    before = {p.name: p.read_bytes() for p in reports.iterdir()}
+    scanned.write("p.env", "A=1\nB=2\n")  # the new report would differ
+    marker = scanned.root / "writing"
+    env = {**os.environ, "DRIFT_FINGERPRINT_KEY": FINGERPRINT_KEY}
+    process = subprocess.Popen(
+        [sys.executable, "-c", HANG_IN_REPORT_WRITE, str(marker), "scan"], cwd=scanned.root, env=env
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists() and time.monotonic() < deadline:
+            try:
+                process.wait(timeout=0.05)  # waiting on the process, not a timing assertion
+            except subprocess.TimeoutExpired:
+                continue
+            raise AssertionError("the scan ended before it wrote a report")
+        assert marker.exists(), "the scan never reached the report write"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    left = [p.name for p in reports.iterdir() if p.name.endswith(".tmp")]
+    assert left, "the kill came before the temporary file: the test proves nothing"
+    assert {p.name: p.read_bytes() for p in reports.iterdir() if p.name in before} == before
+    assert scans_in(scanned.root) == 1
+    run(["scan"], expect=0)
+    assert not [p for p in reports.iterdir() if p.name.endswith(".tmp")]
+    assert json.loads((reports / "drift-report.json").read_text())["summary"]["error"] == 0

@@ -163,8 +163,8 @@ def test_sqlite_store_is_wal_and_holds_no_secret(project: Project) -> None:
     latest = SqliteHistory(database, "h").latest()
     assert latest is not None
     assert not any("CANARY" in json.dumps(e.__dict__) for e in latest.entries)
-    assert "CANARY" not in json.dumps(latest.document)
-    assert "changed:p:API_TOKEN" in {f["id"] for f in latest.findings()}
+    assert "CANARY" not in json.dumps(latest.report) and "CANARY" not in str(latest)
+    assert "changed:p:API_TOKEN" in {f.id for f in latest.findings}
 
 
 def test_baseline(two_scans: Project) -> None:
@@ -214,3 +214,32 @@ def test_reports_dir_is_relative_to_the_config(project: Project, monkeypatch: py
     assert (project.root / "conf" / "out" / "reports" / "drift-report.html").exists()
     assert (project.root / "conf" / "state" / "h.sqlite").exists()
     assert not Path(project.root / "reports").exists()
+
+
+def _as_first_format(blob: bytes) -> bytes:
+    """A saved scan as drift wrote it before typed records: the report's JSON and the entries."""
+    import gzip
+
+    data = json.loads(gzip.decompress(blob))
+    old = {k: data[k] for k in ("id", "scanned_at", "project", "exit_code", "summary", "entries")}
+    old["document"] = data["report"]
+    return gzip.compress(json.dumps(old).encode())
+
+
+def test_scans_saved_before_typed_records_still_count(project: Project) -> None:
+    project.write(".env.example", "A=1\nB=1\n")
+    project.write("p.env", "B=1\nB=2\n")  # A missing; B assigned twice (a finding with a discriminator)
+    project.write("drift.toml", '[environments.p]\nsources = [{ type = "dotenv", path = "p.env" }]\n')
+    run(["scan"], expect=1)
+    db = sqlite3.connect(project.root / ".drift" / "history.sqlite")
+    (scan_id, blob), *_ = db.execute("SELECT id, data FROM scans").fetchall()
+    with db:
+        db.execute("UPDATE scans SET data = ? WHERE id = ?", (_as_first_format(bytes(blob)), scan_id))
+    db.close()
+    first = {f["id"]: f for f in report(project)["findings"]}
+    run(["scan"], expect=1)
+    again = {f["id"]: f for f in report(project)["findings"]}
+    assert {i for i, f in again.items() if f["status"] == "persisting"} == set(first)
+    assert all(again[i]["first_seen"] == first[i]["first_seen"] for i in first)
+    assert any(i.startswith("duplicate:p:B:") for i in first)  # an id with a discriminator came back whole
+    assert run(["report", "--scan", scan_id, "--format", "json"], expect=0).stdout.startswith("{")
