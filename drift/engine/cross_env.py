@@ -66,8 +66,9 @@ def values_of(key: str, envs: Sequence[tuple[EnvSnapshot, dict[str, KeySpec]]], 
 
 
 def shared(context: RuleContext) -> list[tuple[str, KeySpec | None, list[Seen]]]:
-    """Each key set in at least two selected environments, with its declaration and its
-    values: what `parity` and `secret-reuse` both compare, worked out once per scan."""
+    """Each key set in at least two selected environments that `parity` (a parity key) or
+    `secret-reuse` (a secret value) compares, with its declaration and its values: worked
+    out once per scan for both."""
     state = context.state
     found = state.memo.get("shared")
     if found is None:
@@ -76,11 +77,14 @@ def shared(context: RuleContext) -> list[tuple[str, KeySpec | None, list[Seen]]]
             for key in snapshot.entries:
                 counts[key] = counts.get(key, 0) + 1
         envs = environments(context.schema, context.snapshots)
-        found = state.memo["shared"] = [
-            (key, context.schema.specs.get(key), values_of(key, envs, state.secrecy))
-            for key, count in counts.items()
-            if count >= 2
-        ]
+        found = state.memo["shared"] = []
+        for key, count in counts.items():
+            if count < 2:
+                continue
+            spec = context.schema.specs.get(key)
+            values = values_of(key, envs, state.secrecy)
+            if (spec is not None and spec.parity != "free") or any(s.secrecy.shareable for s in values):
+                found.append((key, spec, values))  # only what a rule compares is kept for the scan
     return cast(list[tuple[str, KeySpec | None, list[Seen]]], found)
 
 
