@@ -108,9 +108,13 @@ class EnvironmentReader(SuppressionReader):
                 expected = " or ".join(t.__name__ for t in option.types)
                 self.fail(where, f"`{name}` must be of type {expected}")
         self.retry_fields(where, options)
+        for problem in collector.check_options(options):
+            self.fail(where, problem)
         for name in collector.file_options:
-            if isinstance(options.get(name), str):
-                self.confine(f"{where} {name}", options[name])
+            value = options.get(name)
+            for item in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
+                if isinstance(item, str):
+                    self.confine(f"{where} {name}", item)
         if "dialect" in options and options["dialect"] not in dialects.DIALECTS:
             self.fail(
                 where,

@@ -38,7 +38,8 @@ class Entry:
     """One key as one source saw it."""
 
     key: str
-    #: The raw value; None only where the store would not give it (an unresolved reference).
+    #: The raw value; None where the source knows the key is set but does not give its value
+    #: (names-only sources, an unresolved reference, a value from the shell or the pod).
     value: str | None
     #: Where it came from, e.g. `dotenv:envs/production.env` or `ssm:/mre/production/X`.
     source: str
@@ -233,7 +234,8 @@ class TrendPoint:
 class MatrixCell:
     """One key in one environment, as the environment x key matrix shows it."""
 
-    #: `present`, `missing`, `empty`, `invalid`, `unknown` (a failed source could hold it).
+    #: `present`, `missing`, `empty`, `invalid`, `unknown` (a failed source could hold it),
+    #: `unreadable` (set, but the source does not give its value: names only, a reference).
     state: str
     #: The value as output may show it (masked for secrets); None when absent.
     display: str | None = None

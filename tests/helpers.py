@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from drift import api
 from drift.model import ScanResult
@@ -41,3 +42,15 @@ def scan(root: Path, envs: tuple[str, ...] = ()) -> ScanResult:
 def triples(result: ScanResult) -> set[Triple]:
     """(rule, env, key) of every finding."""
     return {(f.rule, f.env, f.key) for f in result.findings}
+
+
+def every_output(run: Callable[..., Any], expect: int, args: Sequence[str] = ()) -> str:
+    """What `drift check` prints in every format (and its error stream), joined: what a
+    canary test searches."""
+    from drift.report.formats import Format
+
+    texts = []
+    for fmt in Format:
+        result = run(["check", "--format", fmt.value, "--fail-on", "none", *args], expect=expect)
+        texts.append(result.stdout + (result.stderr or ""))
+    return "\n".join(texts)

@@ -80,6 +80,12 @@ class Collector(ABC):
         self.context = context
 
     @classmethod
+    def check_options(cls, options: Mapping[str, Any]) -> list[str]:
+        """What is wrong with a source's options beyond their types (each a sentence naming
+        the option, never its value); checked when the configuration is loaded."""
+        return []
+
+    @classmethod
     def namespaces(cls, source: SourceConfig) -> tuple[str, ...]:
         """Prefixes of references this source owns (`ssm:/mre/staging/`), so that a reference
         from another environment into them is a `cross-env-reference`."""

@@ -22,6 +22,11 @@ BUILTINS = {
     "secretsmanager": "drift.collectors.aws.secrets_manager:SecretsManagerCollector",
     "ecs": "drift.collectors.aws.ecs:EcsCollector",
     "lambda": "drift.collectors.aws.lambda_:LambdaCollector",
+    "ssh": "drift.collectors.ssh:SshCollector",
+    "systemd": "drift.collectors.systemd:SystemdCollector",
+    "compose": "drift.collectors.compose:ComposeCollector",
+    "kubernetes": "drift.collectors.kubernetes:KubernetesCollector",
+    "command": "drift.collectors.command:CommandCollector",
 }
 
 

@@ -1,9 +1,10 @@
 """Dotenv dialects: a file means what the application's loader makes of it.
 
 `node` (the dotenv npm package), `python` (python-dotenv), `compose` (Docker Compose
-env_file) and `shell` (`set -a; . file`). Each turns a text into numbered lines; `read`
-turns a text into the values one source holds, with `malformed` and `duplicate` problems,
-and is the only place any dotenv text is read (files, ECS environment files, `drift diff`).
+env_file), `shell` (`set -a; . file`) and `systemd` (a unit's `EnvironmentFile=`). Each
+turns a text into numbered lines; `read` turns a text into the values one source holds, with
+`malformed` and `duplicate` problems, and is the only place any dotenv text is read (files,
+ECS environment files, command output, `drift diff`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ __all__ = [
 
 #: Each dialect's module, imported on first use: a run reads one or two dialects, and the
 #: check path's start-up time matters (the pre-commit case).
-DIALECTS = ("node", "python", "compose", "shell")
+DIALECTS = ("node", "python", "compose", "shell", "systemd")
 #: What each dialect is detected from, in order: the first file found beside the schema wins.
 _MARKERS = (
     ("package.json", "node"),

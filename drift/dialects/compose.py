@@ -25,7 +25,7 @@ _ESCAPE = re.compile(r"\\(?:[abfnrtv$\"\\]|0[0-9]{0,3})")
 _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", '"': '"', "\\": "\\"}
 
 
-class _Bad(Exception):
+class BadInterpolation(Exception):
     """A statement compose would refuse; the message never holds a value."""
 
 
@@ -62,7 +62,7 @@ def parse(text: str) -> list[Line]:
         start = pos
         try:
             key, value, pos = _statement(text, pos, values)
-        except _Bad as exc:
+        except BadInterpolation as exc:
             line = line_of(text, start)
             found.append(Malformed(line, f"Compose refuses this line: {exc}"))
             covered.add(line)
@@ -89,7 +89,7 @@ def _statement(text: str, pos: int, values: Mapping[str, str]) -> tuple[str | No
         if char in "=:\n":
             break
         if not _inline_space(char) and not _key_char(char):
-            raise _Bad("unexpected character in the variable name")
+            raise BadInterpolation("unexpected character in the variable name")
         index += 1
     if index >= len(text):  # no terminator: compose reads the text as the value of key ""
         key, inherited, rest = "", False, pos
@@ -98,7 +98,7 @@ def _statement(text: str, pos: int, values: Mapping[str, str]) -> tuple[str | No
     while key and _go_space(key[-1]):
         key = key[:-1]
     if " " in key:
-        raise _Bad("a key cannot contain a space")
+        raise BadInterpolation("a key cannot contain a space")
     while rest < len(text) and _inline_space(text[rest]):
         rest += 1
     if inherited:
@@ -134,7 +134,7 @@ def _value(text: str, pos: int, values: Mapping[str, str]) -> tuple[str, int]:
             return raw, index + 1
         else:
             chars.append(char)
-    raise _Bad("unterminated quoted value")
+    raise BadInterpolation("unterminated quoted value")
 
 
 def _unescape(match: re.Match[str]) -> str:
@@ -170,7 +170,7 @@ def interpolate(text: str, values: Mapping[str, str]) -> str:
         else:
             name = substitution.NAME.match(text, index + 1)
             if name is None:
-                raise _Bad("invalid interpolation: a '$' must start $NAME, ${NAME} or $$")
+                raise BadInterpolation("invalid interpolation: a '$' must start $NAME, ${NAME} or $$")
             out.append(values.get(name.group(), ""))
             index = name.end()
     return "".join(out)
@@ -185,15 +185,15 @@ def _closing_brace(text: str, start: int) -> int:
             depth -= 1
             if depth == 0:
                 return index
-    raise _Bad("invalid interpolation: unclosed '${'")
+    raise BadInterpolation("invalid interpolation: unclosed '${'")
 
 
 def _braced(body: str, values: Mapping[str, str]) -> str:
     parts = substitution.split(body)
     if parts is None:
-        raise _Bad("invalid interpolation: a bad name or operator in ${...}")
+        raise BadInterpolation("invalid interpolation: a bad name or operator in ${...}")
     name, operator, word = parts
     try:
         return substitution.resolve(values.get(name), operator, lambda: interpolate(word, values))
     except substitution.Unset:
-        raise _Bad("a required variable is not set") from None
+        raise BadInterpolation("a required variable is not set") from None

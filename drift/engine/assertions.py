@@ -118,6 +118,11 @@ class Compiled:
         self.assertions = [
             (a, self._compile(a, a.check, "check"), self._compile(a, a.when, "when")) for a in assertions
         ]
+        #: The keys each assertion names (by the identifiers in its text).
+        self.uses = {
+            a.name: sorted(set(_IDENTIFIER.findall(f"{a.check} {a.when or ''}")) & set(self.variables))
+            for a in assertions
+        }
 
     def _cel_type(self, name: str) -> Any:
         cel = self._cel
@@ -173,6 +178,10 @@ class Compiled:
         for assertion, check, when in self.assertions:
             if assertion.envs and snapshot.env not in assertion.envs:
                 continue
+            hidden = [name for name in self.uses[assertion.name] if _unreadable(snapshot, name)]
+            if hidden:  # set, but its value is not given: never "holds" by default
+                yield assertion, f"could not be evaluated: the value of {hidden[0]} is not readable"
+                continue
             applies = True if when is None else self._run(when, data)
             outcome = self._run(check, data) if applies is True else applies
             if outcome is False and applies is True:
@@ -191,6 +200,11 @@ class Compiled:
             return text.split(":", 1)[0] if ":" in text else "error"
         result = value.value()
         return result if isinstance(result, bool) else "not a boolean"
+
+
+def _unreadable(snapshot: EnvSnapshot, name: str) -> bool:
+    entry = snapshot.entries.get(name)
+    return entry is not None and entry.value is None
 
 
 def compile_assertions(schema: Schema, assertions: Sequence[Assertion]) -> Compiled | None:

@@ -59,8 +59,8 @@ def _row(
             cells[snapshot.env] = MatrixCell(state)
             continue
         seen = by_env.get(snapshot.env)
-        if seen is None:
-            cells[snapshot.env] = MatrixCell("unknown", None)
+        if seen is None:  # set, but the store does not give the value (names only, a reference)
+            cells[snapshot.env] = MatrixCell("unreadable", None)
             continue
         secret = secret or seen.secrecy.masked
         state = "present"

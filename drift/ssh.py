@@ -1,0 +1,195 @@
+"""Reading files on other hosts through the system's OpenSSH client.
+
+drift runs `ssh` itself rather than speaking SSH, so that `~/.ssh/config`, agents,
+`ProxyJump`, certificates and `known_hosts` work as engineers expect. It always passes
+`BatchMode=yes` (never a prompt) and `StrictHostKeyChecking=yes` (a host whose key is not
+known is refused, never accepted on first use), a connect timeout, and a control socket, so
+that the sources of one scan that read the same host share one connection.
+
+The remote side runs one small POSIX `sh` script with its arguments quoted; what it prints
+is framed, so several files come back in one session and a missing file is told apart from
+an unreadable one.
+"""
+
+from __future__ import annotations
+
+import atexit
+import secrets
+import shlex
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from drift import commands
+
+DEFAULT_TIMEOUT = 20.0
+CONNECT_TIMEOUT = 10
+#: The remote script: its first argument is a random boundary; for each path after it, a
+#: header line `<boundary> <status> <index>`, then the file's bytes. Status `ok`, `missing`,
+#: `denied` or `other` (a folder, a FIFO, a device: never read).
+_READ = r"""
+cd "$HOME" 2>/dev/null; b=$1; shift; i=0
+for f in "$@"; do
+  case $f in "~/"*) f="$HOME/${f#??}";; esac
+  if [ -f "$f" ] && [ -r "$f" ]; then printf '\n%s ok %s\n' "$b" "$i"; cat -- "$f" || exit 3
+  elif [ ! -e "$f" ]; then printf '\n%s missing %s\n' "$b" "$i"
+  elif [ -f "$f" ]; then printf '\n%s denied %s\n' "$b" "$i"
+  else printf '\n%s other %s\n' "$b" "$i"; fi
+  i=$((i+1))
+done
+"""
+#: Lists the `*<suffix>` files of each folder: a header `<boundary> <index>`, then one name
+#: per line (names with a newline are left out).
+_LIST = r"""
+cd "$HOME" 2>/dev/null; b=$1; s=$2; shift 2; i=0
+for d in "$@"; do
+  case $d in "~/"*) d="$HOME/${d#??}";; esac
+  printf '\n%s %s\n' "$b" "$i"
+  if [ -d "$d" ]; then for f in "$d"/*"$s"; do [ -f "$f" ] && printf '%s\n' "${f##*/}"; done; fi
+  i=$((i+1))
+done
+"""
+_STATUS = {"missing": "file not found", "denied": "permission denied", "other": "not a regular file"}
+
+
+class RemoteFailed(Exception):
+    """The host could not be read; the message says why (the cause, never file contents)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Host:
+    """Where to connect, as drift.toml names it."""
+
+    host: str
+    user: str | None = None
+    port: int | None = None
+    #: An ssh_config file to use instead of ~/.ssh/config (`ssh -F`).
+    config: Path | None = None
+
+    def __str__(self) -> str:
+        return (f"{self.user}@" if self.user else "") + self.host + (f":{self.port}" if self.port else "")
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteFile:
+    """One path's outcome: its text, or why it could not be read."""
+
+    path: str
+    text: str | None
+    error: str | None = None
+
+
+_control_lock = threading.Lock()
+_control_dir: list[str] = []
+
+
+def _control_path() -> str:
+    """A per-process folder for the control sockets (short: sockets have a path limit),
+    removed when drift exits."""
+    with _control_lock:
+        if not _control_dir:
+            folder = tempfile.mkdtemp(prefix="drift-ssh-", dir="/tmp" if Path("/tmp").is_dir() else None)
+            _control_dir.append(folder)
+            atexit.register(shutil.rmtree, folder, True)
+        return str(Path(_control_dir[0]) / "%C")
+
+
+def argv(host: Host, remote_command: str) -> list[str]:
+    """The ssh command line for one remote command."""
+    line = [
+        "ssh",
+        "-o", "BatchMode=yes",
+        "-o", "StrictHostKeyChecking=yes",
+        "-o", f"ConnectTimeout={CONNECT_TIMEOUT}",
+        "-o", "ControlMaster=auto",
+        "-o", f"ControlPath={_control_path()}",
+        "-o", "LogLevel=ERROR",
+    ]  # fmt: skip
+    if host.config is not None:
+        line += ["-F", str(host.config)]
+    if host.port is not None:
+        line += ["-p", str(host.port)]
+    if host.user is not None:
+        line += ["-l", host.user]
+    return [*line, "--", host.host, remote_command]
+
+
+def read_files(host: Host, paths: list[str], cwd: Path, timeout: float, max_bytes: int) -> list[RemoteFile]:
+    """The files at `paths` on `host`, read in one session."""
+    if any(p.startswith("-") or "\x00" in p or "\n" in p for p in paths):
+        raise RemoteFailed("a remote path may not start with '-' or hold a newline or NUL")
+    boundary = "==drift-" + secrets.token_hex(12)  # a file cannot forge a frame it cannot guess
+    quoted = " ".join(shlex.quote(p) for p in paths)
+    script = f"sh -c {shlex.quote(_READ)} drift {boundary} {quoted}"
+    try:
+        output = commands.run(argv(host, script), cwd, timeout, max_bytes)
+    except commands.CommandFailed as exc:
+        raise RemoteFailed(_cause(str(exc), host)) from None
+    return _frames(output.stdout, boundary, paths, host)
+
+
+def list_files(host: Host, folders: list[str], suffix: str, cwd: Path, timeout: float) -> list[list[str]]:
+    """The names of the `*suffix` files in each folder on `host` (empty for a folder that
+    does not exist), in one session."""
+    boundary = "==drift-" + secrets.token_hex(12)
+    quoted = " ".join(shlex.quote(p) for p in [boundary, suffix, *folders])
+    try:
+        output = commands.run(argv(host, f"sh -c {shlex.quote(_LIST)} drift {quoted}"), cwd, timeout, 1024 * 1024)
+    except commands.CommandFailed as exc:
+        raise RemoteFailed(_cause(str(exc), host)) from None
+    found: dict[int, list[str]] = {}
+    for chunk in output.stdout.decode("utf-8", "replace").split(f"\n{boundary} ")[1:]:
+        header, _, body = chunk.partition("\n")
+        if header.isdigit() and int(header) < len(folders):
+            found[int(header)] = sorted(name for name in body.splitlines() if name)
+    if len(found) != len(folders):
+        raise RemoteFailed(f"{host}: the remote shell did not answer for every folder (is it a POSIX sh?)")
+    return [found[i] for i in range(len(folders))]
+
+
+def _frames(data: bytes, boundary: str, paths: list[str], host: Host) -> list[RemoteFile]:
+    found: dict[int, RemoteFile] = {}
+    chunks = data.split(f"\n{boundary} ".encode())
+    for chunk in chunks[1:]:
+        header, _, body = chunk.partition(b"\n")
+        status, _, index_text = header.decode("ascii", "replace").partition(" ")
+        if not index_text.isdigit() or int(index_text) >= len(paths):
+            raise RemoteFailed(f"{host}: the remote shell printed something drift did not ask for")
+        path = paths[int(index_text)]
+        if status != "ok":
+            found[int(index_text)] = RemoteFile(path, None, _STATUS.get(status, "cannot be read"))
+            continue
+        try:
+            found[int(index_text)] = RemoteFile(path, body.decode("utf-8"))
+        except UnicodeDecodeError:
+            found[int(index_text)] = RemoteFile(path, None, "not valid UTF-8")
+    if len(found) != len(paths):
+        raise RemoteFailed(f"{host}: the remote shell did not answer for every file (is it a POSIX sh?)")
+    return [found[i] for i in range(len(paths))]
+
+
+#: What ssh says on standard error, in the words a finding uses.
+_CAUSES = (
+    (
+        "Host key verification failed",
+        "the host key is not known (add it to known_hosts; drift never accepts one blindly)",
+    ),
+    ("REMOTE HOST IDENTIFICATION HAS CHANGED", "the host key has changed since it was recorded in known_hosts"),
+    ("Permission denied", "the login was refused (key, user or agent)"),
+    ("Could not resolve hostname", "the host name does not resolve"),
+    ("Connection refused", "the connection was refused (no SSH server on that port?)"),
+    ("Connection timed out", "the connection timed out"),
+    ("No route to host", "there is no route to the host"),
+    ("did not finish within", "it did not answer in time"),
+    ("program not found", "no ssh client is installed (apt-get install openssh-client)"),
+)
+
+
+def _cause(message: str, host: Host) -> str:
+    """A failure of the ssh command in plain words, naming the host."""
+    for marker, cause in _CAUSES:
+        if marker in message:
+            return f"{host}: {cause}"
+    return f"{host}: {message}"
