@@ -72,13 +72,14 @@ class Sshd:
                     "MaxStartups 200",
                     "MaxSessions 100",
                     f"SetEnv HOME={self.home}",
-                    "LogLevel ERROR",
+                    "LogLevel INFO",
                 ]
             )
             + "\n"
         )
         Path("/run/sshd").mkdir(parents=True, exist_ok=True)  # privilege separation needs it
-        self.process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=subprocess.DEVNULL)
+        self.log = self.folder / "sshd.log"
+        self.process = subprocess.Popen([SSHD, "-D", "-E", str(self.log), "-f", str(config)], stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             try:
@@ -99,6 +100,10 @@ class Sshd:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def logins(self) -> int:
+        """How many connections the server has let in so far."""
+        return self.log.read_text(errors="replace").count("Accepted publickey") if self.log.exists() else 0
 
     def known_hosts(self) -> Path:
         """A known_hosts file holding the server's key."""

@@ -3,8 +3,8 @@
 drift runs `ssh` itself rather than speaking SSH, so that `~/.ssh/config`, agents,
 `ProxyJump`, certificates and `known_hosts` work as engineers expect. It always passes
 `BatchMode=yes` (never a prompt) and `StrictHostKeyChecking=yes` (a host whose key is not
-known is refused, never accepted on first use), a connect timeout, and a control socket, so
-that the sources of one scan that read the same host share one connection.
+known is refused, never accepted on first use) and a connect timeout, and opens one master
+connection per host for a scan (`Connections`), which every session of the scan shares.
 
 The remote side runs one small POSIX `sh` script with its arguments quoted; what it prints
 is framed, so several files come back in one session and a missing file is told apart from
@@ -13,10 +13,11 @@ an unreadable one.
 
 from __future__ import annotations
 
-import atexit
+import contextlib
 import secrets
 import shlex
 import shutil
+import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -81,62 +82,139 @@ class RemoteFile:
     error: str | None = None
 
 
-_control_lock = threading.Lock()
-_control_dir: list[str] = []
+class Connections:
+    """One master connection per host for one scan: the first read of a host opens it (in
+    the background, `ControlPersist`), every later session of the scan runs through it, and
+    `close()` (called when the scan's sources are read) ends them all. A host that refused
+    once is not asked again in the same scan."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._host_locks: dict[Host, threading.Lock] = {}
+        self._up: list[Host] = []
+        self._failed: dict[Host, str] = {}
+        self._folder = tempfile.mkdtemp(prefix="drift-ssh-", dir="/tmp" if Path("/tmp").is_dir() else None)
+
+    @property
+    def control_path(self) -> str:
+        """Where the control sockets live (short: a socket path has a length limit)."""
+        return str(Path(self._folder) / "%C")
+
+    def open(self, host: Host, cwd: Path, timeout: float) -> None:
+        """Make sure the host's master connection is up; RemoteFailed naming the cause."""
+        with self._lock:
+            host_lock = self._host_locks.setdefault(host, threading.Lock())
+        with host_lock:
+            if host in self._up:
+                return
+            if host in self._failed:
+                raise RemoteFailed(self._failed[host])
+            log = Path(self._folder) / f"{secrets.token_hex(6)}.log"
+            command = argv(host, None, self.control_path, master=True, log=log)
+            try:
+                done = subprocess.run(
+                    command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    timeout=timeout, check=False,
+                )  # fmt: skip
+                failure = None if done.returncode == 0 else commands.last_line(_read_log(log)) or "ssh failed"
+            except subprocess.TimeoutExpired:
+                failure = "did not finish within"
+            except FileNotFoundError:
+                failure = "program not found"
+            if failure is not None:
+                self._failed[host] = _cause(failure, host)
+                raise RemoteFailed(self._failed[host])
+            self._up.append(host)
+
+    def close(self) -> None:
+        """End every master connection of the scan and remove the sockets' folder."""
+        for host in self._up:
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                line = argv(host, None, self.control_path)
+                subprocess.run(
+                    [*line[:-2], "-O", "exit", *line[-2:]],
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10,
+                    check=False,
+                )  # fmt: skip
+        self._up.clear()
+        shutil.rmtree(self._folder, ignore_errors=True)
 
 
-def _control_path() -> str:
-    """A per-process folder for the control sockets (short: sockets have a path limit),
-    removed when drift exits."""
-    with _control_lock:
-        if not _control_dir:
-            folder = tempfile.mkdtemp(prefix="drift-ssh-", dir="/tmp" if Path("/tmp").is_dir() else None)
-            _control_dir.append(folder)
-            atexit.register(shutil.rmtree, folder, True)
-        return str(Path(_control_dir[0]) / "%C")
+_resources_lock = threading.Lock()
 
 
-def argv(host: Host, remote_command: str) -> list[str]:
-    """The ssh command line for one remote command."""
+def connections(resources: dict[str, object]) -> Connections:
+    """The scan's connections, kept with its other shared resources (made on first use)."""
+    with _resources_lock:
+        found = resources.get("ssh")
+        if not isinstance(found, Connections):
+            found = resources["ssh"] = Connections()
+        return found
+
+
+def _read_log(path: Path) -> bytes:
+    try:
+        return path.read_bytes()[-commands.STDERR_TAIL :]
+    except OSError:
+        return b""
+
+
+def argv(
+    host: Host, remote_command: str | None, control_path: str, *, master: bool = False, log: Path | None = None
+) -> list[str]:
+    """The ssh command line for one remote command (or, with `master`, for the background
+    master connection that later commands share)."""
     line = [
         "ssh",
         "-o", "BatchMode=yes",
         "-o", "StrictHostKeyChecking=yes",
         "-o", f"ConnectTimeout={CONNECT_TIMEOUT}",
-        "-o", "ControlMaster=auto",
-        "-o", f"ControlPath={_control_path()}",
+        "-o", f"ControlPath={control_path}",
         "-o", "LogLevel=ERROR",
     ]  # fmt: skip
+    if master:
+        line += ["-o", "ControlMaster=yes", "-o", "ControlPersist=yes", "-N", "-f"]
+    else:
+        line += ["-o", "ControlMaster=no"]
+    if log is not None:
+        line += ["-E", str(log)]
     if host.config is not None:
         line += ["-F", str(host.config)]
     if host.port is not None:
         line += ["-p", str(host.port)]
     if host.user is not None:
         line += ["-l", host.user]
-    return [*line, "--", host.host, remote_command]
+    return [*line, "--", host.host] + ([remote_command] if remote_command is not None else [])
 
 
-def read_files(host: Host, paths: list[str], cwd: Path, timeout: float, max_bytes: int) -> list[RemoteFile]:
-    """The files at `paths` on `host`, read in one session."""
+def read_files(
+    connections: Connections, host: Host, paths: list[str], cwd: Path, timeout: float, max_bytes: int
+) -> list[RemoteFile]:
+    """The files at `paths` on `host`, read in one session over the host's connection."""
     if any(p.startswith("-") or "\x00" in p or "\n" in p for p in paths):
         raise RemoteFailed("a remote path may not start with '-' or hold a newline or NUL")
     boundary = "==drift-" + secrets.token_hex(12)  # a file cannot forge a frame it cannot guess
     quoted = " ".join(shlex.quote(p) for p in paths)
     script = f"sh -c {shlex.quote(_READ)} drift {boundary} {quoted}"
+    connections.open(host, cwd, timeout)
     try:
-        output = commands.run(argv(host, script), cwd, timeout, max_bytes)
+        output = commands.run(argv(host, script, connections.control_path), cwd, timeout, max_bytes)
     except commands.CommandFailed as exc:
         raise RemoteFailed(_cause(str(exc), host)) from None
     return _frames(output.stdout, boundary, paths, host)
 
 
-def list_files(host: Host, folders: list[str], suffix: str, cwd: Path, timeout: float) -> list[list[str]]:
+def list_files(
+    connections: Connections, host: Host, folders: list[str], suffix: str, cwd: Path, timeout: float
+) -> list[list[str]]:
     """The names of the `*suffix` files in each folder on `host` (empty for a folder that
     does not exist), in one session."""
     boundary = "==drift-" + secrets.token_hex(12)
     quoted = " ".join(shlex.quote(p) for p in [boundary, suffix, *folders])
+    connections.open(host, cwd, timeout)
+    script = f"sh -c {shlex.quote(_LIST)} drift {quoted}"
     try:
-        output = commands.run(argv(host, f"sh -c {shlex.quote(_LIST)} drift {quoted}"), cwd, timeout, 1024 * 1024)
+        output = commands.run(argv(host, script, connections.control_path), cwd, timeout, 1024 * 1024)
     except commands.CommandFailed as exc:
         raise RemoteFailed(_cause(str(exc), host)) from None
     found: dict[int, list[str]] = {}

@@ -1,9 +1,13 @@
-"""`make run`: the reference example, checked twice.
+"""`make run`: the reference example, checked three times.
 
-1. examples/mre as committed: three dotenv environments with planted drift.
+1. examples/mre as committed: three dotenv environments and a Docker Compose deployment, with
+   planted drift.
 2. The same application deployed on an emulated AWS account: a local moto server
    (127.0.0.1 only) seeded from examples/mre, scanned with staging on SSM and production on
    SSM, Secrets Manager, ECS and Lambda, then stopped.
+3. The application on a VM as its runbook deploys it (a systemd user unit with an
+   EnvironmentFile=), read over SSH from a throwaway sshd on 127.0.0.1, then stopped. Skipped,
+   with one line saying how to enable it, where OpenSSH's server is not installed.
 
 Reports go to reports/. The example drifts on purpose, so drift's exit code 1 is reported,
 not treated as a failure; anything else (2, 3) fails the demo.
@@ -14,13 +18,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from devtools import sshd  # noqa: E402
 from devtools.aws_local import MotoServer  # noqa: E402
-from examples.mre import aws_seed  # noqa: E402
+from examples.mre import aws_seed, vm  # noqa: E402
 
 MRE = ROOT / "examples" / "mre"
 REPORTS = ROOT / "reports"
@@ -40,6 +46,9 @@ sources = [
   {{ type = "ecs", task_definition = "mre-web", container = "web" }},
   {{ type = "lambda", function = "mre-api" }},
 ]
+
+[environments.compose]
+sources = [{{ type = "compose", files = ["deploy/compose.yaml"], service = "web" }}]
 """
 
 
@@ -98,6 +107,11 @@ def main() -> int:
         )
     finally:
         server.stop()
+    if not sshd.available():
+        print("=== skipped: MRE on a VM over SSH needs OpenSSH's server (apt-get install openssh-server)\n")
+    else:
+        with tempfile.TemporaryDirectory(prefix="drift-demo-") as folder, sshd.Sshd(Path(folder)) as host:
+            codes.append(report("examples/mre on a VM (systemd user unit, over SSH)", vm.deploy(host), "drift-report-vm"))
     return 0 if all(code == 1 for code in codes) else 1
 
 

@@ -89,18 +89,24 @@ def collect(
     remote = [i for i, (_, source, _) in enumerate(jobs) if _waits_on_network(source)]
     outcomes: list[_Outcome | None] = [None] * len(jobs)
     local = [i for i in range(len(jobs)) if i not in set(remote)]
-    if not remote:  # the local check: no thread pool (and no concurrent.futures import)
-        for i in local:
-            outcomes[i] = _read(jobs[i][1], jobs[i][2], progress)
-    else:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(remote)), thread_name_prefix="drift") as pool:
-            futures = {i: pool.submit(_read, jobs[i][1], jobs[i][2], progress) for i in remote}
+    try:
+        if not remote:  # the local check: no thread pool (and no concurrent.futures import)
             for i in local:
                 outcomes[i] = _read(jobs[i][1], jobs[i][2], progress)
-            for i, future in futures.items():
-                outcomes[i] = future.result()
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(remote)), thread_name_prefix="drift") as pool:
+                futures = {i: pool.submit(_read, jobs[i][1], jobs[i][2], progress) for i in remote}
+                for i in local:
+                    outcomes[i] = _read(jobs[i][1], jobs[i][2], progress)
+                for i, future in futures.items():
+                    outcomes[i] = future.result()
+    finally:
+        for resource in resources.values():  # the scan's connections end with its reading
+            close = getattr(resource, "close", None)
+            if callable(close):
+                close()
     by_env: dict[str, list[_Outcome]] = {env.name: [] for env in environments}
     for (env, _, _), outcome in zip(jobs, outcomes, strict=True):
         assert outcome is not None

@@ -58,6 +58,7 @@ class SshCollector(Collector):
         options = self.source.options
         try:
             (found,) = ssh.read_files(
+                ssh.connections(self.context.resources),
                 self._host(),
                 [str(options["path"])],
                 self.context.root,

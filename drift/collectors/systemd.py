@@ -37,6 +37,7 @@ from typing import Any, ClassVar
 
 from drift import dialects, ssh
 from drift.collectors.base import Collector, CollectorError, Option, SourceData
+from drift.files import confinement
 from drift.model import Entry, Problem
 
 SYSTEM_DIRS = (
@@ -84,11 +85,14 @@ class SystemdCollector(Collector):
 
     kind: ClassVar[str] = "systemd"
     waits_on_network = True  # over ssh it does; locally it reads a handful of small files
-    file_options: ClassVar[tuple[str, ...]] = ("root",)
     options: ClassVar[dict[str, Option]] = {
         "unit": Option((str,), required=True, help="the service, e.g. mre.service"),
         "user": Option((bool,), help="a --user unit (default false: a system unit)"),
-        "root": Option((str,), help="a folder holding the unit file and its .d/ drop-ins, instead of the unit folders"),
+        "root": Option(
+            (str,),
+            help="a folder with the unit file and its .d/ drop-ins instead of the unit folders "
+            "(with `host`, on that host; a relative one is relative to the login's home)",
+        ),
         "host": Option((str,), help="read on this host over ssh (its files, its unit folders)"),
         "ssh_user": Option((str,), help="the ssh login (default: ssh's)"),
         "port": Option((int,), help="the ssh port (default: ssh's)"),
@@ -101,8 +105,6 @@ class SystemdCollector(Collector):
         unit = str(options.get("unit", ""))
         if not re.fullmatch(r"[A-Za-z0-9:_.\\@-]+\.service", unit):
             return ["`unit` must be a service unit name such as mre.service"]
-        if "root" in options and "host" in options:
-            return ["`root` is a local folder: it cannot be read over `host`"]
         return []
 
     def name(self) -> str:
@@ -129,7 +131,7 @@ class _Reader:
         options = collector.source.options
         self.collector = collector
         self.user = bool(options.get("user"))
-        self.root = collector.context.root / str(options["root"]) if "root" in options else None
+        self.root: str | None = str(options["root"]) if "root" in options else None
         self.host = None
         if "host" in options:
             config = collector.context.root / str(options["ssh_config"]) if "ssh_config" in options else None
@@ -148,7 +150,12 @@ class _Reader:
         if self.host is not None:
             try:
                 return ssh.read_files(
-                    self.host, paths, self.collector.context.root, self.timeout, dialects.DEFAULT_MAX_BYTES
+                    ssh.connections(self.collector.context.resources),
+                    self.host,
+                    paths,
+                    self.collector.context.root,
+                    self.timeout,
+                    dialects.DEFAULT_MAX_BYTES,
                 )
             except ssh.RemoteFailed as exc:
                 raise CollectorError(str(exc)) from None
@@ -160,9 +167,19 @@ class _Reader:
                 found.append(ssh.RemoteFile(path, None, str(exc)))
         return found
 
+    def _root(self) -> str:
+        """`root` as a path to read: on a host, as given; here, inside the project folder."""
+        assert self.root is not None
+        if self.host is not None:
+            return self.root.rstrip("/") or "/"
+        why = confinement(self.collector.context.root, self.root, False)
+        if why is not None:
+            raise CollectorError(f"root: {why}")
+        return str(self.collector.context.root / self.root)
+
     def unit_files(self, unit: str) -> list[tuple[str, str]]:
         """The unit file and its drop-ins, in the order systemd applies them."""
-        folders = [str(self.root)] if self.root is not None else list(USER_DIRS if self.user else SYSTEM_DIRS)
+        folders = [self._root()] if self.root is not None else list(USER_DIRS if self.user else SYSTEM_DIRS)
         base, _, _ = unit.rpartition(".")
         template = f"{base.partition('@')[0]}@.service" if "@" in base else None
         unit_names = [unit] + ([template] if template else [])
@@ -189,7 +206,14 @@ class _Reader:
         """The `*.conf` names in each folder that exists."""
         if self.host is not None:
             try:
-                names = ssh.list_files(self.host, folders, ".conf", self.collector.context.root, self.timeout)
+                names = ssh.list_files(
+                    ssh.connections(self.collector.context.resources),
+                    self.host,
+                    folders,
+                    ".conf",
+                    self.collector.context.root,
+                    self.timeout,
+                )
             except ssh.RemoteFailed as exc:
                 raise CollectorError(str(exc)) from None
             return list(zip(folders, names, strict=True))

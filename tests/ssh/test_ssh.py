@@ -122,3 +122,23 @@ def test_a_systemd_user_unit_read_over_ssh(host: Project, sshd: Sshd) -> None:
     undeclared = {f["key"]: f["location"] for f in document["findings"] if f["rule"] == "undeclared"}
     assert undeclared == {"LOG_LEVEL": "vm1:~/.config/systemd/user/mre.service.d/10-port.conf:2"}
     assert "CANARY" not in every_output(run, 0)
+
+
+def test_one_connection_per_host_for_a_scan(host: Project, sshd: Sshd) -> None:
+    """Two environments reading vm1 (a file, and a unit with its drop-ins and environment
+    file: four sessions) and one reading vm2 (the same server under another name): two
+    logins, not five."""
+    units = sshd.home / "units"
+    units.mkdir(exist_ok=True)
+    (units / "mre.service").write_text(f"[Service]\nEnvironmentFile={sshd.home}/mre/.env\n")
+    host.write(
+        "drift.toml",
+        f"[environments.file]\nsources = [{ssh_source()}]\n"
+        '[environments.unit]\nsources = [{ type = "systemd", unit = "mre.service", root = "units", host = "vm1", '
+        'ssh_config = "ssh_config" }]\n'
+        f"[environments.other]\nsources = [{ssh_source(host='vm2')}]\n",
+    )
+    before = sshd.logins()
+    document = json.loads(run(["check", "--format", "json"], expect=1).stdout)
+    assert [e["status"] for e in document["environments"]] == ["ok", "ok", "ok"]
+    assert sshd.logins() - before == 2
