@@ -111,7 +111,8 @@ def main() -> int:
         print("=== skipped: MRE on a VM over SSH needs OpenSSH's server (apt-get install openssh-server)\n")
     else:
         with tempfile.TemporaryDirectory(prefix="drift-demo-") as folder, sshd.Sshd(Path(folder)) as host:
-            codes.append(report("examples/mre on a VM (systemd user unit, over SSH)", vm.deploy(host), "drift-report-vm"))
+            title = "examples/mre on a VM (systemd user unit, over SSH)"
+            codes.append(report(title, vm.deploy(host), "drift-report-vm"))
     return 0 if all(code == 1 for code in codes) else 1
 
 
