@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/aws_scan.py
 	$(BIN)/python benchmarks/html_report.py
+	$(BIN)/python benchmarks/reach.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -83,10 +83,10 @@ class RemoteFile:
 
 
 class Connections:
-    """One master connection per host for one scan: the first read of a host opens it (in
-    the background, `ControlPersist`), every later session of the scan runs through it, and
-    `close()` (called when the scan's sources are read) ends them all. A host that refused
-    once is not asked again in the same scan."""
+    """One connection per host for one scan: the first session of a host opens it and leaves
+    it in the background (`ControlPersist`), every later session of the scan runs through
+    it, and `close()` (called when the scan's sources are read) ends them all. A host that
+    refused once is not asked again in the same scan."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -100,42 +100,50 @@ class Connections:
         """Where the control sockets live (short: a socket path has a length limit)."""
         return str(Path(self._folder) / "%C")
 
-    def open(self, host: Host, cwd: Path, timeout: float) -> None:
-        """Make sure the host's master connection is up; RemoteFailed naming the cause."""
+    def run(self, host: Host, script: str, cwd: Path, timeout: float, max_bytes: int) -> commands.Output:
+        """Run `script` on `host`. The host's first session opens its master connection
+        (`ControlPersist`: it stays in the background for the rest of the scan); sessions
+        that come meanwhile wait for it, then all share it. RemoteFailed names the cause."""
         with self._lock:
             host_lock = self._host_locks.setdefault(host, threading.Lock())
         with host_lock:
-            if host in self._up:
-                return
             if host in self._failed:
                 raise RemoteFailed(self._failed[host])
-            log = Path(self._folder) / f"{secrets.token_hex(6)}.log"
-            command = argv(host, None, self.control_path, master=True, log=log)
-            try:
-                done = subprocess.run(
-                    command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    timeout=timeout, check=False,
-                )  # fmt: skip
-                failure = None if done.returncode == 0 else commands.last_line(_read_log(log)) or "ssh failed"
-            except subprocess.TimeoutExpired:
-                failure = "did not finish within"
-            except FileNotFoundError:
-                failure = "program not found"
-            if failure is not None:
-                self._failed[host] = _cause(failure, host)
-                raise RemoteFailed(self._failed[host])
-            self._up.append(host)
+            if host not in self._up:
+                try:
+                    output = commands.run(argv(host, script, self.control_path, master=True), cwd, timeout, max_bytes)
+                except commands.CommandFailed as exc:
+                    cause = _cause(str(exc), host)
+                    if _is_connection_failure(str(exc)):
+                        self._failed[host] = cause  # the next source of this host fails the same way, at once
+                    raise RemoteFailed(cause) from None
+                self._up.append(host)
+                return output
+        try:
+            return commands.run(argv(host, script, self.control_path), cwd, timeout, max_bytes)
+        except commands.CommandFailed as exc:
+            raise RemoteFailed(_cause(str(exc), host)) from None
 
     def close(self) -> None:
-        """End every master connection of the scan and remove the sockets' folder."""
+        """End every master connection of the scan (together) and remove the sockets' folder."""
+        stopping = []
         for host in self._up:
-            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-                line = argv(host, None, self.control_path)
-                subprocess.run(
-                    [*line[:-2], "-O", "exit", *line[-2:]],
-                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10,
-                    check=False,
-                )  # fmt: skip
+            line = argv(host, None, self.control_path)
+            with contextlib.suppress(OSError):
+                stopping.append(
+                    subprocess.Popen(
+                        [*line[:-2], "-O", "exit", *line[-2:]],
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                )
+        for process in stopping:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         self._up.clear()
         shutil.rmtree(self._folder, ignore_errors=True)
 
@@ -152,18 +160,14 @@ def connections(resources: dict[str, object]) -> Connections:
         return found
 
 
-def _read_log(path: Path) -> bytes:
-    try:
-        return path.read_bytes()[-commands.STDERR_TAIL :]
-    except OSError:
-        return b""
+def _is_connection_failure(message: str) -> bool:
+    """ssh itself failed (exit 255: refused, unknown key, unreachable), not the remote script."""
+    return "exited with status 255" in message or "did not finish within" in message or "program not found" in message
 
 
-def argv(
-    host: Host, remote_command: str | None, control_path: str, *, master: bool = False, log: Path | None = None
-) -> list[str]:
-    """The ssh command line for one remote command (or, with `master`, for the background
-    master connection that later commands share)."""
+def argv(host: Host, remote_command: str | None, control_path: str, *, master: bool = False) -> list[str]:
+    """The ssh command line for one remote command; with `master`, its connection stays in
+    the background afterwards for the later commands to share."""
     line = [
         "ssh",
         "-o", "BatchMode=yes",
@@ -173,11 +177,9 @@ def argv(
         "-o", "LogLevel=ERROR",
     ]  # fmt: skip
     if master:
-        line += ["-o", "ControlMaster=yes", "-o", "ControlPersist=yes", "-N", "-f"]
+        line += ["-o", "ControlMaster=yes", "-o", "ControlPersist=yes"]
     else:
         line += ["-o", "ControlMaster=no"]
-    if log is not None:
-        line += ["-E", str(log)]
     if host.config is not None:
         line += ["-F", str(host.config)]
     if host.port is not None:
@@ -196,11 +198,7 @@ def read_files(
     boundary = "==drift-" + secrets.token_hex(12)  # a file cannot forge a frame it cannot guess
     quoted = " ".join(shlex.quote(p) for p in paths)
     script = f"sh -c {shlex.quote(_READ)} drift {boundary} {quoted}"
-    connections.open(host, cwd, timeout)
-    try:
-        output = commands.run(argv(host, script, connections.control_path), cwd, timeout, max_bytes)
-    except commands.CommandFailed as exc:
-        raise RemoteFailed(_cause(str(exc), host)) from None
+    output = connections.run(host, script, cwd, timeout, max_bytes)
     return _frames(output.stdout, boundary, paths, host)
 
 
@@ -211,12 +209,8 @@ def list_files(
     does not exist), in one session."""
     boundary = "==drift-" + secrets.token_hex(12)
     quoted = " ".join(shlex.quote(p) for p in [boundary, suffix, *folders])
-    connections.open(host, cwd, timeout)
     script = f"sh -c {shlex.quote(_LIST)} drift {quoted}"
-    try:
-        output = commands.run(argv(host, script, connections.control_path), cwd, timeout, 1024 * 1024)
-    except commands.CommandFailed as exc:
-        raise RemoteFailed(_cause(str(exc), host)) from None
+    output = connections.run(host, script, cwd, timeout, 1024 * 1024)
     found: dict[int, list[str]] = {}
     for chunk in output.stdout.decode("utf-8", "replace").split(f"\n{boundary} ")[1:]:
         header, _, body = chunk.partition("\n")

@@ -18,7 +18,7 @@ from drift.collectors.base import CollectContext, CollectorError, SourceData
 from drift.model import Entry, EnvSnapshot, Problem, SourceStatus
 from drift.settings import EnvironmentConfig, SourceConfig
 
-MAX_WORKERS = 16
+MAX_WORKERS = 32
 
 #: Called as each source starts and ends: (environment, source name, status or None).
 Progress = Callable[[str, str, str | None], None]
