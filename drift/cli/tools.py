@@ -15,6 +15,7 @@ from drift.cli import (
     main,
     schema_option,
 )
+from drift.dialects import DIALECTS
 from drift.report import inert
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     type=click.Path(path_type=Path, dir_okay=False),
     help="An example file whose declarations (@secret, @not-secret, types) decide what is shown.",
 )
-@click.option("--dialect", type=click.Choice(["node", "python", "compose", "shell"]), help="How the files are read.")
+@click.option("--dialect", type=click.Choice(DIALECTS), help="How the files are read.")
 @click.option("--expand", is_flag=True, help="Expand ${VAR} from each file's own keys.")
 @handle_errors
 def diff_command(
@@ -54,6 +55,40 @@ def diff_command(
     result = diff.DiffResult(diff.diff(values, keys_only, Fingerprinter.ephemeral(), specs), problems)
     click.echo(diff.render([str(f) for f in files], result), nl=False)
     finish(result.exit_code)
+
+
+@main.command("sync")
+@config_option
+@schema_option
+@click.option("--env", "envs", multiple=True, help="An environment whose dotenv file to sync (default: local).")
+@click.option("--all", "everything", is_flag=True, help="Add optional keys too, not only required ones.")
+@click.option("--rename", is_flag=True, help="Rename near-miss keys to the declared name they resemble.")
+@click.option("--write", is_flag=True, help="Apply the change (a backup is kept); without it, show it.")
+@handle_errors
+def sync_command(
+    config: Path | None, schema_path: Path | None, envs: Sequence[str], everything: bool, rename: bool, write: bool
+) -> None:
+    """Add the keys the schema requires to an environment's dotenv file, as the example has
+    them; without --write, print the diff and exit 1 if anything would change."""
+    from drift import api, sync
+    from drift.errors import ConfigError
+
+    project = api.load_project(config, Path.cwd(), schema_path)
+    if envs:
+        selected = api.select_environments(project, envs)
+    elif "local" in project.environments:
+        selected = [project.environments["local"]]
+    else:
+        raise ConfigError("no `local` environment: name the environments to sync with --env")
+    syncs = sync.plan(project, api.load_project_schema(project), selected, everything, rename)
+    click.echo(sync.render(syncs), nl=False)
+    refused = [s for s in syncs if s.refused is not None]
+    if write:
+        for backup in sync.write(syncs):
+            click.echo(f"kept the previous file as {project.display(backup)}")
+    if refused:
+        raise ConfigError(f"{len(refused)} file(s) left alone (see above)")
+    finish(0 if write or not any(s.changes for s in syncs) else 1)
 
 
 @main.command("init")

@@ -44,9 +44,10 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes, mode: int = 0o644) -> None:
     """Write via a temporary file in the same folder and rename it over the target, so a
-    reader (or a killed run) never sees half a report. Creates parent folders. A failure
+    reader (or a killed run) never sees half a report. Creates parent folders; `bytes` are
+    written as they are (`drift sync` keeps a file's bytes), `mode` is the file's. A failure
     (read-only folder, a directory in the way, a full disk, a symbolic link loop) is an
     OutputError naming the path, and the old file stays as it was."""
     try:
@@ -58,11 +59,12 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or type(exc).__name__}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="\n") as handle:
-            handle.write(text)
+        data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        Path(temporary).chmod(0o644)
+        Path(temporary).chmod(mode)
         Path(temporary).replace(path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
