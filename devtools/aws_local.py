@@ -82,6 +82,8 @@ class Fault:
     times: int = 1
     operation: str | None = None
     delay: float = 0.0
+    #: Matching requests to let through before the fault applies (the second write, say).
+    skip: int = 0
 
 
 @dataclass
@@ -97,6 +99,9 @@ class FaultPlan:
             self.calls[(service, operation)] += 1
             for fault in self.faults:
                 if fault.times > 0 and fault.service == service and fault.operation in (None, operation):
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        continue
                     fault.times -= 1
                     return fault
         return None

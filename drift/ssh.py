@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,12 +94,15 @@ class Connections:
         self._host_locks: dict[Host, threading.Lock] = {}
         self._up: list[Host] = []
         self._failed: dict[Host, str] = {}
+        self._indexes: dict[Host, int] = {}
         self._folder = tempfile.mkdtemp(prefix="drift-ssh-", dir="/tmp" if Path("/tmp").is_dir() else None)
 
-    @property
-    def control_path(self) -> str:
-        """Where the control sockets live (short: a socket path has a length limit)."""
-        return str(Path(self._folder) / "%C")
+    def control_path(self, host: Host) -> str:
+        """The host's control socket: one per configured host (two names for one machine get
+        two connections, as they would without drift), short (a socket path has a length limit)."""
+        with self._lock:
+            index = self._indexes.setdefault(host, len(self._indexes))
+        return str(Path(self._folder) / str(index))
 
     def run(self, host: Host, script: str, cwd: Path, timeout: float, max_bytes: int) -> commands.Output:
         """Run `script` on `host`. The host's first session opens its master connection
@@ -111,24 +115,41 @@ class Connections:
                 raise RemoteFailed(self._failed[host])
             if host not in self._up:
                 try:
-                    output = commands.run(argv(host, script, self.control_path, master=True), cwd, timeout, max_bytes)
+                    output = commands.run(
+                        argv(host, script, self.control_path(host), master=True), cwd, timeout, max_bytes
+                    )
                 except commands.CommandFailed as exc:
                     cause = _cause(str(exc), host)
                     if _is_connection_failure(str(exc)):
                         self._failed[host] = cause  # the next source of this host fails the same way, at once
                     raise RemoteFailed(cause) from None
+                self._wait_for_master(host, cwd)
                 self._up.append(host)
                 return output
         try:
-            return commands.run(argv(host, script, self.control_path), cwd, timeout, max_bytes)
+            return commands.run(argv(host, script, self.control_path(host)), cwd, timeout, max_bytes)
         except commands.CommandFailed as exc:
             raise RemoteFailed(_cause(str(exc), host)) from None
+
+    def _wait_for_master(self, host: Host, cwd: Path) -> None:
+        """Until the master answers on its socket: it detaches into the background after the
+        first session, and a session that found no socket then would log in on its own."""
+        line = argv(host, None, self.control_path(host))
+        check = [*line[:-2], "-O", "check", *line[-2:]]
+        for _ in range(50):
+            done = subprocess.run(
+                check, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                timeout=10, check=False,
+            )  # fmt: skip
+            if done.returncode == 0:
+                return
+            time.sleep(0.01)
 
     def close(self) -> None:
         """End every master connection of the scan (together) and remove the sockets' folder."""
         stopping = []
         for host in self._up:
-            line = argv(host, None, self.control_path)
+            line = argv(host, None, self.control_path(host))
             with contextlib.suppress(OSError):
                 stopping.append(
                     subprocess.Popen(

@@ -224,6 +224,11 @@ class HistoryStore(ABC):
     def save(self, scan: SavedScan, check_value: str) -> None:
         """Store a scan in one transaction; the last thing a scan does."""
 
+    @abstractmethod
+    def audit(self, record: dict[str, Any]) -> None:
+        """Keep the record of an applied plan (who, when, which keys, old and new fingerprints;
+        never a value)."""
+
     def key_mismatch(self) -> ConfigError:
         return ConfigError(
             f"{self.where}: this history was written with a different fingerprint key "

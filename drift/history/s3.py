@@ -13,7 +13,7 @@ from typing import Any
 
 from drift.aws import AwsTarget, SessionPool, aws_errors
 from drift.errors import CollectorError, ConfigError, HistoryError, HistoryUnavailable
-from drift.history.base import HistoryStore, SavedScan, ScanSummary, guarded
+from drift.history.base import HistoryStore, SavedScan, ScanSummary, guarded, new_scan_id
 
 #: What aws_errors says of a store that is there but did not answer in time.
 _TRANSIENT = ("Throttl", "SlowDown", "RequestLimitExceeded", "TooManyRequests", "unreachable", "(HTTP 5")
@@ -114,6 +114,10 @@ class S3History(HistoryStore):
                 )
             )
         return found
+
+    def audit(self, record: dict[str, Any]) -> None:
+        key = f"{self.prefix}audit/{new_scan_id()}.json"
+        self._call("saving the audit record", "put_object", Key=key, Body=json.dumps(record).encode())
 
     def save(self, scan: SavedScan, check_value: str) -> None:
         stored = self._check_value()

@@ -4,9 +4,11 @@ killed before it commits leaves the history as it was."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 from drift.errors import ConfigError, HistoryError
 from drift.history.base import HistoryStore, SavedScan, ScanSummary, guarded
@@ -14,6 +16,7 @@ from drift.history.base import HistoryStore, SavedScan, ScanSummary, guarded
 BUSY_TIMEOUT_MS = 30_000
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (at TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS scans (
     id TEXT PRIMARY KEY,
     scanned_at TEXT NOT NULL,
@@ -72,6 +75,15 @@ class SqliteHistory(HistoryStore):
                 (limit,),
             ).fetchall()
             return [ScanSummary(*row) for row in rows]
+
+    def audit(self, record: dict[str, Any]) -> None:
+        with guarded(self.where, "saving the audit record"), closing(self._connect()) as db:
+            db.execute("INSERT INTO audit VALUES (?, ?)", (str(record.get("at", "")), json.dumps(record)))
+
+    def audits(self) -> list[dict[str, Any]]:
+        """Every audit record, oldest first."""
+        with guarded(self.where, "reading the audit records"), closing(self._connect()) as db:
+            return [json.loads(row[0]) for row in db.execute("SELECT data FROM audit ORDER BY rowid")]
 
     def save(self, scan: SavedScan, check_value: str) -> None:
         with guarded(self.where, "saving the scan"), closing(self._connect()) as db:

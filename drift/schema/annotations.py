@@ -41,6 +41,7 @@ _FLAGS: dict[str, tuple[str, object]] = {
     "nonempty": ("nonempty", True),
     "same": ("parity", "same"),
     "differ": ("parity", "differ"),
+    "generate": ("generate", True),
 }
 #: Tags that take one argument, and the field each sets.
 _WITH_ARGUMENT = {

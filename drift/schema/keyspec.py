@@ -57,6 +57,9 @@ class KeySpec:
     max_age: float | None = None
     #: Only in `env.<name>` tables: the exact value this environment must have.
     equals: str | None = None
+    #: `drift plan --generate KEY` may make this secret's value (cryptographically random,
+    #: meeting `min_length` and `pattern`).
+    generate: bool = False
     description: str = ""
     #: The value in `.env.example`, or None when not declared by an assignment there.
     example: str | None = None
@@ -245,6 +248,7 @@ FIELDS: dict[str, Converter] = {
     "parity": _parity,
     "max_age": _duration,
     "description": _text,
+    "generate": _bool,
 }
 ENV_FIELDS: dict[str, Converter] = {**FIELDS, "equals": _text}
 

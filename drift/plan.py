@@ -1,0 +1,466 @@
+"""`drift plan` and `drift apply`: the changes that would clear findings in SSM Parameter
+Store, Secrets Manager (a JSON secret member by member) and dotenv files, computed from a scan,
+saved as a plan, and applied only if nothing changed since.
+
+What a plan may set, per environment: a missing or wrong key that is not secret, to its
+per-environment `equals`, its declared `default`, or (a `parity = "same"` key, with `--from`)
+the reference environment's value when drift knows it is no secret; deprecated keys are
+removed. A secret is never invented or copied: it comes from `--value-from-env KEY=VAR` (the
+variable is read again when the plan is applied, so the value is never in the plan) or, for
+a key declared `generate = true`, from `--generate KEY` (made when applied: cryptographically
+random, meeting `min_length` and `pattern`), and goes to a SecureString or Secrets Manager
+only. Anything else it cannot set is listed as "needs a value" with the command to give one.
+
+Every item records what was observed (the store's version and a keyed fingerprint of the
+value, or "absent"); `apply` reads each item again and refuses the whole plan if any changed,
+skips items already in the planned state (applying twice changes nothing), applies item by
+item, and on a failure stops, reports what was and was not applied, and rewrites the plan
+with the rest so that the same command resumes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import string
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from drift import dialects
+from drift.aws import AwsTarget, SessionPool, aws_errors
+from drift.config import Project
+from drift.errors import CollectorError, ConfigError
+from drift.files import CONFIG_MAX_BYTES, DEFAULT_MAX_BYTES, UnreadableFile, read_bytes, read_text
+from drift.model import EnvSnapshot, ScanResult
+from drift.report.output import write_atomic
+from drift.schema import KeySpec, Schema
+from drift.schema.showable import showable
+from drift.secrets import Fingerprinter, mask_url_secrets, masked
+from drift.settings import EnvironmentConfig
+
+FORMAT = 1
+ABSENT = "absent"
+_PLAIN = re.compile(r"[A-Za-z0-9_./:@,+=%-]*")
+
+
+@dataclass
+class Item:
+    """One change to one key of one environment."""
+
+    env: str
+    key: str
+    action: str  # `set` or `remove`
+    store: str  # `ssm`, `secretsmanager` or `dotenv`
+    target: str  # a parameter name, `secret-id#member`, or a file path relative to the config
+    reason: str
+    secret: bool = False
+    #: The new value of a non-secret key; None for a secret or a removal.
+    value: str | None = None
+    #: Where a secret's value comes from when applied: `env:VAR` or `generate`.
+    value_from: str | None = None
+    #: What the store held when planned: its version, and the value's fingerprint (or "absent").
+    version: str | None = None
+    observed: str = ABSENT
+    #: How the change is shown (masked as every output masks values).
+    shown: str = ""
+
+
+@dataclass
+class NeedsValue:
+    env: str
+    key: str
+    reason: str
+    command: str
+
+
+@dataclass
+class Plan:
+    project: str
+    config: str | None
+    items: list[Item] = field(default_factory=list)
+    needs_value: list[NeedsValue] = field(default_factory=list)
+
+    def dump(self) -> str:
+        return json.dumps({"drift_plan": FORMAT, **asdict(self)}, indent=2) + "\n"
+
+    @classmethod
+    def load(cls, path: Path) -> Plan:
+        try:
+            data = json.loads(read_text(path, CONFIG_MAX_BYTES))
+            if data.get("drift_plan") != FORMAT:
+                raise ValueError("format")
+            return cls(
+                str(data["project"]),
+                data.get("config"),
+                [Item(**item) for item in data["items"]],
+                [NeedsValue(**item) for item in data.get("needs_value", [])],
+            )
+        except UnreadableFile as exc:
+            raise ConfigError(f"{path}: cannot read the plan: {exc}") from None
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            raise ConfigError(f"{path}: not a plan written by this drift (`drift plan --out FILE`)") from None
+
+
+# --- planning ---------------------------------------------------------------------------------
+
+
+def make_plan(
+    project: Project,
+    schema: Schema,
+    result: ScanResult,
+    fingerprint: Fingerprinter,
+    reference: str | None = None,
+    from_env: Mapping[str, str] | None = None,
+    generate: Sequence[str] = (),
+) -> Plan:
+    """The changes that would clear the scan's findings, environment by environment."""
+    plan = Plan(project.name, str(project.config_path) if project.config_path else None)
+    snapshots = {s.env: s for s in result.environments}
+    if reference is not None and reference not in snapshots:
+        raise ConfigError(f"--from {reference}: that environment was not read (add --env {reference})")
+    for snapshot in result.environments:
+        env = project.environments[snapshot.env]
+        specs = schema.for_env(snapshot.env)
+        other = snapshots.get(reference or "")
+        for spec in specs.values():
+            _plan_key(plan, project, env, snapshot, spec, other, fingerprint, from_env or {}, generate)
+    return plan
+
+
+def _plan_key(
+    plan: Plan,
+    project: Project,
+    env: EnvironmentConfig,
+    snapshot: EnvSnapshot,
+    spec: KeySpec,
+    reference: EnvSnapshot | None,
+    fingerprint: Fingerprinter,
+    from_env: Mapping[str, str],
+    generate: Sequence[str],
+) -> None:
+    name = spec.name
+    entry = snapshot.entries.get(name)
+    if snapshot.could_hold(name) and entry is None:
+        return  # a source that failed may hold it: nothing is planned on a guess
+    if spec.deprecated is not None:
+        if entry is not None:
+            where = _where(project, env, entry.source, name, secret=False)
+            if where is not None:
+                plan.items.append(
+                    _item(env.name, name, "remove", where, "deprecated: " + spec.deprecated, entry, fingerprint)
+                )
+        return
+    secret = bool(spec.schema_secret)
+    wanted, reason = _wanted_value(spec, entry, reference, secret)
+    value_from = None
+    if secret and (entry is None or entry.value == "") and (spec.requirement(snapshot.env)[0] or spec.nonempty):
+        if name in from_env:
+            value_from, reason = f"env:{from_env[name]}", "missing secret, from --value-from-env"
+        elif name in generate:
+            if not spec.generate:
+                raise ConfigError(f"--generate {name}: the schema does not mark it generatable (generate = true)")
+            value_from, reason = "generate", "missing secret, generated when applied"
+        else:
+            command = f"drift plan --env {env.name} --value-from-env {name}=VARIABLE"
+            plan.needs_value.append(NeedsValue(env.name, name, "a secret drift never invents", command))
+            return
+    elif wanted is None:
+        if entry is None and spec.requirement(snapshot.env)[0]:
+            command = f"set it in {env.name}'s source, or declare a default"
+            plan.needs_value.append(NeedsValue(env.name, name, "required, with no declared default or equals", command))
+        return
+    where = _where(project, env, entry.source if entry is not None else None, name, secret)
+    if where is None:
+        why = "no source of this environment drift can write it to"
+        plan.needs_value.append(NeedsValue(env.name, name, why, "add an ssm, secretsmanager or dotenv source"))
+        return
+    item = _item(env.name, name, "set", where, reason, entry, fingerprint)
+    item.secret, item.value, item.value_from = secret, wanted if not secret else None, value_from
+    item.shown = MASKED_SECRET if secret else _shown(spec, wanted or "")
+    plan.items.append(item)
+
+
+MASKED_SECRET = "•••••• (a secret, given when applied)"
+
+
+def _wanted_value(spec: KeySpec, entry: Any, reference: EnvSnapshot | None, secret: bool) -> tuple[str | None, str]:
+    """The value a non-secret key should have, and why; (None, "") when nothing is known."""
+    if secret:
+        return None, ""
+    current = entry.value if entry is not None else None
+    if spec.equals is not None and current != spec.equals:
+        return spec.equals, "must equal its declared value here"
+    if current is None and spec.default is not None:
+        return spec.default, "missing: its declared default"
+    if spec.parity == "same" and reference is not None:
+        other = reference.entries.get(spec.name)
+        if other is not None and other.value is not None and other.value != current and showable(spec, other.value):
+            return other.value, f"parity same: {reference.env}'s value"
+    return None, ""
+
+
+def _shown(spec: KeySpec, value: str) -> str:
+    return mask_url_secrets(value) if showable(spec, value) else "••••••"
+
+
+def _item(env: str, key: str, action: str, where: tuple[str, str, bool], reason: str, entry: Any,
+          fingerprint: Fingerprinter) -> Item:  # fmt: skip
+    store, target, _ = where
+    version = None
+    observed = ABSENT
+    if entry is not None and entry.value is not None:
+        observed = fingerprint(entry.value)
+        version = str(entry.metadata.get("version")) if entry.metadata.get("version") is not None else None
+    return Item(env, key, action, store, target, reason, version=version, observed=observed)
+
+
+def _where(
+    project: Project, env: EnvironmentConfig, source: str | None, key: str, secret: bool
+) -> tuple[str, str, bool] | None:
+    """(store, target, secure) for a key: where it is now, else the environment's first
+    source that may hold it (a secret only in a SecureString or Secrets Manager)."""
+    if source is not None:
+        kind, _, rest = source.partition(":")
+        if kind == "ssm":
+            return "ssm", rest, secret
+        if kind == "secretsmanager":
+            return "secretsmanager", f"{rest}#{key}", True
+        if kind == "dotenv" and not secret:
+            return "dotenv", rest, False
+        return None
+    for candidate in env.sources:
+        if candidate.type == "secretsmanager" and secret and "secret_id" in candidate.options:
+            return "secretsmanager", f"{candidate.options['secret_id']}#{key}", True
+        if candidate.type == "ssm":
+            return "ssm", f"{str(candidate.options['path']).rstrip('/')}/{key}", secret
+        if candidate.type == "dotenv" and not secret:
+            return "dotenv", str(candidate.options["path"]), False
+    return None
+
+
+def render(plan: Plan) -> str:
+    lines = []
+    for item in plan.items:
+        verb = "remove" if item.action == "remove" else f"set = {item.shown}"
+        seen = (
+            "absent"
+            if item.observed == ABSENT
+            else f"now {masked(item.observed)}" + (f" (version {item.version})" if item.version else "")
+        )
+        lines.append(f"{item.env:<12} {item.key:<28} {verb}  [{item.store} {item.target}; {seen}]  {item.reason}")
+    for need in plan.needs_value:
+        lines.append(f"{need.env:<12} {need.key:<28} needs a value ({need.reason}): {need.command}")
+    if not lines:
+        lines.append("nothing to change")
+    return "\n".join(lines) + "\n"
+
+
+# --- applying --------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    applied: list[Item] = field(default_factory=list)
+    already: list[Item] = field(default_factory=list)
+    failed: Item | None = None
+    error: str = ""
+    remaining: list[Item] = field(default_factory=list)
+
+
+class Stores:
+    """Reading and writing one item in its store, for one apply."""
+
+    def __init__(self, project: Project, fingerprint: Fingerprinter) -> None:
+        self.project = project
+        self.fingerprint = fingerprint
+        self.pool = SessionPool()
+
+    def _target(self, item: Item) -> AwsTarget:
+        env = self.project.environments.get(item.env)
+        if env is None:
+            raise ConfigError(f"the plan names environment {item.env}, which the configuration does not have")
+        kinds = [s for s in env.sources if s.type == item.store]
+        options = kinds[0].options if kinds else {}
+        return AwsTarget.of(options, env.settings.get("aws", {}))
+
+    def _client(self, item: Item) -> Any:
+        return self.pool.client(item.store, self._target(item))
+
+    def observe(self, item: Item) -> tuple[str | None, str]:
+        """(version, fingerprint or "absent") of the item now."""
+        value, version = self._read(item)
+        return version, ABSENT if value is None else self.fingerprint(value)
+
+    def _read(self, item: Item) -> tuple[str | None, str | None]:
+        if item.store == "ssm":
+            with aws_errors(f"reading {item.target}"):
+                client = self._client(item)
+                try:
+                    found = client.get_parameter(Name=item.target, WithDecryption=True)["Parameter"]
+                except client.exceptions.ParameterNotFound:
+                    return None, None
+            return str(found["Value"]), str(found.get("Version"))
+        if item.store == "secretsmanager":
+            secret_id, _, member = item.target.partition("#")
+            members, version = self._secret(item, secret_id)
+            value = members.get(member)
+            return (None if value is None else str(value)), version
+        path = self.project.root / item.target
+        try:
+            text = read_bytes(path, DEFAULT_MAX_BYTES).decode("utf-8")
+        except (UnreadableFile, UnicodeDecodeError):
+            return None, None
+        assignment = dialects.read(text, self.project.dialect.name, False, item.target).values.get(item.key)
+        return (assignment.value if assignment is not None else None), None
+
+    def _secret(self, item: Item, secret_id: str) -> tuple[dict[str, Any], str | None]:
+        with aws_errors(f"reading secret {secret_id}"):
+            client = self._client(item)
+            try:
+                found = client.get_secret_value(SecretId=secret_id)
+            except client.exceptions.ResourceNotFoundException:
+                return {}, None
+        try:
+            members = json.loads(found.get("SecretString") or "{}")
+        except json.JSONDecodeError:
+            members = None
+        if not isinstance(members, dict):
+            raise CollectorError(f"secret {secret_id} is not a JSON object: drift sets JSON secrets member by member")
+        return members, str(found.get("VersionId"))
+
+    def write(self, item: Item, value: str | None) -> None:
+        """Set (value) or remove (None) the item."""
+        if item.store == "ssm":
+            with aws_errors(f"writing {item.target}"):
+                client = self._client(item)
+                if value is None:
+                    client.delete_parameter(Name=item.target)
+                else:
+                    kind = "SecureString" if item.secret else "String"
+                    client.put_parameter(Name=item.target, Value=value, Type=kind, Overwrite=True)
+            return
+        if item.store == "secretsmanager":
+            secret_id, _, member = item.target.partition("#")
+            members, version = self._secret(item, secret_id)
+            if value is None:
+                members.pop(member, None)
+            else:
+                members[member] = value
+            with aws_errors(f"writing secret {secret_id}"):
+                client = self._client(item)
+                if version is None:
+                    client.create_secret(Name=secret_id, SecretString=json.dumps(members))
+                else:
+                    client.put_secret_value(SecretId=secret_id, SecretString=json.dumps(members))
+            return
+        _write_dotenv(self.project, item, value)
+
+
+def _write_dotenv(project: Project, item: Item, value: str | None) -> None:
+    """Set or remove one key of a dotenv file, changing only its line, read back before the
+    file is replaced."""
+    path = project.root / item.target
+    try:
+        original = read_bytes(path, DEFAULT_MAX_BYTES).decode("utf-8") if path.exists() else ""
+    except (UnreadableFile, UnicodeDecodeError) as exc:
+        raise CollectorError(f"{item.target}: cannot be changed: {exc}") from None
+    dialect = project.dialect.name
+    before = dialects.read(original, dialect, False, item.target).values
+    lines = original.splitlines(keepends=True)
+    newline = "\r\n" if "\r\n" in original else "\n"
+    line = f"{item.key}={value if value is not None and _PLAIN.fullmatch(value) else _quoted(value or '')}"
+    current = before.get(item.key)
+    if current is not None and "\n" in current.value:
+        raise CollectorError(f"{item.target}: {item.key} spans several lines; drift does not rewrite it")
+    if current is not None:
+        ending = newline if lines[current.line - 1].endswith(("\n", "\r")) else ""
+        lines[current.line - 1] = "" if value is None else line + ending
+    elif value is not None:
+        if lines and not lines[-1].endswith(("\n", "\r")):
+            lines[-1] += newline
+        lines.append(line + newline)
+    updated = "".join(lines)
+    after = dialects.read(updated, dialect, False, item.target).values
+    expected = {k: a.value for k, a in before.items() if k != item.key}
+    if value is not None:
+        expected[item.key] = value
+    if {k: a.value for k, a in after.items()} != expected:
+        raise CollectorError(f"{item.target}: the change would not read back exactly in the {dialect} dialect")
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o600
+    write_atomic(path, updated.encode("utf-8"), mode)
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def secret_value(item: Item, spec: KeySpec | None) -> str:
+    """A secret's value when applied: from the named variable, or generated."""
+    if item.value_from is None:
+        raise ConfigError(f"{item.env} {item.key}: a secret item without a value source")
+    if item.value_from.startswith("env:"):
+        name = item.value_from[4:]
+        if name not in os.environ:
+            raise ConfigError(f"{item.env} {item.key}: the variable {name} (--value-from-env) is not set")
+        return os.environ[name]
+    return generated(spec)
+
+
+def generated(spec: KeySpec | None) -> str:
+    """A random value meeting the key's `min_length`, `max_length` and `pattern`."""
+    length = max(32, spec.min_length or 0) if spec is not None else 32
+    if spec is not None and spec.max_length is not None:
+        length = min(length, spec.max_length)
+    alphabet = string.ascii_letters + string.digits
+    pattern = re.compile(spec.pattern) if spec is not None and spec.pattern else None
+    for _ in range(1000):
+        value = "".join(secrets.choice(alphabet) for _ in range(length))
+        if pattern is None or pattern.fullmatch(value):
+            return value
+    raise ConfigError(f"{spec.name if spec else 'the key'}: no random value meets its pattern; give one instead")
+
+
+def apply(
+    plan: Plan,
+    stores: Stores,
+    specs: Mapping[tuple[str, str], KeySpec],
+    confirm: Callable[[Sequence[Item]], bool],
+) -> Outcome:
+    """Check every item against what was observed, then apply them in order."""
+    outcome = Outcome()
+    changed = []
+    pending = []
+    for item in plan.items:
+        version, seen = stores.observe(item)
+        if item.action == "remove":
+            done = seen == ABSENT
+        elif item.value_from == "generate":
+            done = item.observed == ABSENT and seen != ABSENT  # a value is there now: made by an earlier apply
+        else:
+            planned = item.value if not item.secret else os.environ.get((item.value_from or "env:")[4:])
+            done = planned is not None and seen == stores.fingerprint(planned)
+        if done:
+            outcome.already.append(item)
+        elif seen != item.observed or (item.version is not None and version != item.version):
+            changed.append(item)
+        else:
+            pending.append(item)
+    if changed:
+        names = ", ".join(f"{i.env} {i.key}" for i in changed)
+        raise ConfigError(f"changed since the plan was made: {names}; make a new plan")
+    values = {id(i): secret_value(i, specs.get((i.env, i.key))) for i in pending if i.secret and i.action == "set"}
+    if pending and not confirm(pending):
+        raise ConfigError("not applied")
+    for index, item in enumerate(pending):
+        value = None if item.action == "remove" else (values[id(item)] if item.secret else item.value)
+        try:
+            stores.write(item, value)
+        except CollectorError as exc:
+            outcome.failed, outcome.error, outcome.remaining = item, str(exc), pending[index:]
+            return outcome
+        outcome.applied.append(item)
+    return outcome
