@@ -24,6 +24,7 @@ from drift.engine.evaluate import evaluate, secrecy_for
 from drift.engine.matrix import build_matrix
 from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError
+from drift.fixes import with_commands
 from drift.history import HistoryStore, SavedScan, open_history
 from drift.history.base import TREND_LENGTH, new_scan_id
 from drift.history.compare import annotate, current_entries
@@ -172,6 +173,7 @@ def scan(
         marked = annotate(active, suppressed, previous, snapshots, list(project.environments), stamp)
         active, suppressed = marked.findings, marked.suppressed
         resolved, unverified = marked.resolved, marked.unverified
+    active = with_commands(active, project, schema, snapshots)
     matrix = build_matrix(schema, snapshots, active, fingerprint, secrecy) if with_matrix else ()
     trend = tuple(
         TrendPoint(s.id, s.scanned_at, s.error, s.warning)

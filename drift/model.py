@@ -169,6 +169,9 @@ class Finding:
     #: `declared` when it rests on the schema, a store or the value itself; `inferred` when
     #: it rests on a guess (a name, an empty example value, an inferred type).
     basis: str = "declared"
+    #: The concrete command that fixes it, where drift can know it (`drift.fixes`); never a
+    #: secret's value.
+    command: str | None = None
 
     @property
     def id(self) -> str:

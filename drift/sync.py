@@ -255,7 +255,7 @@ def render(syncs: Sequence[FileSync]) -> str:
             continue
         out.append(f"--- {sync.shown}")
         out.append(f"+++ {sync.shown} (drift sync: {len(sync.added)} added, {len(sync.renamed)} renamed)")
-        out.extend(terminal(line) if not line.startswith(("+", "-")) else line for line in sync.shown_lines)
+        out.extend(terminal(line) for line in sync.shown_lines)
     return "\n".join(out) + "\n"
 
 

@@ -85,6 +85,7 @@ def test_json_on_stdout_carries_nothing_else(project: Project) -> None:
         "status": None,
         "first_seen": None,
         "basis": "declared",
+        "command": "drift sync --env production --write",  # the concrete fix: add the line to the file
     }
     assert document["summary"] == {"error": 1, "warning": 1, "info": 0}
     assert document["exit_code"] == 1

@@ -126,7 +126,7 @@ def plan_command(
     fingerprint = api.fingerprinter_for(project, persistent=True)  # plan and apply must agree
     result = api.scan(project, names, with_matrix=False, fingerprinter=fingerprint)
     made = plan.make_plan(project, api.load_project_schema(project), result, fingerprint, reference, pairs, generate)
-    click.echo(inert.terminal(plan.render(made)), nl=False)
+    click.echo(_inert_lines(plan.render(made)), nl=False)
     if out is not None:
         write_atomic(out, made.dump(), 0o600)
         click.echo(f"wrote the plan to {out}; `drift apply {out}` applies it")
@@ -160,7 +160,7 @@ def apply_command(config: Path | None, plan_file: Path, yes: bool) -> None:
             return True
         if not sys.stdin.isatty():
             raise ConfigError("not a terminal: pass --yes to apply without asking")
-        click.echo(inert.terminal(plan.render(plan.Plan(loaded.project, loaded.config, list(items)))), nl=False)
+        click.echo(_inert_lines(plan.render(plan.Plan(loaded.project, loaded.config, list(items)))), nl=False)
         return click.confirm(f"apply these {len(items)} changes?")
 
     outcome = plan.apply(loaded, stores, {k: v for k, v in specs.items() if v is not None}, confirm)
@@ -200,6 +200,11 @@ def apply_command(config: Path | None, plan_file: Path, yes: bool) -> None:
         )
         finish(3)
     finish(0)
+
+
+def _inert_lines(text: str) -> str:
+    """Text of several lines made inert for a terminal line by line (the newlines kept)."""
+    return "".join(inert.terminal(line) + "\n" for line in text.splitlines())
 
 
 @main.command("init")

@@ -52,6 +52,8 @@ class FindingDoc(TypedDict):
     first_seen: str | None
     #: `declared` or `inferred` (rests on a guess: a name, an empty example, an inferred type).
     basis: str
+    #: The concrete command that fixes it, where drift knows one.
+    command: str | None
 
 
 class CellDoc(TypedDict):
@@ -126,6 +128,7 @@ def finding_doc(finding: Finding, rules: Mapping[str, Rule] = catalog.RULES) -> 
         "status": finding.status,
         "first_seen": finding.first_seen,
         "basis": finding.basis,
+        "command": finding.command,
     }
 
 
@@ -237,6 +240,7 @@ def _upgrade(data: dict[str, Any]) -> None:
         for finding in _list(data.get(name)):
             if isinstance(finding, dict):
                 finding.setdefault("basis", "declared")
+                finding.setdefault("command", None)
     findings = [f for f in _list(data.get("findings")) if isinstance(f, dict)]
     for env in _list(data.get("environments")):
         if isinstance(env, dict) and "findings" not in env:

@@ -61,7 +61,8 @@ def render(document: Document) -> str:
                     failure = ET.SubElement(case, "failure", message=finding["message"], type=finding["rule"])
                     failure.text = _details(finding)
                 else:
-                    notes.append(f"{finding['severity']}: {finding['rule']}: {finding['message']}")
+                    run = f" (run: {finding.get('command')})" if finding.get("command") else ""
+                    notes.append(f"{finding['severity']}: {finding['rule']}: {finding['message']}{run}")
             if notes:
                 ET.SubElement(case, "system-out").text = "\n".join(notes)
         element.set("tests", str(len(names)))
@@ -87,4 +88,6 @@ def _details(finding: FindingDoc) -> str:
         if value is not None:
             lines.append(f"{label}: {value}")
     lines.append(f"fix: {finding['fix']}")
+    if finding.get("command"):
+        lines.append(f"run: {finding.get('command')}")
     return "\n".join(lines)

@@ -58,7 +58,7 @@ def to_sarif(document: Document) -> dict[str, Any]:
             "ruleId": finding["rule"],
             "ruleIndex": index[finding["rule"]],
             "level": LEVELS[finding["severity"]],
-            "message": {"text": text},
+            "message": {"text": text + (f" Fix: {finding.get('command')}" if finding.get("command") else "")},
             "locations": [_location(finding, document["schema"])],
             "partialFingerprints": {"driftFindingId/v1": hashlib.sha256(finding["id"].encode("utf-8")).hexdigest()},
             "properties": {

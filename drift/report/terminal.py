@@ -33,6 +33,8 @@ def _finding_lines(finding: FindingDoc, color: bool, widths: tuple[int, int]) ->
     if details:
         lines.append(" " * 8 + " · ".join(details))
     lines.append(" " * 8 + f"fix: {finding['fix']}")
+    if finding.get("command"):
+        lines.append(" " * 8 + f"run: {finding.get('command')}")
     return lines
 
 

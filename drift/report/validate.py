@@ -28,6 +28,7 @@ _FINDING: Spec = {
     "actual": OPT_STR,
     "location": OPT_STR,
     "fix": STR,
+    "command": OPT_STR,
     "status": OPT_STR,
     "first_seen": OPT_STR,
     "basis": ("declared", "inferred"),

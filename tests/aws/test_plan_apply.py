@@ -92,7 +92,8 @@ def make_plan(*extra: str) -> dict[str, object]:
         "--out",
         "plan.json",
     ]
-    run([*args, *extra], expect=1)
+    shown = run([*args, *extra], expect=1).stdout.splitlines()
+    assert shown[-1].startswith("wrote the plan to plan.json") and not any("\\n" in line for line in shown)
     data: dict[str, object] = json.loads(Path("plan.json").read_text())
     return data
 
@@ -170,3 +171,26 @@ def test_apply_asks_on_a_terminal_and_refuses_without(deployed: Path) -> None:
     assert "pass --yes" in run(["apply", "plan.json"], expect=2).stderr
     Path("plan.json").write_text("{not a plan")
     assert "not a plan written by this drift" in run(["apply", "plan.json", "--yes"], expect=2).stderr
+
+
+def test_each_finding_says_the_command_that_fixes_it_in_every_format(aws: Aws, deployed: Path) -> None:
+    from drift.report.formats import Format
+
+    aws.put_parameters({"/mre/production/SESSION_SECRET": "CANARY-plaintext-secret-0123456789"})  # a String
+    document = json.loads(run(["check", "--format", "json"], expect=1).stdout)
+    commands = {(f["rule"], f["env"], f["key"]): f["command"] for f in document["findings"]}
+    region = f"--region {REGION}"
+    assert commands[("invalid", "production", "LOG_LEVEL")] == (
+        f"aws ssm put-parameter --name /mre/production/LOG_LEVEL --type String --overwrite {region} --value warn"
+    )
+    assert (
+        commands[("deprecated", "staging", "SMTP_HOST")]
+        == f"aws ssm delete-parameter --name /mre/staging/SMTP_HOST {region}"
+    )
+    assert commands[("secret-plaintext", "production", "SESSION_SECRET")].startswith(
+        "aws ssm put-parameter --name /mre/production/SESSION_SECRET --type SecureString --overwrite"
+    )
+    for fmt in Format:
+        text = run(["check", "--format", fmt.value], expect=1).stdout
+        assert "delete-parameter --name /mre/staging/SMTP_HOST" in text, fmt
+        assert "CANARY" not in text
