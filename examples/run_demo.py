@@ -106,9 +106,33 @@ def correct_production(env: dict[str, str]) -> None:
         print(f"drift {title} exited {done.returncode}\n")
 
 
+def sync_developer_file() -> None:
+    """`drift sync` on a developer's copy of envs/development.env from before the ingest rate
+    limit and telemetry settings were added (a temporary copy of examples/mre)."""
+    print("=== drift sync: a developer's outdated envs/development.env")
+    with tempfile.TemporaryDirectory(prefix="drift-demo-sync-") as folder:
+        copy = Path(folder)
+        for name in (".env.example", "drift.toml"):
+            (copy / name).write_text((MRE / name).read_text(encoding="utf-8"), encoding="utf-8")
+        (copy / "envs").mkdir()
+        outdated = [
+            line
+            for line in (MRE / "envs" / "development.env").read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.startswith(("INGEST_RATE_LIMIT_", "OTEL_", "APPROVAL_TOKEN_TTL_HOURS"))
+        ]
+        (copy / "envs" / "development.env").write_text("".join(outdated), encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, "-m", "drift", "sync", "--env", "development", "--all"],
+            capture_output=True, text=True, check=False, cwd=copy,
+        )  # fmt: skip
+        print(done.stdout + done.stderr, end="")
+        print(f"drift sync exited {done.returncode} (1: it would change the file; --write applies it)\n")
+
+
 def main() -> int:
     REPORTS.mkdir(exist_ok=True)
     codes = [report("examples/mre: dotenv files", MRE / "drift.toml", "drift-report")]
+    sync_developer_file()
     server = MotoServer()
     try:
         aws_env = {
