@@ -28,7 +28,7 @@ from drift.fixes import with_commands
 from drift.history import HistoryStore, SavedScan, open_history
 from drift.history.base import TREND_LENGTH, new_scan_id
 from drift.history.compare import annotate, current_entries
-from drift.model import Finding, ScanResult, TrendPoint
+from drift.model import CodeRead, Finding, ScanResult, TrendPoint
 from drift.schema import Schema, load_schema
 from drift.secrets import FINGERPRINT_ENV, Fingerprinter
 from drift.settings import EnvironmentConfig
@@ -164,6 +164,8 @@ def scan(
         plugin_rules,
         previous=previous.entries if previous is not None else None,
         current=entries,
+        code=code_reads(project),
+        libraries=project.code.libraries if project.code is not None else (),
     )
     active, suppressed = apply_suppressions(findings, project.ignores, now.date(), [e.name for e in selected])
     stamp = now.isoformat()
@@ -200,6 +202,15 @@ def scan(
         dialect=str(project.dialect),
         plugin_rules=plugin_rules,
     )
+
+
+def code_reads(project: Project) -> list[CodeRead] | None:
+    """The reads of the code under `[code] paths`, or None without a `[code]` table."""
+    if project.code is None:
+        return None
+    from drift import code
+
+    return code.scan(project.root, project.code.paths, project.code.exclude, project.code.languages)
 
 
 def save_scan(result: ScanResult, store: HistoryStore, fingerprint: Fingerprinter) -> SavedScan:

@@ -41,7 +41,7 @@ _DRIFT_FIELDS = (
 #: Example files drift looks for when no schema is configured, in order.
 EXAMPLE_NAMES = (".env.example", ".env.sample", ".env.template", ".env.dist")
 INFERRED_LEVELS = ("warning", "error")
-_TOP_TABLES = ("drift", "environments", "keys", "ignore", "notify", "assert")
+_TOP_TABLES = ("drift", "environments", "keys", "ignore", "notify", "assert", "code")
 
 DEFAULT_HISTORY = ".drift/history.sqlite"
 #: Without a config file history has a file of its own, so adding a drift.toml later does
@@ -49,6 +49,21 @@ DEFAULT_HISTORY = ".drift/history.sqlite"
 ZERO_CONFIG_HISTORY = ".drift/history-default.sqlite"
 DEFAULT_BASELINE = "drift-baseline.toml"
 DEFAULT_REPORTS = "reports"
+
+
+#: The languages `[code] languages` may name.
+CODE_LANGUAGES = ("javascript", "typescript", "python")
+
+
+@dataclass(frozen=True)
+class CodeConfig:
+    """`[code]`: the folders to scan (relative to the config file), globs to leave out, the
+    languages to read (all by default), and globs of keys libraries read themselves."""
+
+    paths: tuple[str, ...] = (".",)
+    exclude: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    libraries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,8 @@ class Project:
     assertions: tuple[Assertion, ...] = ()
     #: Plugin rules to run, by their `drift.rules` entry-point name.
     plugins: tuple[str, ...] = ()
+    #: `[code]`: where the code that reads settings is, for the code rules and `drift code`.
+    code: CodeConfig | None = None
 
     def display(self, path: Path) -> str:
         """A path relative to the project root where possible (reports never show absolute paths)."""
@@ -263,6 +280,7 @@ class _Reader(EnvironmentReader):
         assertions = self.assertions(
             data.get("assert", []), environments, self.text, "tool.drift." if self.prefix != "drift" else ""
         )
+        code = self.code(self.table(data, "code", "code")) if "code" in data else None
         plugins = settings.get("plugins", [])
         if not isinstance(plugins, list) or not all(isinstance(p, str) and p for p in plugins):
             self.fail(f"[{self.prefix}]", "plugins must be a list of rule plugin names")
@@ -290,7 +308,29 @@ class _Reader(EnvironmentReader):
             inferred=Severity.parse(str(inferred)),
             assertions=assertions,
             plugins=tuple(plugins),
+            code=code,
         )
+
+    def code(self, table: Mapping[str, Any]) -> CodeConfig:
+        """`[code]`: paths (default: the project folder), exclude globs, languages."""
+        where = f"[{'tool.drift.' if self.prefix != 'drift' else ''}code]"
+        for name in table:
+            if name not in ("paths", "exclude", "languages", "libraries"):
+                fields = ("paths", "exclude", "languages", "libraries")
+                self.fail(where, f"unknown field {name!r}{did_you_mean(name, fields)}")
+        lists = {}
+        for name in ("paths", "exclude", "languages", "libraries"):
+            value = table.get(name, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                self.fail(where, f"{name} must be a list of strings")
+                value = []
+            lists[name] = tuple(value)
+        for path in lists["paths"]:
+            self.confine(f"{where} paths", path)
+        unknown = [name for name in lists["languages"] if name not in CODE_LANGUAGES]
+        if unknown:
+            self.fail(where, f"languages: {', '.join(unknown)} not known; one of {', '.join(CODE_LANGUAGES)}")
+        return CodeConfig(lists["paths"] or (".",), lists["exclude"], lists["languages"], lists["libraries"])
 
     def default_history(self) -> str:
         """drift.toml keeps `.drift/history.sqlite`; any other config file a history of its

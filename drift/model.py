@@ -211,6 +211,23 @@ class Suppression:
         return self.expires is not None and self.expires < today
 
 
+@dataclass(frozen=True, slots=True)
+class CodeRead:
+    """One place the code reads a setting (`drift.code`)."""
+
+    #: The key, or None for a dynamic read (`process.env[name]`).
+    key: str | None
+    #: The file, relative to the project folder, and the line (1-based).
+    path: str
+    line: int
+    #: `direct` (no fallback), `default` (a fallback value, or a read that may be None), `dynamic`.
+    kind: str
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
 @dataclass(frozen=True)
 class EntryRecord:
     """One key of one environment as history keeps it: a fingerprint, the masked display and

@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MRE = ROOT / "examples" / "mre"
 
 PLANTED = {
+    ("used-undeclared", None, "FEATURE_LIVE_TIMING"),  # app/ reads a flag .env.example never declared
+    ("used-missing", "production", "INGEST_RATE_LIMIT_MAX_REQUESTS"),  # read without a fallback, not set
     ("invalid", "compose", "NEXT_PUBLIC_ENV"),  # a staging value left in the Compose deployment
     ("parity", None, "MAIL_DEFAULT_LOCALE"),
     ("secret-reuse", None, "SESSION_SECRET"),

@@ -12,7 +12,7 @@ from drift.engine import catalog
 from drift.engine.evaluate import evaluate
 from drift.engine.lint import lint
 from drift.engine.rule import EnvironmentView, Rule
-from drift.model import Entry, EntryRecord, EnvSnapshot, Finding, Problem, Severity, SourceStatus
+from drift.model import CodeRead, Entry, EntryRecord, EnvSnapshot, Finding, Problem, Severity, SourceStatus
 from drift.schema import KeySpec, load_schema
 from drift.secrets import Fingerprinter
 from tests.helpers import Triple, make_project, scan, triples
@@ -367,6 +367,7 @@ class StoreCase:
     problems: tuple[Problem, ...] = ()
     previous: list[EntryRecord] | None = None
     extra: tuple[Rule, ...] = ()
+    code: tuple[CodeRead, ...] | None = None
 
 
 def _record(key: str, fingerprint: str | None) -> EntryRecord:
@@ -425,6 +426,20 @@ STORE_CASES = [
         set(),
     ),
     StoreCase(
+        "code reads a key nobody declared, and one this environment lacks",
+        "# @optional\nDATABASE_URL=\n",
+        [Entry("DATABASE_URL", "postgres://db/app", "dotenv:p")],
+        {("used-undeclared", None, "STRIPE_KEY"), ("used-missing", "production", "STRIPE_KEY")},
+        code=(CodeRead("DATABASE_URL", "src/db.ts", 3, "direct"), CodeRead("STRIPE_KEY", "src/pay.ts", 9, "direct")),
+    ),
+    StoreCase(
+        "a declared key nothing reads; a read with a fallback needs nothing",
+        "# @optional\nDATABASE_URL=\n# @optional\nLEGACY_FLAG=\n# @optional\nPORT=\n",
+        [Entry("DATABASE_URL", "postgres://db/app", "dotenv:p")],
+        {("declared-unused", None, "LEGACY_FLAG")},  # PORT: libraries and runtimes read it themselves
+        code=(CodeRead("DATABASE_URL", "src/db.ts", 3, "direct"), CodeRead("DATABASE_URL", "a.py", 1, "default")),
+    ),
+    StoreCase(
         "a rule that raises",
         "A=\nB=\n",
         [Entry("A", "a", "dotenv:p"), Entry("B", "b", "dotenv:p")],
@@ -451,6 +466,7 @@ def test_store_rule(case: StoreCase, tmp_path: Path) -> None:
         plugin_rules=case.extra,
         previous=case.previous,
         current=current,
+        code=case.code,
     )
     assert {(f.rule, f.env, f.key) for f in found} == case.expected
 

@@ -16,7 +16,7 @@ from drift.engine import catalog
 from drift.engine.assertions import Compiled
 from drift.engine.rule import EngineState, EnvironmentView, Rule, RuleContext
 from drift.engine.secrecy import SecrecyCache, display
-from drift.model import Entry, EntryRecord, EnvSnapshot, Finding, Severity
+from drift.model import CodeRead, Entry, EntryRecord, EnvSnapshot, Finding, Severity
 from drift.schema import KeySpec, Schema
 from drift.secrets import Fingerprinter
 from drift.suggest import NearMisses
@@ -37,6 +37,8 @@ def evaluate(
     plugin_rules: Sequence[Rule] = (),
     previous: Sequence[EntryRecord] | None = None,
     current: Sequence[EntryRecord] = (),
+    code: Sequence[CodeRead] | None = None,
+    libraries: Sequence[str] = (),
 ) -> list[Finding]:
     """Every finding, ordered by severity, environment, key and rule.
 
@@ -44,9 +46,12 @@ def evaluate(
     to the reference prefixes its sources own, for `cross-env-reference`; `inferred` is the
     highest severity a finding that rests on an inference may have; `assertions` are the
     project's compiled `[[assert]]` tables; `previous` and `current` are the entries history
-    keeps of the previous saved scan and of this one (history rules run only with both).
+    keeps of the previous saved scan and of this one (history rules run only with both);
+    `code` the code's reads when the project has a `[code]` table, `libraries` its key globs.
     """
     context = context_for(schema, snapshots, fingerprint, now, namespaces, secrecy, assertions, previous, current)
+    if context.engine is not None:
+        context.engine.code, context.engine.libraries = code, libraries
     found = run([*catalog.RULES.values(), *plugin_rules], context, CHECK_SCOPES)
     found = [_graded(f, inferred) for f in found]
     found.sort(key=Finding.sort_key)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from drift.model import Entry, EntryRecord, EnvSnapshot, Finding, Severity
+from drift.model import CodeRead, Entry, EntryRecord, EnvSnapshot, Finding, Severity
 from drift.schema import KeySpec, Schema
 
 if TYPE_CHECKING:
@@ -83,6 +83,10 @@ class EngineState:
     namespaces: Mapping[str, tuple[str, ...]]
     near_misses: Callable[[], NearMisses]
     assertions: Any = None
+    #: The code's reads (`[code]`), or None when the project has no `[code]` table; and the
+    #: key globs its `libraries` says libraries read.
+    code: Sequence[CodeRead] | None = None
+    libraries: Sequence[str] = ()
     #: What several rules work out once per scan (`cross_env.shared`).
     memo: dict[str, Any] = field(default_factory=dict)
 

@@ -18,6 +18,7 @@ def test_the_vm_environment_finds_its_planted_drift(sshd: Sshd) -> None:
     assert {(f.rule, f.env, f.key) for f in result.findings} == {
         ("invalid", "vm", "SESSION_SECRET"),  # the example's placeholder left on the VM
         ("placeholder", "vm", "SESSION_SECRET"),
+        ("used-undeclared", None, "FEATURE_LIVE_TIMING"),  # the app tree's, as in every environment set
     }
     entries = environment.entries
     assert entries["PORT"].value == "3001" and entries["NODE_ENV"].value == "production"  # from Environment=
