@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/aws_scan.py
 	$(BIN)/python benchmarks/html_report.py
 	$(BIN)/python benchmarks/reach.py
+	$(BIN)/python benchmarks/code_scan.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

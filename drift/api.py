@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
+from drift.code import added_lines, is_added
 from drift.collectors import registry
 from drift.collectors.snapshot import Progress, collect
 from drift.config import Project, load_project
@@ -133,6 +134,7 @@ def scan(
     progress: Progress | None = None,
     history: HistoryStore | None = None,
     new_only: bool = False,
+    changed_since: str | None = None,
 ) -> ScanResult:
     """Read the selected environments, check them against the schema and, with a history,
     against the previous saved scan (statuses, resolved, changed / added / removed)."""
@@ -152,6 +154,8 @@ def scan(
     now = datetime.now(UTC).replace(microsecond=0)
     secrecy = secrecy_for(schema)
     entries = current_entries(schema, snapshots, fingerprint, secrecy) if history is not None else []
+    reads = code_reads(project)
+    added = added_lines(project.root, changed_since) if changed_since is not None and reads is not None else None
     findings = evaluate(
         schema,
         snapshots,
@@ -164,8 +168,9 @@ def scan(
         plugin_rules,
         previous=previous.entries if previous is not None else None,
         current=entries,
-        code=code_reads(project),
+        code=reads,
         libraries=project.code.libraries if project.code is not None else (),
+        changed=[r for r in reads if is_added(r, added)] if reads is not None and added is not None else None,
     )
     active, suppressed = apply_suppressions(findings, project.ignores, now.date(), [e.name for e in selected])
     stamp = now.isoformat()
@@ -210,7 +215,8 @@ def code_reads(project: Project) -> list[CodeRead] | None:
         return None
     from drift import code
 
-    return code.scan(project.root, project.code.paths, project.code.exclude, project.code.languages)
+    cache = project.root / STATE_DIR / "code-cache.json"
+    return code.scan(project.root, project.code.paths, project.code.exclude, project.code.languages, cache)
 
 
 def save_scan(result: ScanResult, store: HistoryStore, fingerprint: Fingerprinter) -> SavedScan:

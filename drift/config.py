@@ -52,7 +52,7 @@ DEFAULT_REPORTS = "reports"
 
 
 #: The languages `[code] languages` may name.
-CODE_LANGUAGES = ("javascript", "typescript", "python")
+CODE_LANGUAGES = ("javascript", "typescript", "python", "ruby", "go", "config")
 
 
 @dataclass(frozen=True)

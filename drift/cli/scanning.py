@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 @format_option
 @output_option
 @click.option("--new-only", is_flag=True, help="Fail only on findings new since the last saved scan.")
+@click.option("--changed-since", metavar="REF", help="Code findings only for reads on lines added since this git ref.")
 @strict_option
 @handle_errors
 def check(
@@ -48,6 +49,7 @@ def check(
     fmt: str,
     outputs: Sequence[str],
     new_only: bool,
+    changed_since: str | None,
     strict: bool,
 ) -> None:
     """Check environments against the schema; exit 0 clean, 1 drift, 2 usage, 3 unreadable."""
@@ -73,6 +75,7 @@ def check(
             history=store,
             new_only=new_only,
             progress=progress_printer(),
+            changed_since=changed_since,
         )
 
     try:

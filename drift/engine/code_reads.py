@@ -24,10 +24,13 @@ LIBRARY_KEYS = (
 )  # fmt: skip
 
 
-def by_key(context: RuleContext) -> dict[str, list[CodeRead]]:
-    """Every read with a key, by key, in file order; empty when no `[code]` was scanned."""
+def by_key(context: RuleContext, changed_only: bool = False) -> dict[str, list[CodeRead]]:
+    """Every read with a key, by key, in file order; empty when no `[code]` was scanned.
+    `changed_only`: with `--changed-since`, only the reads on added lines."""
     found: dict[str, list[CodeRead]] = {}
-    for read in _reads(context):
+    state = context.engine
+    reads = state.changed if changed_only and state is not None and state.changed is not None else _reads(context)
+    for read in reads:
         if read.key is not None:
             found.setdefault(read.key, []).append(read)
     return found

@@ -39,6 +39,7 @@ def evaluate(
     current: Sequence[EntryRecord] = (),
     code: Sequence[CodeRead] | None = None,
     libraries: Sequence[str] = (),
+    changed: Sequence[CodeRead] | None = None,
 ) -> list[Finding]:
     """Every finding, ordered by severity, environment, key and rule.
 
@@ -51,7 +52,7 @@ def evaluate(
     """
     context = context_for(schema, snapshots, fingerprint, now, namespaces, secrecy, assertions, previous, current)
     if context.engine is not None:
-        context.engine.code, context.engine.libraries = code, libraries
+        context.engine.code, context.engine.libraries, context.engine.changed = code, libraries, changed
     found = run([*catalog.RULES.values(), *plugin_rules], context, CHECK_SCOPES)
     found = [_graded(f, inferred) for f in found]
     found.sort(key=Finding.sort_key)

@@ -87,6 +87,9 @@ class EngineState:
     #: key globs its `libraries` says libraries read.
     code: Sequence[CodeRead] | None = None
     libraries: Sequence[str] = ()
+    #: With `--changed-since`: the reads on lines added since the ref; the rules about reads
+    #: (`used-undeclared`, `used-missing`) look only at these.
+    changed: Sequence[CodeRead] | None = None
     #: What several rules work out once per scan (`cross_env.shared`).
     memo: dict[str, Any] = field(default_factory=dict)
 

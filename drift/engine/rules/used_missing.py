@@ -24,7 +24,7 @@ class UsedMissing(Rule):
         snapshot = context.snapshot
         if snapshot is None or not snapshot.deployed:
             return
-        for key, reads in by_key(context).items():
+        for key, reads in by_key(context, changed_only=True).items():
             needed = [r for r in reads if r.kind == "direct"]
             if not needed or key in snapshot.entries or snapshot.could_hold(key):
                 continue

@@ -24,7 +24,7 @@ class UsedUndeclared(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         declared = context.schema.specs
         near = None
-        for key, reads in by_key(context).items():
+        for key, reads in by_key(context, changed_only=True).items():
             if key in declared:
                 continue
             near = near or NearMisses(list(declared))
