@@ -41,6 +41,9 @@ EXPECTED = [
     ("PORT", "cmd/server/main.go", 10, "direct"),  # os imported as env
     ("API_TOKEN", "cmd/server/main.go", 11, "default"),
     (None, "cmd/server/main.go", 13, "dynamic"),
+    ("BUILD_CHANNEL", "next.config.mjs", 5, "default"),  # Next.js `env` in next.config.*
+    ("BUILD_CHANNEL", "next.config.mjs", 5, "default"),  # ... and the read that fills it
+    ("RELEASE_NAME", "next.config.mjs", 6, "default"),
 ]
 
 

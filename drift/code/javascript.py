@@ -1,5 +1,6 @@
 """Reads in JavaScript and TypeScript: `process.env.X`, `process.env["X"]`, `process.env?.X`,
-`const { X, Y: y, Z = 1 } = process.env`, `import.meta.env.X`; a read followed by `||` or
+`const { X, Y: y, Z = 1 } = process.env`, `import.meta.env.X`, and the keys of `env: {...}`
+in a Next.js `next.config.*`; a read followed by `||` or
 `??` has a fallback (`default`); `process.env[name]` is `dynamic`. A `process` the code
 declares itself (a parameter, a variable) is not Node's, so nothing read through it counts.
 """
@@ -37,6 +38,7 @@ def reads(text: str, path: str) -> list[Read]:
     source = text.encode("utf-8", "surrogatepass")
     tree = _parser(kind).parse(source)
     found: list[Read] = []
+    next_config = path.rsplit("/", 1)[-1].startswith("next.config.")
     stack = [tree.root_node]
     while stack:
         node = stack.pop()
@@ -45,12 +47,27 @@ def reads(text: str, path: str) -> list[Read]:
             if read is not None and not _shadowed(node):
                 found.append(read)
             continue
+        if next_config and node.type == "pair" and _text(node.child_by_field_name("key")) == "env":
+            found.extend(_next_env(node.child_by_field_name("value"), path))
         if node.type == "variable_declarator" and _is_env(node.child_by_field_name("value")):
             pattern = node.child_by_field_name("name")
             if pattern is not None and pattern.type == "object_pattern" and not _shadowed(node):
                 found.extend(_destructured(pattern, path))
         stack.extend(reversed(node.children))
     return sorted(found, key=lambda r: (r.line, r.key or ""))
+
+
+def _next_env(value: Any, path: str) -> list[Read]:
+    """Next.js inlines the keys of `env: {...}` in next.config.* into the client bundle: each
+    is a setting the application uses, with the value the config gives it."""
+    if value is None or value.type != "object":
+        return []
+    found = []
+    for pair in value.named_children:
+        key = pair.child_by_field_name("key") if pair.type == "pair" else None
+        if key is not None and key.type in ("property_identifier", "string"):
+            found.append(Read(_text(key).strip("'\""), path, pair.start_point[0] + 1, "default"))
+    return found
 
 
 def _text(node: Any) -> str:
