@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import fnmatch
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -95,6 +96,8 @@ class EnvSnapshot:
     unreadable_patterns: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     #: True when a line could not be parsed: the environment is incomplete.
     malformed: bool = False
+    #: What sources found besides variables, by kind (`migrations`: MigrationFacts).
+    facts: Mapping[str, Any] = field(default_factory=dict)
 
     def could_hold(self, key: str) -> bool:
         """Whether a source that failed could have provided `key` (then its absence proves
@@ -209,6 +212,28 @@ class Suppression:
     def expired(self, today: date) -> bool:
         """An entry past its expiry date no longer suppresses."""
         return self.expires is not None and self.expires < today
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One migration as a database records it (Prisma's `_prisma_migrations` row)."""
+
+    name: str
+    checksum: str | None
+    finished: bool
+    rolled_back: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationFacts:
+    """An environment's database against the repository's migrations."""
+
+    tool: str
+    #: (name, checksum or None) of each migration in the repository, in order.
+    repository: tuple[tuple[str, str | None], ...]
+    applied: tuple[Migration, ...]
+    #: Where the repository's migrations are, for findings.
+    location: str
 
 
 @dataclass(frozen=True, slots=True)

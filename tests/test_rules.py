@@ -12,7 +12,18 @@ from drift.engine import catalog
 from drift.engine.evaluate import evaluate
 from drift.engine.lint import lint
 from drift.engine.rule import EnvironmentView, Rule
-from drift.model import CodeRead, Entry, EntryRecord, EnvSnapshot, Finding, Problem, Severity, SourceStatus
+from drift.model import (
+    CodeRead,
+    Entry,
+    EntryRecord,
+    EnvSnapshot,
+    Finding,
+    Migration,
+    MigrationFacts,
+    Problem,
+    Severity,
+    SourceStatus,
+)
 from drift.schema import KeySpec, load_schema
 from drift.secrets import Fingerprinter
 from tests.helpers import Triple, make_project, scan, triples
@@ -368,6 +379,9 @@ class StoreCase:
     previous: list[EntryRecord] | None = None
     extra: tuple[Rule, ...] = ()
     code: tuple[CodeRead, ...] | None = None
+    facts: dict[str, object] = field(default_factory=dict)
+    #: Facts of a second deployed environment, `staging`, for the rules across environments.
+    staging: dict[str, object] | None = None
 
 
 def _record(key: str, fingerprint: str | None) -> EntryRecord:
@@ -440,6 +454,37 @@ STORE_CASES = [
         code=(CodeRead("DATABASE_URL", "src/db.ts", 3, "direct"), CodeRead("DATABASE_URL", "a.py", 1, "default")),
     ),
     StoreCase(
+        "migrations: pending, failed, edited, unknown",
+        "# @optional\nDATABASE_URL=\n",
+        [],
+        {
+            ("migration-pending", "production", "0003_laps"),
+            ("migration-failed", "production", "0002_sessions"),
+            ("migration-modified", "production", "0001_init"),
+            ("migration-unknown", "production", "0000_hotfix"),
+        },
+        facts={
+            "migrations": MigrationFacts(
+                "prisma",
+                (("0001_init", "a" * 64), ("0002_sessions", "b" * 64), ("0003_laps", "c" * 64)),
+                (
+                    Migration("0000_hotfix", "f" * 64, True, False),
+                    Migration("0001_init", "0" * 64, True, False),
+                    Migration("0002_sessions", "b" * 64, False, False),
+                ),
+                "prisma/migrations",
+            )
+        },
+    ),
+    StoreCase(
+        "production ahead of staging by a migration",
+        "# @optional\nDATABASE_URL=\n",
+        [],
+        {("migration-parity", None, None), ("migration-pending", "staging", "0001")},
+        facts={"migrations": MigrationFacts("prisma", (("0001", None),), (Migration("0001", None, True, False),), "m")},
+        staging={"migrations": MigrationFacts("prisma", (("0001", None),), (), "m")},
+    ),
+    StoreCase(
         "a rule that raises",
         "A=\nB=\n",
         [Entry("A", "a", "dotenv:p"), Entry("B", "b", "dotenv:p")],
@@ -454,12 +499,15 @@ def test_store_rule(case: StoreCase, tmp_path: Path) -> None:
     (tmp_path / ".env.example").write_text(case.example)
     schema = load_schema(tmp_path / ".env.example", ".env.example", {}, ["production"], "drift.toml")
     source = (SourceStatus("ssm", "ssm:/mre/production/", "ok"),)
-    snapshot = EnvSnapshot("production", True, {e.key: e for e in case.entries}, source, case.problems)
+    snapshot = EnvSnapshot(
+        "production", True, {e.key: e for e in case.entries}, source, case.problems, facts=case.facts
+    )
+    others = [EnvSnapshot("staging", True, {}, source, facts=case.staging)] if case.staging is not None else []
     fingerprint = Fingerprinter(b"k")
     current = [_record(e.key, fingerprint(e.value) if e.value else None) for e in case.entries]
     found = evaluate(
         schema,
-        [snapshot],
+        [snapshot, *others],
         fingerprint,
         NOW,
         NAMESPACES,

@@ -47,6 +47,9 @@ class CollectContext:
     #: The project's dotenv dialect and `expand` setting, for sources that do not set theirs.
     dialect: str = "python"
     expand: bool = False
+    #: For collectors that read after the others (`after_entries`): the environment's keys as
+    #: its other sources gave them (a migrations source takes its database URL from there).
+    entries: Mapping[str, Entry] = field(default_factory=dict)
 
     def display(self, path: Path) -> str:
         """A path as reports show it: relative to the project root where possible."""
@@ -61,6 +64,8 @@ class SourceData:
     problems: list[Problem] = field(default_factory=list)
     #: True when a parse problem means some keys may have been lost.
     malformed: bool = False
+    #: What the source found besides variables, by kind (merged into `EnvSnapshot.facts`).
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 class Collector(ABC):
@@ -74,6 +79,9 @@ class Collector(ABC):
     #: Options that name local files: drift.toml may not point them outside the project
     #: folder (unless `allow_outside`) or into `.git/`.
     file_options: ClassVar[tuple[str, ...]] = ()
+    #: True for sources that need the environment's other sources read first (their
+    #: `CollectContext.entries`).
+    after_entries: ClassVar[bool] = False
 
     def __init__(self, source: SourceConfig, context: CollectContext) -> None:
         self.source = source

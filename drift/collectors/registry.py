@@ -27,6 +27,7 @@ BUILTINS = {
     "compose": "drift.collectors.compose:ComposeCollector",
     "kubernetes": "drift.collectors.kubernetes:KubernetesCollector",
     "command": "drift.collectors.command:CommandCollector",
+    "migrations": "drift.collectors.migrations:MigrationsCollector",
 }
 
 

@@ -8,6 +8,7 @@ are a `source-conflict`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,14 @@ def _read(source: SourceConfig, context: CollectContext, progress: Progress | No
     return _Outcome(source, name, data, error)
 
 
+_Job = tuple[EnvironmentConfig, SourceConfig, CollectContext]
+
+
+def _after_entries(source: SourceConfig) -> bool:
+    cls = registry.lookup(source.type)
+    return cls is not None and cls.after_entries
+
+
 def _waits_on_network(source: SourceConfig) -> bool:
     cls = registry.lookup(source.type)
     return cls is not None and cls.waits_on_network
@@ -86,32 +95,47 @@ def collect(
         for env in environments
         for source in env.sources
     ]
-    remote = [i for i, (_, source, _) in enumerate(jobs) if _waits_on_network(source)]
     outcomes: list[_Outcome | None] = [None] * len(jobs)
-    local = [i for i in range(len(jobs)) if i not in set(remote)]
+    later = [i for i, (_, source, _) in enumerate(jobs) if _after_entries(source)]
     try:
-        if not remote:  # the local check: no thread pool (and no concurrent.futures import)
-            for i in local:
-                outcomes[i] = _read(jobs[i][1], jobs[i][2], progress)
-        else:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(remote)), thread_name_prefix="drift") as pool:
-                futures = {i: pool.submit(_read, jobs[i][1], jobs[i][2], progress) for i in remote}
-                for i in local:
-                    outcomes[i] = _read(jobs[i][1], jobs[i][2], progress)
-                for i, future in futures.items():
-                    outcomes[i] = future.result()
+        _run(jobs, [i for i in range(len(jobs)) if i not in set(later)], outcomes, progress)
+        if later:  # sources that read with the environment's keys (a database URL), second
+            first = {env.name: merge(env, _of(env, jobs, outcomes)) for env in environments}
+            for i in later:
+                env, source, context = jobs[i]
+                jobs[i] = (env, source, dataclasses.replace(context, entries=first[env.name].entries))
+            _run(jobs, later, outcomes, progress)
     finally:
         for resource in resources.values():  # the scan's connections end with its reading
             close = getattr(resource, "close", None)
             if callable(close):
                 close()
-    by_env: dict[str, list[_Outcome]] = {env.name: [] for env in environments}
-    for (env, _, _), outcome in zip(jobs, outcomes, strict=True):
-        assert outcome is not None
-        by_env[env.name].append(outcome)
-    return [merge(env, by_env[env.name]) for env in environments]
+    return [merge(env, _of(env, jobs, outcomes)) for env in environments]
+
+
+def _of(env: EnvironmentConfig, jobs: Sequence[_Job], outcomes: Sequence[_Outcome | None]) -> list[_Outcome]:
+    """The environment's outcomes that exist so far, in configured order."""
+    return [o for (e, _, _), o in zip(jobs, outcomes, strict=True) if e.name == env.name and o is not None]
+
+
+def _run(
+    jobs: Sequence[_Job], indexes: Sequence[int], outcomes: list[_Outcome | None], progress: Progress | None
+) -> None:
+    """Read the sources at `indexes`: network ones on a thread pool, local ones here."""
+    remote = [i for i in indexes if _waits_on_network(jobs[i][1])]
+    local = [i for i in indexes if i not in set(remote)]
+    if not remote:  # the local check: no thread pool (and no concurrent.futures import)
+        for i in local:
+            outcomes[i] = _read(jobs[i][1], jobs[i][2], progress)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(remote)), thread_name_prefix="drift") as pool:
+        futures = {i: pool.submit(_read, jobs[i][1], jobs[i][2], progress) for i in remote}
+        for i in local:
+            outcomes[i] = _read(jobs[i][1], jobs[i][2], progress)
+        for i, future in futures.items():
+            outcomes[i] = future.result()
 
 
 def merge(env: EnvironmentConfig, outcomes: Sequence[_Outcome]) -> EnvSnapshot:
@@ -121,6 +145,7 @@ def merge(env: EnvironmentConfig, outcomes: Sequence[_Outcome]) -> EnvSnapshot:
     statuses: list[SourceStatus] = []
     unreadable: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     malformed = False
+    facts: dict[str, Any] = {}
     for outcome in outcomes:
         source = outcome.source
         if outcome.data is None:
@@ -131,7 +156,9 @@ def merge(env: EnvironmentConfig, outcomes: Sequence[_Outcome]) -> EnvSnapshot:
         filtered = bool(source.include or source.exclude)
         problems.extend(p for p in outcome.data.problems if not filtered or p.key is None or source.admits(p.key))
         malformed = malformed or outcome.data.malformed
-        statuses.append(SourceStatus(source.type, outcome.name, "ok" if kept else "empty", None, len(kept)))
+        facts.update(outcome.data.facts)
+        read = "ok" if kept or outcome.data.facts else "empty"  # a migrations source holds facts, not keys
+        statuses.append(SourceStatus(source.type, outcome.name, read, None, len(kept)))
         for entry in kept:
             previous = entries.get(entry.key)
             if (
@@ -158,4 +185,5 @@ def merge(env: EnvironmentConfig, outcomes: Sequence[_Outcome]) -> EnvSnapshot:
         problems=tuple(problems),
         unreadable_patterns=tuple(unreadable),
         malformed=malformed,
+        facts=facts,
     )

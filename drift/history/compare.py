@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from drift.engine import catalog
 from drift.engine.secrecy import SecrecyCache, display
 from drift.history.base import SavedScan
-from drift.model import EntryRecord, EnvSnapshot, Finding
+from drift.model import EntryRecord, EnvSnapshot, Finding, MigrationFacts
 from drift.schema import Schema
 from drift.secrets import Fingerprinter
 
@@ -28,6 +28,12 @@ def current_entries(
     """Every entry as history keeps it: fingerprint, masked display, metadata."""
     found = []
     for snapshot in snapshots:
+        migrations = snapshot.facts.get("migrations")
+        if isinstance(migrations, MigrationFacts):  # a migration applied since is `changed`
+            applied = [m for m in migrations.applied if m.finished and not m.rolled_back]
+            state = "\n".join(f"{m.name}:{m.checksum}" for m in applied)
+            shown = f"{len(applied)} applied" + (f", the last {applied[-1].name}" if applied else "")
+            found.append(EntryRecord(snapshot.env, f"migrations:{migrations.tool}", fingerprint(state), shown, {}))
         specs = schema.for_env(snapshot.env)
         for key, entry in snapshot.entries.items():
             seen = secrecy.of(key, specs.get(key), entry)

@@ -26,7 +26,7 @@ class Added(Rule):
                         key,
                         f"{key} was added in {snapshot.env} since the last scan",
                         actual=record.display,
-                        location=snapshot.entries[key].location,
+                        location=entry.location if (entry := snapshot.entries.get(key)) is not None else None,
                     )
 
 

@@ -33,7 +33,7 @@ class Changed(Rule):
                     f"{key} changed in {snapshot.env} since the last scan{detail}",
                     expected=then.display,
                     actual=now.display,
-                    location=snapshot.entries[key].location,
+                    location=entry.location if (entry := snapshot.entries.get(key)) is not None else None,
                 )
 
 
