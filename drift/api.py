@@ -171,6 +171,7 @@ def scan(
         code=reads,
         libraries=project.code.libraries if project.code is not None else (),
         changed=[r for r in reads if is_added(r, added)] if reads is not None and added is not None else None,
+        settings=(project.settings_allow, project.settings_environments),
     )
     active, suppressed = apply_suppressions(findings, project.ignores, now.date(), [e.name for e in selected])
     stamp = now.isoformat()

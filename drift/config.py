@@ -41,7 +41,7 @@ _DRIFT_FIELDS = (
 #: Example files drift looks for when no schema is configured, in order.
 EXAMPLE_NAMES = (".env.example", ".env.sample", ".env.template", ".env.dist")
 INFERRED_LEVELS = ("warning", "error")
-_TOP_TABLES = ("drift", "environments", "keys", "ignore", "notify", "assert", "code")
+_TOP_TABLES = ("drift", "environments", "keys", "ignore", "notify", "assert", "code", "settings")
 
 DEFAULT_HISTORY = ".drift/history.sqlite"
 #: Without a config file history has a file of its own, so adding a drift.toml later does
@@ -98,6 +98,10 @@ class Project:
     plugins: tuple[str, ...] = ()
     #: `[code]`: where the code that reads settings is, for the code rules and `drift code`.
     code: CodeConfig | None = None
+    #: `[settings]`: which deployment settings may differ across environments (path globs),
+    #: and which environments must agree (default: every deployed one).
+    settings_allow: tuple[str, ...] = ()
+    settings_environments: tuple[str, ...] = ()
 
     def display(self, path: Path) -> str:
         """A path relative to the project root where possible (reports never show absolute paths)."""
@@ -281,6 +285,8 @@ class _Reader(EnvironmentReader):
             data.get("assert", []), environments, self.text, "tool.drift." if self.prefix != "drift" else ""
         )
         code = self.code(self.table(data, "code", "code")) if "code" in data else None
+        settings_table = self.table(data, "settings", "settings") if "settings" in data else {}
+        allow, compared = self.settings(settings_table, environments)
         plugins = settings.get("plugins", [])
         if not isinstance(plugins, list) or not all(isinstance(p, str) and p for p in plugins):
             self.fail(f"[{self.prefix}]", "plugins must be a list of rule plugin names")
@@ -309,28 +315,46 @@ class _Reader(EnvironmentReader):
             assertions=assertions,
             plugins=tuple(plugins),
             code=code,
+            settings_allow=allow,
+            settings_environments=compared,
         )
 
     def code(self, table: Mapping[str, Any]) -> CodeConfig:
         """`[code]`: paths (default: the project folder), exclude globs, languages."""
         where = f"[{'tool.drift.' if self.prefix != 'drift' else ''}code]"
-        for name in table:
-            if name not in ("paths", "exclude", "languages", "libraries"):
-                fields = ("paths", "exclude", "languages", "libraries")
-                self.fail(where, f"unknown field {name!r}{did_you_mean(name, fields)}")
-        lists = {}
-        for name in ("paths", "exclude", "languages", "libraries"):
-            value = table.get(name, [])
-            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-                self.fail(where, f"{name} must be a list of strings")
-                value = []
-            lists[name] = tuple(value)
+        lists = self.string_lists(where, table, ("paths", "exclude", "languages", "libraries"))
         for path in lists["paths"]:
             self.confine(f"{where} paths", path)
         unknown = [name for name in lists["languages"] if name not in CODE_LANGUAGES]
         if unknown:
             self.fail(where, f"languages: {', '.join(unknown)} not known; one of {', '.join(CODE_LANGUAGES)}")
         return CodeConfig(lists["paths"] or (".",), lists["exclude"], lists["languages"], lists["libraries"])
+
+    def settings(
+        self, table: Mapping[str, Any], environments: Mapping[str, Any]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """`[settings]`: `allow` (path globs that may differ) and `environments` (which must
+        agree; default every deployed one)."""
+        where = f"[{'tool.drift.' if self.prefix != 'drift' else ''}settings]"
+        found = self.string_lists(where, table, ("allow", "environments"))
+        for env in found["environments"]:
+            if env not in environments:
+                self.fail(where, f"environments: no environment {env!r}{did_you_mean(env, list(environments))}")
+        return found["allow"], found["environments"]
+
+    def string_lists(self, where: str, table: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+        """A table whose fields are all lists of strings: unknown fields and other values refused."""
+        for name in table:
+            if name not in names:
+                self.fail(where, f"unknown field {name!r}{did_you_mean(name, names)}")
+        found: dict[str, tuple[str, ...]] = {}
+        for name in names:
+            value = table.get(name, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                self.fail(where, f"{name} must be a list of strings")
+                value = []
+            found[name] = tuple(value)
+        return found
 
     def default_history(self) -> str:
         """drift.toml keeps `.drift/history.sqlite`; any other config file a history of its

@@ -16,6 +16,7 @@ not treated as a failure; anything else (2, 3) fails the demo.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from devtools import sshd  # noqa: E402
+from devtools import postgres, sshd  # noqa: E402
 from devtools.aws_local import MotoServer  # noqa: E402
-from examples.mre import aws_seed, vm  # noqa: E402
+from examples.mre import aws_seed, migrations_demo, vm  # noqa: E402
 
 MRE = ROOT / "examples" / "mre"
 REPORTS = ROOT / "reports"
@@ -36,7 +37,10 @@ AWS_CONFIG = MRE / "drift.aws.toml"
 AWS_ENVIRONMENTS = f"""
 [environments.staging]
 aws = {{ region = "{aws_seed.REGION}" }}
-sources = [{{ type = "ssm", path = "/mre/staging/" }}]
+sources = [
+  {{ type = "ssm", path = "/mre/staging/" }},
+  {{ type = "ecs", task_definition = "mre-web-staging", container = "web" }},
+]
 
 [environments.production]
 aws = {{ region = "{aws_seed.REGION}" }}
@@ -156,6 +160,16 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="drift-demo-") as folder, sshd.Sshd(Path(folder)) as host:
             title = "examples/mre on a VM (systemd user unit, over SSH)"
             codes.append(report(title, vm.deploy(host), "drift-report-vm"))
+    if not postgres.available():
+        print("=== skipped: MRE's migrations need a PostgreSQL server (apt-get install postgresql)\n")
+    else:
+        folder = tempfile.mkdtemp(prefix="drift-demo-pg-", dir="/tmp")  # the postgres user must reach it
+        try:
+            with postgres.Postgres(Path(folder)) as database:
+                title = "examples/mre: applied migrations (staging, production)"
+                codes.append(report(title, migrations_demo.deploy(database), "drift-report-migrations"))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
     return 0 if all(code == 1 for code in codes) else 1
 
 

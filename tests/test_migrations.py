@@ -156,3 +156,37 @@ def test_a_migration_applied_since_the_last_scan_is_changed(app: Project, server
         )
     finally:
         server.execute("staging", f"DELETE FROM _prisma_migrations WHERE migration_name = '{names[2]}'")
+
+
+def test_alembic_and_plain_sql_migrations(project: Project, server: Postgres) -> None:
+    """Alembic's `alembic_version` against the revision chain of `alembic/versions`; a
+    configured query against `migrations/*.sql`."""
+    for revision, down in (("a1b2c3", None), ("d4e5f6", "a1b2c3"), ("0719ab", "d4e5f6")):
+        project.write(
+            f"alembic/versions/{revision}_step.py",
+            f'"""step"""\nrevision = "{revision}"\ndown_revision = {down!r}\n\ndef upgrade():\n    pass\n',
+        )
+    for name in ("001_init", "002_users"):
+        project.write(f"migrations/{name}.sql", f"-- {name}\nSELECT 1;\n")
+    for database in ("alembic_env", "sql_env"):
+        server.create_database(database)
+    server.execute("alembic_env", "CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY); "
+                   "INSERT INTO alembic_version VALUES ('d4e5f6');")  # fmt: skip
+    digest = hashlib.sha256(b"-- 001_init\nSELECT 1;\n").hexdigest()
+    server.execute("sql_env", f"CREATE TABLE schema_log (name text, checksum text); "
+                   f"INSERT INTO schema_log VALUES ('001_init', '{digest}'), ('000_legacy', NULL);")  # fmt: skip
+    project.write(".env.example", "DATABASE_URL=postgresql://localhost/app\n")
+    project.write("a.env", f"DATABASE_URL={server.url('alembic_env')}\n")
+    project.write("s.env", f"DATABASE_URL={server.url('sql_env')}\n")
+    project.write(
+        "drift.toml",
+        '[environments.alembic]\nsources = [{ type = "dotenv", path = "a.env" }, '
+        '{ type = "migrations", tool = "alembic" }]\n'
+        '[environments.sql]\nsources = [{ type = "dotenv", path = "s.env" }, '
+        '{ type = "migrations", tool = "sql", query = "SELECT name, checksum FROM schema_log" }]\n',
+    )
+    assert findings(1) == {
+        ("migration-pending", "alembic", "0719ab"),  # the head is one revision behind
+        ("migration-pending", "sql", "002_users"),
+        ("migration-unknown", "sql", "000_legacy"),
+    }

@@ -485,6 +485,14 @@ STORE_CASES = [
         staging={"migrations": MigrationFacts("prisma", (("0001", None),), (), "m")},
     ),
     StoreCase(
+        "deployment settings that differ",
+        "# @optional\nDATABASE_URL=\n",
+        [],
+        {("settings-drift", None, "ecs:containerDefinitions[web].memory")},
+        facts={"settings:ecs": {"containerDefinitions": {"web": {"memory": 512, "image": "mre:1"}}}},
+        staging={"settings:ecs": {"containerDefinitions": {"web": {"memory": 2048, "image": "mre:1"}}}},
+    ),
+    StoreCase(
         "a rule that raises",
         "A=\nB=\n",
         [Entry("A", "a", "dotenv:p"), Entry("B", "b", "dotenv:p")],

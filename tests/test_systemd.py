@@ -278,3 +278,13 @@ def test_specifiers_only_the_manager_knows_leave_the_value_unreadable(tmp_path: 
     (units / UNIT).write_text("[Service]\nEnvironment=HOSTNAME=%H UNIT=%n HOME_BIN=%h/bin\n")
     assert read_unit(units) == {"HOSTNAME": None, "UNIT": UNIT, "HOME_BIN": None}
     assert read_unit(units, user=True)["HOME_BIN"] == "~/bin"
+
+
+@needs_systemd
+def test_an_escaped_backslash_at_the_end_of_a_line_does_not_continue_it(readable: Path) -> None:
+    """Found by the property above: `\\\\` at the end of a line is an escaped backslash."""
+    units = readable / "units"
+    units.mkdir()
+    (units / UNIT).write_text("[Service]\nExecStart=/bin/true\nEnvironment=DRIFTK_A=\\\\\nEnvironment=DRIFTK_D=\n")
+    environment, unset = systemd_dump(units)
+    assert read_unit(units) == expected_from(environment, unset) == {"DRIFTK_A": "\\", "DRIFTK_D": ""}

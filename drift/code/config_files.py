@@ -77,7 +77,7 @@ def reads(text: str, path: str) -> list[Read]:
 
 def _dockerfile(text: str, path: str) -> list[Read]:
     found = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):
         words = line.strip().split(None, 1)
         if len(words) < 2 or words[0].upper() not in ("ENV", "ARG"):
             continue
@@ -143,7 +143,7 @@ def _compose(document: Any, path: str) -> list[Read]:
 
 def _workflow(document: Any, path: str, text: str) -> list[Read]:
     found = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):
         for match in _EXPRESSION.finditer(line):
             found.append(Read(match.group(2), path, number, "direct"))
     for node in _maps(document):
@@ -183,7 +183,7 @@ def _maps(document: Any) -> Iterator[Map]:
 
 def _unit(text: str, path: str) -> list[Read]:
     found = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):
         key, sep, value = line.strip().partition("=")
         if sep and key.strip() == "Environment":
             for word in value.replace('"', " ").replace("'", " ").split():
@@ -201,7 +201,7 @@ def _package(text: str, path: str) -> list[Read]:
     scripts = data.get("scripts") if isinstance(data, dict) else None
     if not isinstance(scripts, dict):
         return []
-    lines = text.splitlines()
+    lines = text.split("\n")
     found = []
     for name, script in scripts.items():
         if not isinstance(script, str):

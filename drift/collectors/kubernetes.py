@@ -110,7 +110,9 @@ class KubernetesCollector(Collector):
                 f"no {kind}/{name} among the manifests" + (f" in namespace {namespace}" if namespace else "")
             )
         container, where = self._container(*workload)
-        return _Environment(container, where, stores).read()
+        read = _Environment(container, where, stores).read()
+        read.facts["settings:kubernetes"] = _settings(workload[0])
+        return read
 
     def _objects(self) -> Iterator[tuple[Map, str]]:
         """Every object of the manifests (a `List`'s items included), with its file."""
@@ -169,6 +171,37 @@ class KubernetesCollector(Collector):
         if not named:
             raise CollectorError(f"{self.source.options['workload']} has no container {wanted!r}")
         return named[0], where
+
+
+def _settings(workload: Map) -> dict[str, Any]:
+    """A workload's deployment settings: replicas, and each container's image, resources and
+    probes (never its environment)."""
+    kind = str(workload.get("kind", "")).lower()
+    spec: Any = workload
+    for step in POD_SPEC[kind]:
+        spec = spec.get(step) if isinstance(spec, Map) else None
+    containers = spec.get("containers") if isinstance(spec, Map) else None
+    found: dict[str, Any] = {}
+    top = workload.get("spec")
+    if isinstance(top, Map) and "replicas" in top:
+        found["replicas"] = top["replicas"]
+    found["containers"] = {
+        str(c.get("name")): {
+            k: _plain(c[k]) for k in ("image", "resources", "livenessProbe", "readinessProbe") if k in c
+        }
+        for c in (containers if isinstance(containers, Seq) else [])
+        if isinstance(c, Map)
+    }
+    return found
+
+
+def _plain(value: Any) -> Any:
+    """YAML data as plain dicts and lists (for the structured comparison)."""
+    if isinstance(value, Map):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, Seq):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _manifest_files(root: Path, given: list[str]) -> list[Path]:

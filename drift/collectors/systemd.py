@@ -235,7 +235,7 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
             continue  # a comment inside a continuation is skipped
         if not pending:
             start = number
-        if line.endswith("\\"):
+        if (len(line) - len(line.rstrip("\\"))) % 2 == 1:  # a trailing `\\` that is not itself escaped
             pending.append(line[:-1] + " ")
             continue
         pending.append(line)

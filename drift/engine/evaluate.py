@@ -40,6 +40,7 @@ def evaluate(
     code: Sequence[CodeRead] | None = None,
     libraries: Sequence[str] = (),
     changed: Sequence[CodeRead] | None = None,
+    settings: tuple[Sequence[str], Sequence[str]] = ((), ()),
 ) -> list[Finding]:
     """Every finding, ordered by severity, environment, key and rule.
 
@@ -53,6 +54,7 @@ def evaluate(
     context = context_for(schema, snapshots, fingerprint, now, namespaces, secrecy, assertions, previous, current)
     if context.engine is not None:
         context.engine.code, context.engine.libraries, context.engine.changed = code, libraries, changed
+        context.engine.settings_allow, context.engine.settings_environments = settings
     found = run([*catalog.RULES.values(), *plugin_rules], context, CHECK_SCOPES)
     found = [_graded(f, inferred) for f in found]
     found.sort(key=Finding.sort_key)

@@ -90,6 +90,10 @@ class EngineState:
     #: With `--changed-since`: the reads on lines added since the ref; the rules about reads
     #: (`used-undeclared`, `used-missing`) look only at these.
     changed: Sequence[CodeRead] | None = None
+    #: `[settings]`: path globs of deployment settings that may differ, and the environments
+    #: that must agree (empty: every deployed one).
+    settings_allow: Sequence[str] = ()
+    settings_environments: Sequence[str] = ()
     #: What several rules work out once per scan (`cross_env.shared`).
     memo: dict[str, Any] = field(default_factory=dict)
 

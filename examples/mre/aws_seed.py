@@ -79,6 +79,11 @@ def seed(endpoint: str) -> None:
             }
         ],
     )
+    # staging runs the next release with twice the memory: `settings-drift`
+    ecs.register_task_definition(
+        family="mre-web-staging",
+        containerDefinitions=[{"name": "web", "image": "ghcr.io/example/mre:2026.12", "memory": 2048}],
+    )
     ssm.put_parameter(
         Name="/mre/staging/OTEL_EXPORTER_OTLP_HEADERS", Value="x-api-key=staging-otel", Type="String", Overwrite=True
     )

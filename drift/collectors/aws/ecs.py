@@ -100,7 +100,7 @@ class EcsCollector(AwsCollector):
                         metadata={**metadata, **found.metadata, "reference": found.target},
                     )
                 )
-        return SourceData(entries, problems, malformed)
+        return SourceData(entries, problems, malformed, facts={"settings:ecs": _settings(definition)})
 
     def _task_definition(self, ecs: Any) -> dict[str, Any]:
         options = self.source.options
@@ -152,3 +152,21 @@ class EcsCollector(AwsCollector):
         read = read_env_text(text, dialect, False, shown, source=shown)
         entries = [dataclasses.replace(e, plaintext_store=True, metadata=dict(metadata)) for e in read.entries]
         return SourceData(entries, read.problems, read.malformed)
+
+
+#: The container settings compared across environments (`settings-drift`).
+CONTAINER_SETTINGS = ("image", "cpu", "memory", "memoryReservation", "healthCheck", "logConfiguration", "ulimits",
+                      "portMappings", "essential")  # fmt: skip
+
+
+def _settings(definition: dict[str, Any]) -> dict[str, Any]:
+    """A task definition's deployment settings, containers by name (never their environment)."""
+    containers = {
+        str(c.get("name")): {k: c[k] for k in CONTAINER_SETTINGS if k in c}
+        for c in definition.get("containerDefinitions", [])
+    }
+    found: dict[str, Any] = {
+        k: definition[k] for k in ("cpu", "memory", "networkMode", "requiresCompatibilities") if k in definition
+    }
+    found["containerDefinitions"] = containers
+    return found

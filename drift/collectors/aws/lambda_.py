@@ -36,9 +36,17 @@ class LambdaCollector(AwsCollector):
             raise CollectorError(f"the environment cannot be decrypted ({code})")
         arn = str(config.get("FunctionArn"))
         metadata = {"version": config.get("Version"), "last_changed": config.get("LastModified")}
+        with aws_errors("reading the function's reserved concurrency"):
+            concurrency = self.client("lambda").get_function_concurrency(FunctionName=self.source.options["function"])
+        settings = {
+            k: config[k] for k in ("Runtime", "MemorySize", "Timeout", "Architectures", "Handler") if k in config
+        }
+        settings["Layers"] = sorted(str(layer.get("Arn")) for layer in config.get("Layers", []))
+        settings["ReservedConcurrentExecutions"] = concurrency.get("ReservedConcurrentExecutions")
         return SourceData(
             [
                 Entry(key, str(value), f"lambda:{arn}", arn, plaintext_store=True, metadata=dict(metadata))
                 for key, value in environment.get("Variables", {}).items()
-            ]
+            ],
+            facts={"settings:lambda": settings},
         )

@@ -20,9 +20,12 @@ class MigrationParity(Rule):
     scope = "across"
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        states = [(s.env, applied_names(f)) for s in context.snapshots if s.deployed and (f := facts_of(s)) is not None]
-        for index, (env, names) in enumerate(states):
-            for other, other_names in states[index + 1 :]:
+        states = [(s.env, f) for s in context.snapshots if s.deployed and (f := facts_of(s)) is not None]
+        for index, (env, facts) in enumerate(states):
+            for other, other_facts in states[index + 1 :]:
+                if (facts.tool, facts.location) != (other_facts.tool, other_facts.location):
+                    continue  # two different migration histories: nothing to compare
+                names, other_names = applied_names(facts), applied_names(other_facts)
                 for ahead, behind, lead, lag in ((env, other, names, other_names), (other, env, other_names, names)):
                     extra = [n for n in lead if n not in set(lag)]
                     if extra:

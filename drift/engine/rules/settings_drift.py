@@ -1,0 +1,102 @@
+"""`settings-drift`: deployment settings (ECS task definitions, Lambda functions, Kubernetes
+workloads) that differ between environments that must agree, compared with DeepDiff and
+reported path by path."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from drift.engine.rule import Rule, RuleContext
+from drift.model import Finding, Severity
+
+#: Mappings of named things (`containerDefinitions[web]`), shown with brackets.
+_NAMED = ("containerDefinitions", "containers")
+_VERSION = re.compile(r"\d+")
+
+
+class SettingsDrift(Rule):
+    slug = "settings-drift"
+    severity = Severity.WARNING
+    title = "Deployment settings differ between environments"
+    explanation = """The deployed environments run with different settings where `[settings]`
+    says they must agree (every deployed environment by default): an ECS task definition's cpu,
+    memory, image, health check, log configuration, ulimits or port mappings; a Lambda
+    function's runtime, memory, timeout, architectures, layers or reserved concurrency; a
+    Kubernetes workload's replicas, resources, image or probes. Each difference is reported by
+    its path, with both values; for an image it says which environment runs the newer tag."""
+    fix = """Make the settings agree, or list the path in `[settings] allow` (globs such as
+    "*.image" or "replicas") if the environments are meant to differ there."""
+    scope = "across"
+
+    def check(self, context: RuleContext) -> Iterator[Finding]:
+        state = context.state
+        chosen = set(state.settings_environments)
+        snapshots = [s for s in context.snapshots if (s.env in chosen if chosen else s.deployed)]
+        kinds = sorted({k for s in snapshots for k in s.facts if k.startswith("settings:")})
+        if not kinds:
+            return
+        from deepdiff import DeepDiff  # loaded only for projects whose sources read settings
+
+        for kind in kinds:
+            having = [(s.env, s.facts[kind]) for s in snapshots if kind in s.facts]
+            for index, (env, settings) in enumerate(having):
+                for other, other_settings in having[index + 1 :]:
+                    difference = DeepDiff(settings, other_settings, ignore_order=True, view="tree")
+                    for change in difference.values():
+                        for item in change:
+                            path = _path(item.path(output_format="list"))
+                            if any(fnmatch.fnmatchcase(path, pattern) for pattern in state.settings_allow):
+                                continue
+                            yield self._finding(kind.partition(":")[2], path, env, other, item.t1, item.t2)
+
+    def _finding(self, kind: str, path: str, env: str, other: str, left: Any, right: Any) -> Finding:
+        shown = f"{path}: {env} {_shown(left)}, {other} {_shown(right)}"
+        newer = _newer_image(env, left, other, right) if path.endswith(".image") else None
+        return self.finding(
+            None,
+            f"{kind}:{path}",
+            f"{kind} {shown}" + (f" ({newer} runs the newer tag)" if newer else ""),
+            expected=f"the same value in {env} and {other}",
+            discriminator=f"{env}+{other}",
+        )
+
+
+def _path(parts: list[Any]) -> str:
+    """`['containerDefinitions', 'web', 'memory']` -> `containerDefinitions[web].memory`."""
+    out = ""
+    previous = None
+    for part in parts:
+        if isinstance(part, int) or previous in _NAMED:
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+        previous = part
+    return out
+
+
+def _shown(value: Any) -> str:
+    if value is None or type(value).__name__ == "NotPresent":
+        return "(not set)"
+    text = str(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _newer_image(env: str, left: Any, other: str, right: Any) -> str | None:
+    """Which environment runs the newer tag of the same image (numbers compared as numbers)."""
+    if not (isinstance(left, str) and isinstance(right, str)):
+        return None
+    repository, _, tag = left.rpartition(":")
+    other_repository, _, other_tag = right.rpartition(":")
+    if repository != other_repository or not tag or not other_tag:
+        return None
+    ours = [int(n) for n in _VERSION.findall(tag)]
+    theirs = [int(n) for n in _VERSION.findall(other_tag)]
+    if not ours or not theirs or ours == theirs:
+        return None
+    return env if ours > theirs else other
+
+
+RULE = SettingsDrift
