@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from drift.code import added_lines, is_added
 from drift.collectors import registry
 from drift.collectors.snapshot import Progress, collect
 from drift.config import Project, load_project
@@ -155,7 +154,11 @@ def scan(
     secrecy = secrecy_for(schema)
     entries = current_entries(schema, snapshots, fingerprint, secrecy) if history is not None else []
     reads = code_reads(project)
-    added = added_lines(project.root, changed_since) if changed_since is not None and reads is not None else None
+    added = None
+    if changed_since is not None and reads is not None:
+        from drift.code import added_lines  # the code is read only for projects with [code]
+
+        added = added_lines(project.root, changed_since)
     findings = evaluate(
         schema,
         snapshots,
@@ -170,7 +173,7 @@ def scan(
         current=entries,
         code=reads,
         libraries=project.code.libraries if project.code is not None else (),
-        changed=[r for r in reads if is_added(r, added)] if reads is not None and added is not None else None,
+        changed=_added_reads(reads, added),
         settings=(project.settings_allow, project.settings_environments),
     )
     active, suppressed = apply_suppressions(findings, project.ignores, now.date(), [e.name for e in selected])
@@ -208,6 +211,15 @@ def scan(
         dialect=str(project.dialect),
         plugin_rules=plugin_rules,
     )
+
+
+def _added_reads(reads: list[CodeRead] | None, added: dict[str, set[int] | None] | None) -> list[CodeRead] | None:
+    """With `--changed-since`: the reads on added lines (None: every read counts)."""
+    if reads is None or added is None:
+        return None
+    from drift.code import is_added
+
+    return [r for r in reads if is_added(r, added)]
 
 
 def code_reads(project: Project) -> list[CodeRead] | None:

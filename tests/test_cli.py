@@ -170,7 +170,8 @@ def test_check_path_does_not_import_heavy_modules(project: Project) -> None:
         "import sys, runpy; sys.argv=['drift','check','--format','json'];\n"
         "try: runpy.run_module('drift', run_name='__main__')\n"
         "except SystemExit: pass\n"
-        "heavy=[m for m in ('boto3','botocore','deepdiff','jinja2') if m in sys.modules]\n"
+        "heavy=[m for m in ('boto3','botocore','deepdiff','jinja2','tree_sitter','psycopg','yaml','drift.code')"
+        " if m in sys.modules]\n"
         "sys.stderr.write('HEAVY=' + ','.join(heavy))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=project.root)
