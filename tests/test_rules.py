@@ -610,3 +610,44 @@ def test_findings_are_ordered(tmp_path: Path) -> None:
     findings = scan(tmp_path).findings
     assert [f.sort_key() for f in findings] == sorted(f.sort_key() for f in findings)
     assert findings[0].severity.label == "error"
+
+
+class CountingByValue(Rule):
+    """A `by_value` rule that fires on the value "bad" and counts its calls."""
+
+    slug = "counting"
+    severity = Severity.WARNING
+    title = explanation = fix = "counts"
+    scope = "entry"
+    by_value = True
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def check_entry(
+        self, view: EnvironmentView, name: str, spec: KeySpec | None, entry: Entry | None
+    ) -> Finding | None:
+        assert entry is not None and entry.value is not None
+        self.calls.append((view.env, entry.value))
+        return self.finding(view.env, name, f"{name} is bad in {view.env}") if entry.value == "bad" else None
+
+
+def test_a_by_value_rule_runs_once_per_distinct_quiet_value_and_fires_in_every_environment(tmp_path: Path) -> None:
+    (tmp_path / ".env.example").write_text("A=\nB=\n")
+    envs = [f"env{i}" for i in range(6)]
+    schema = load_schema(tmp_path / ".env.example", ".env.example", {}, envs, "drift.toml")
+    source = (SourceStatus("dotenv", "dotenv:x", "ok"),)
+    snapshots = [
+        EnvSnapshot(
+            env,
+            True,
+            {"A": Entry("A", "same", f"dotenv:{env}"), "B": Entry("B", "bad" if i % 2 else "fine", f"dotenv:{env}")},
+            source,
+        )
+        for i, env in enumerate(envs)
+    ]
+    rule = CountingByValue()
+    found = evaluate(schema, snapshots, Fingerprinter(b"k"), NOW, {}, plugin_rules=(rule,))
+    assert {(f.env, f.key) for f in found if f.rule == "counting"} == {("env1", "B"), ("env3", "B"), ("env5", "B")}
+    # "same" and "fine" are checked once each; "bad" in each environment that holds it (its finding names the env)
+    assert sorted(value for _, value in rule.calls) == ["bad", "bad", "bad", "fine", "same"]

@@ -152,8 +152,8 @@ def merge(env: EnvironmentConfig, outcomes: Sequence[_Outcome]) -> EnvSnapshot:
             statuses.append(SourceStatus(source.type, outcome.name, "failed", outcome.error))
             unreadable.append((source.include, source.exclude))
             continue
-        kept = [e for e in outcome.data.entries if source.admits(e.key)]
         filtered = bool(source.include or source.exclude)
+        kept = [e for e in outcome.data.entries if source.admits(e.key)] if filtered else outcome.data.entries
         problems.extend(p for p in outcome.data.problems if not filtered or p.key is None or source.admits(p.key))
         malformed = malformed or outcome.data.malformed
         facts.update(outcome.data.facts)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drift.dialects import plain
 from drift.dialects.lines import Assignment, Blank, Comment, Line, Malformed
 from drift.files import DEFAULT_MAX_BYTES, UnreadableFile, read_text
 from drift.model import Problem
@@ -51,6 +52,8 @@ _MARKERS = (
     ("docker-compose.yaml", "compose"),
 )
 DEFAULT_DIALECT = "python"
+#: The dialects whose full parser interpolates from the lines above.
+_INTERPOLATING = ("compose", "shell")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +79,33 @@ def detect(folder: Path) -> Detected:
 
 
 def parse(text: str, dialect: str) -> list[Line]:
-    """Every line of `text` as `dialect`'s loader reads it."""
+    """Every line of `text` as `dialect`'s loader reads it.
+
+    The plain lines at the top of the file are read by the shared fast path
+    (`drift.dialects.plain`), the rest by the dialect's full parser: the python dialect
+    comes back to the fast path after every statement, the others read on to the end (with
+    what the plain lines set, for the dialects that interpolate).
+    """
     if dialect not in DIALECTS:
         raise ValueError(f"unknown dialect {dialect!r}")
-    parser: Callable[[str], list[Line]] = importlib.import_module(f"drift.dialects.{dialect}").parse
-    return parser(text)
+    module = importlib.import_module(f"drift.dialects.{dialect}")
+    if dialect == "python":
+        full: Callable[[str], list[Line]] = module.parse
+        return full(text)
+    lines: list[Line] = []
+    pos, number = plain.read(text, 0, 1, lines)
+    rest = text[pos:]
+    if pos and rest.startswith("\ufeff"):  # a byte-order mark means something only at the start
+        lines, rest, number = [], text, 1
+    if dialect in _INTERPOLATING:
+        known = {line.key: line.value for line in lines if isinstance(line, Assignment)}
+        tail: list[Line] = module.parse(rest, known)
+    else:
+        tail = module.parse(rest)
+    if number > 1:
+        tail = [line._replace(line=line.line + number - 1) for line in tail]
+    lines.extend(tail)
+    return lines
 
 
 @dataclass

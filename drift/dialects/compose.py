@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Mapping
 
 from drift.dialects import substitution
-from drift.dialects.lines import Assignment, Line, Malformed, fill, line_of
+from drift.dialects.lines import Assignment, Line, LineIndex, Malformed, fill
 
 _EXPORT = re.compile(r"export[\t\n\f\r ]+")
 _ESCAPE = re.compile(r"\\(?:[abfnrtv$\"\\]|0[0-9]{0,3})")
@@ -43,12 +43,14 @@ def _key_char(char: str) -> bool:
     return char in "_.-[]" or char.isalpha() or unicodedata.category(char) in ("Nd", "Nl", "No")
 
 
-def parse(text: str) -> list[Line]:
-    """Every statement of an env_file as Compose reads it."""
+def parse(text: str, known: Mapping[str, str] | None = None) -> list[Line]:
+    """Every statement of an env_file as Compose reads it; `known` holds what the lines above
+    `text` set, when `text` is the rest of a file."""
     text = text.removeprefix("\ufeff")
     found: list[Line] = []
     covered: set[int] = set()
-    values: dict[str, str] = {}
+    values: dict[str, str] = dict(known or {})
+    line_of = LineIndex(text)
     pos, end = 0, len(text)
     while True:
         while pos < end and (_go_space(text[pos]) or text[pos] == "#"):
@@ -63,16 +65,16 @@ def parse(text: str) -> list[Line]:
         try:
             key, value, pos = _statement(text, pos, values)
         except BadInterpolation as exc:
-            line = line_of(text, start)
+            line = line_of(start)
             found.append(Malformed(line, f"Compose refuses this line: {exc}"))
             covered.add(line)
             newline = text.find("\n", start)
             pos = end if newline < 0 else newline + 1
             continue
-        covered.update(range(line_of(text, start), line_of(text, max(start, pos - 1)) + 1))
+        covered.update(range(line_of(start), line_of(max(start, pos - 1)) + 1))
         if key is not None and value is not None:
             values[key] = value
-            found.append(Assignment(key, value, line_of(text, start)))
+            found.append(Assignment(key, value, line_of(start)))
     return fill(text, found, covered, "Compose does not read this line")
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from drift.dialects.lines import Assignment, Line, fill, line_of
+from drift.dialects.lines import Assignment, Line, LineIndex, fill
 
 #: JavaScript's WhiteSpace and LineTerminator characters (what `\s` and `trim()` mean there).
 JS_SPACE = (
@@ -48,6 +48,7 @@ def parse(text: str) -> list[Line]:
     text = _NEWLINES.sub("\n", text)
     found: list[Line] = []
     covered: set[int] = set()
+    line_of = LineIndex(text)
     for match in _LINE.finditer(text):
         key = match.group(1)
         value = js_trim(match.group(2) or "")
@@ -55,8 +56,8 @@ def parse(text: str) -> list[Line]:
         value = _SURROUNDING_QUOTES.sub(r"\2", value)
         if quote == '"':
             value = value.replace("\\n", "\n").replace("\\r", "\r")
-        first = line_of(text, match.start(1))
-        last = line_of(text, match.end(2) if match.group(2) is not None else match.end(1))
+        first = line_of(match.start(1))
+        last = line_of(match.end(2) if match.group(2) is not None else match.end(1))
         covered.update(range(first, last + 1))
         if key != "__proto__":  # assigning a string to an object's __proto__ does nothing
             found.append(Assignment(key, value, first))

@@ -1,26 +1,48 @@
 """The `python` dialect: python-dotenv's rules, read with python-dotenv's own parser.
 
 python-dotenv is both the loader and, here, the parser, so nothing is imitated; this module
-only turns its bindings into numbered lines. A byte-order mark stays part of the first key,
-as it does when python-dotenv opens the file; a bare `KEY` line (python-dotenv returns it
+only turns its bindings into numbered lines. A byte-order mark is dropped at the start of the
+file only, as python-dotenv does; a bare `KEY` line (python-dotenv returns it
 with no value and sets nothing) is reported as `malformed`.
+
+python-dotenv's parser matches a regular expression per token; plain lines (see
+`drift.dialects.plain`) are read by the shared fast path instead, and python-dotenv reads
+from the first other line until its statement ends at a line that is plain again. Its
+statements do not depend on each other, so where one starts is all it needs to know.
 """
 
 from __future__ import annotations
 
 import io
 
-from dotenv.parser import parse_stream
-
+from drift.dialects import plain
 from drift.dialects.lines import Assignment, Blank, Comment, Line, Malformed
 
 
 def parse(text: str) -> list[Line]:
     """Every line of `text` as python-dotenv reads it, numbered from 1, in order."""
     lines: list[Line] = []
-    for binding in parse_stream(io.StringIO(text)):
+    pos, number = plain.read(text, 0, 1, lines)
+    while pos < len(text):
+        pos, number = _statements(text, pos, number, lines)
+        pos, number = plain.read(text, pos, number, lines)
+    return lines
+
+
+def _statements(text: str, pos: int, number: int, lines: list[Line]) -> tuple[int, int]:
+    """python-dotenv's reading of `text` from `pos` (line `number`), up to the end or to the
+    first plain line after a statement that ended with `\\n`; where it stopped."""
+    from dotenv.parser import parse_stream  # a file of plain lines never needs it (start-up time)
+
+    source = text[pos:]
+    if source.startswith("\ufeff"):  # python-dotenv drops a byte-order mark at the start only
+        if pos:
+            source = "\ufeff" + source
+        else:
+            pos = 1
+    for binding in parse_stream(io.StringIO(source)):
         chunk = binding.original.string
-        line = binding.original.line
+        line = binding.original.line + number - 1
         body = chunk
         if chunk[:1].isspace():  # blank lines before the binding are part of its text
             body = chunk.lstrip()
@@ -37,7 +59,10 @@ def parse(text: str) -> list[Line]:
             lines.append(Assignment(binding.key, binding.value, line))
         elif body.startswith("#"):
             lines.append(Comment(body[1:].strip(), line))
-    return lines
+        pos += len(chunk)
+        if chunk.endswith("\n") and "\r" not in chunk and plain.starts(text, pos):
+            return pos, binding.original.line + number - 1 + chunk.count("\n")
+    return len(text), number
 
 
 def _diagnose(text: str) -> str:

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from drift.dialects import substitution
-from drift.dialects.lines import Assignment, Line, Malformed, fill, line_of
+from drift.dialects.lines import Assignment, Line, LineIndex, Malformed, fill
 
 _ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
 _EXPORT_ARG = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -52,13 +52,14 @@ class _Command:
 
 
 class _Reader:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, known: Mapping[str, str]) -> None:
         self.text = text
         self.pos = 0
-        self.values: dict[str, str] = {}
+        self.values: dict[str, str] = dict(known)
+        self.line_of = LineIndex(text)
 
     def line(self, at: int | None = None) -> int:
-        return line_of(self.text, self.pos if at is None else at)
+        return self.line_of(self.pos if at is None else at)
 
     def peek(self, offset: int = 0) -> str:
         index = self.pos + offset
@@ -212,9 +213,11 @@ def _performed(command: _Command) -> list[Assignment]:
     raise _Refused("a command would run (only assignments and export are read)")
 
 
-def parse(text: str) -> list[Line]:
-    """Every assignment a shell would make sourcing `text` with `set -a`."""
-    reader = _Reader(text)
+def parse(text: str, known: Mapping[str, str] | None = None) -> list[Line]:
+    """Every assignment a shell would make sourcing `text` with `set -a`; `known` holds what
+    the lines above `text` set, when `text` is the rest of a file."""
+    reader = _Reader(text, known or {})
+    line_of = reader.line_of
     found: list[Line] = []
     covered: set[int] = set()
     while True:
@@ -226,8 +229,8 @@ def parse(text: str) -> list[Line]:
             reader.values = before
             first = _first_text(text, start)
             stop = _skip_line(text, reader.pos)
-            found.append(Malformed(line_of(text, first), f"a shell would not be read safely here: {exc}"))
-            covered.update(range(line_of(text, first), line_of(text, max(first, stop - 1)) + 1))
+            found.append(Malformed(line_of(first), f"a shell would not be read safely here: {exc}"))
+            covered.update(range(line_of(first), line_of(max(first, stop - 1)) + 1))
             reader.pos = stop
             continue
         if command is None:
@@ -246,9 +249,14 @@ def parse(text: str) -> list[Line]:
 
 
 def _first_text(text: str, start: int) -> int:
-    """Where the refused command starts (past blanks, newlines and separators)."""
+    """Where the refused command starts (past blanks, newlines, separators and comments)."""
     index = start
-    while index < len(text) - 1 and text[index] in " \t\n;":
+    while index < len(text) - 1 and text[index] in " \t\n;#":
+        if text[index] == "#":
+            newline = text.find("\n", index)
+            if newline < 0:
+                break
+            index = newline
         index += 1
     return index
 

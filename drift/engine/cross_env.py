@@ -29,22 +29,21 @@ class Seen:
     spec: KeySpec | None
 
 
-def comparison_key(seen: Seen, fingerprint: Fingerprinter) -> object:
+def comparison_key(value: str, secrecy: Secrecy, spec: KeySpec | None, fingerprint: Fingerprinter) -> object:
     """What two environments' values must share to count as equal: a secret's fingerprint,
     a masked value itself (equal texts are equal; it is never shown), a typed value."""
-    if seen.secrecy.for_rules or seen.secrecy.shareable:
-        return ("fp", fingerprint(seen.value))
-    if seen.secrecy.masked:
-        return ("raw", seen.value)
-    type_name = seen.spec.type if seen.spec is not None else "str"
-    return types.comparable(types.typed_or_raw(type_name, seen.value))
+    if secrecy.for_rules or secrecy.shareable:
+        return ("fp", fingerprint(value))
+    if secrecy.masked:
+        return ("raw", value)
+    return types.comparable(types.typed_or_raw(spec.type if spec is not None else "str", value))
 
 
 def group(values: Sequence[Seen], fingerprint: Fingerprinter) -> list[list[Seen]]:
     """Environments grouped by equal value, largest group first, then by name."""
     groups: dict[object, list[Seen]] = {}
     for seen in values:
-        groups.setdefault(comparison_key(seen, fingerprint), []).append(seen)
+        groups.setdefault(comparison_key(seen.value, seen.secrecy, seen.spec, fingerprint), []).append(seen)
     return sorted(groups.values(), key=lambda g: (-len(g), g[0].env))
 
 
@@ -82,10 +81,27 @@ def shared(context: RuleContext) -> list[tuple[str, KeySpec | None, list[Seen]]]
             if count < 2:
                 continue
             spec = context.schema.specs.get(key)
-            values = values_of(key, envs, state.secrecy)
-            if (spec is not None and spec.parity != "free") or any(s.secrecy.shareable for s in values):
-                found.append((key, spec, values))  # only what a rule compares is kept for the scan
+            if (spec is None or spec.parity == "free") and not _any_shareable(key, envs, state.secrecy):
+                continue  # only what a rule compares is kept for the scan
+            found.append((key, spec, values_of(key, envs, state.secrecy)))
     return cast(list[tuple[str, KeySpec | None, list[Seen]]], found)
+
+
+def _any_shareable(key: str, envs: Sequence[tuple[EnvSnapshot, dict[str, KeySpec]]], secrecy: SecrecyCache) -> bool:
+    """Whether some environment's value of `key` counts for `secret-reuse`: asked once per
+    run of equal values down the column, since most environments hold the same one."""
+    last: tuple[str, bool, KeySpec | None] | None = None
+    for snapshot, specs in envs:
+        entry = snapshot.entries.get(key)
+        if entry is None or entry.value is None:
+            continue
+        spec = specs.get(key)
+        if last is not None and last[0] == entry.value and last[1] == entry.store_secret and last[2] is spec:
+            continue
+        last = (entry.value, entry.store_secret, spec)
+        if secrecy.of(key, spec, entry).shareable:
+            return True
+    return False
 
 
 def describe(groups: list[list[Seen]], fingerprint: Fingerprinter) -> str:

@@ -120,6 +120,8 @@ class EntryPass:
         self.context = context
         #: rules active in an environment -> id(spec) -> (spec, its rules when set, when absent)
         self._plans: dict[tuple[Rule, ...], dict[int, tuple[KeySpec, list[Rule], list[Rule]]]] = {}
+        #: (rule, key, id(spec), value, store flags) where a `by_value` rule found nothing
+        self._quiet: set[tuple[Rule, str, int, str | None, bool, bool]] = set()
 
     def run(self, snapshot: EnvSnapshot) -> list[Finding]:
         """Every entry-scoped finding for one environment."""
@@ -150,8 +152,8 @@ class EntryPass:
         found.extend(_rule_error(slug, snapshot.env, error) for slug, error in broken.items())
         return found
 
-    @staticmethod
     def _apply(
+        self,
         rules: list[Rule],
         view: EnvironmentView,
         name: str,
@@ -160,15 +162,23 @@ class EntryPass:
         found: list[Finding],
         broken: dict[str, str],
     ) -> None:
+        quiet = self._quiet
         for rule in rules:
             if broken and rule.slug in broken:
                 continue
+            cell = None
+            if rule.by_value and entry is not None:
+                cell = (rule, name, id(spec), entry.value, entry.store_secret, entry.plaintext_store)
+                if cell in quiet:
+                    continue
             try:
                 finding = rule.check_entry(view, name, spec, entry)
             except Exception as exc:  # a bug in a rule must not hide the others' findings
                 broken[rule.slug] = type(exc).__name__
                 continue
             if finding is None:
+                if cell is not None:
+                    quiet.add(cell)
                 continue
             if finding.rule != rule.slug:
                 broken[rule.slug] = "a finding of another rule"

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from drift.engine.cross_env import environments, group, values_of
+from drift.engine.cross_env import comparison_key, environments
 from drift.engine.secrecy import SecrecyCache, display
 from drift.model import EnvSnapshot, Finding, MatrixCell, MatrixRow
 from drift.schema import KeySpec, Schema
 from drift.secrets import Fingerprinter
+
+#: Cell states without a value, and so without a group.
+_ABSENT = ("missing", "unknown", "unreadable")
 
 
 def build_matrix(
@@ -45,34 +48,51 @@ def _row(
     finding_count: int,
     invalid: set[tuple[str, str]],
 ) -> MatrixRow:
-    values = values_of(key, envs, secrecy)
-    snapshots = [snapshot for snapshot, _ in envs]
-    groups = group(values, fingerprint)
-    by_env = {seen.env: seen for seen in values}
-    group_of = {seen.env: index for index, members in enumerate(groups) for seen in members}
-    cells: dict[str, MatrixCell] = {}
+    """One key down the column of environments. Secrecy, display and comparison are worked
+    out once per distinct value of the column (most keys hold one value almost everywhere),
+    and equal cells are one object: 100,000 cells cost what their distinct values cost."""
+    known: dict[tuple[str, bool, int], tuple[bool, object, str | None]] = {}
+    groups: dict[object, list[str]] = {}
+    slots: list[tuple[str, str, object, str | None]] = []
     secret = False
-    for snapshot in snapshots:
+    for snapshot, specs in envs:
         entry = snapshot.entries.get(key)
         if entry is None:
-            state = "unknown" if snapshot.could_hold(key) else "missing"
-            cells[snapshot.env] = MatrixCell(state)
+            slots.append((snapshot.env, "unknown" if snapshot.could_hold(key) else "missing", None, None))
             continue
-        seen = by_env.get(snapshot.env)
-        if seen is None:  # set, but the store does not give the value (names only, a reference)
-            cells[snapshot.env] = MatrixCell("unreadable", None)
+        value = entry.value
+        if value is None:  # set, but the store does not give the value (names only, a reference)
+            slots.append((snapshot.env, "unreadable", None, None))
             continue
-        secret = secret or seen.secrecy.masked
-        state = "present"
-        if seen.value == "":
-            state = "empty"
-        elif (snapshot.env, key) in invalid:
-            state = "invalid"
-        cells[snapshot.env] = MatrixCell(state, display(seen.value, seen.secrecy, fingerprint), group_of[snapshot.env])
-    present = sum(1 for c in cells.values() if c.group is not None)
+        spec = specs.get(key)
+        identity = (value, entry.store_secret, id(spec))
+        facts = known.get(identity)
+        if facts is None:
+            seen = secrecy.of(key, spec, entry)
+            facts = known[identity] = (
+                seen.masked,
+                comparison_key(value, seen, spec, fingerprint),
+                display(value, seen, fingerprint),
+            )
+        masked, compared, shown = facts
+        secret = secret or masked
+        groups.setdefault(compared, []).append(snapshot.env)
+        state = "empty" if value == "" else "invalid" if (snapshot.env, key) in invalid else "present"
+        slots.append((snapshot.env, state, compared, shown))
+    ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), item[1][0]))
+    number = {compared: index for index, (compared, _) in enumerate(ranked)}
+    made: dict[tuple[str, str | None, int | None], MatrixCell] = {}
+    cells: dict[str, MatrixCell] = {}
+    for env, state, compared, shown in slots:
+        facet = (state, shown, number[compared] if state not in _ABSENT else None)
+        cell = made.get(facet)
+        if cell is None:
+            cell = made[facet] = MatrixCell(*facet)
+        cells[env] = cell
+    present = sum(len(members) for members in groups.values())
     if len(groups) > 1:
         status = "differs"
-    elif present < len(snapshots):
+    elif present < len(envs):
         status = "partial"
     else:
         status = "same" if present > 1 else "single"

@@ -143,6 +143,11 @@ class Rule:
     scope: ClassVar[str | tuple[str, ...]]
     #: For scope `entry`: which keys the rule is shown.
     keys: ClassVar[tuple[str, ...]] = ("present",)
+    #: For scope `entry`: True when `check_entry` finds nothing for an entry exactly when it
+    #: finds nothing for every entry with the same key, spec, value and store flags (in the
+    #: environments `applies_to` admits). The engine then runs the rule once per distinct
+    #: value down a key's column of environments rather than once per cell.
+    by_value: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

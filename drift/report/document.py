@@ -7,13 +7,13 @@ texts, the matrix and the summary. Its shape is versioned by `schema_version`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict, cast
 
 from drift import __version__
 from drift.engine import catalog
 from drift.engine.rule import Rule
-from drift.model import EnvSnapshot, Finding, MatrixRow, ScanResult, Severity
+from drift.model import EnvSnapshot, Finding, MatrixCell, MatrixRow, ScanResult, Severity
 
 SCHEMA_VERSION = 1
 
@@ -150,17 +150,28 @@ def _environment_doc(snapshot: EnvSnapshot, findings: list[FindingDoc]) -> Envir
     }
 
 
-def _row_doc(row: MatrixRow) -> RowDoc:
-    return {
-        "key": row.key,
-        "declared": row.declared,
-        "secret": row.secret,
-        "status": row.status,
-        "findings": row.findings,
-        "cells": {
-            env: {"state": cell.state, "display": cell.display, "group": cell.group} for env, cell in row.cells.items()
-        },
-    }
+def _matrix_doc(matrix: Sequence[MatrixRow]) -> list[RowDoc]:
+    """The matrix rows; equal cells (one object in the matrix) share one read-only mapping,
+    so 100,000 cells cost what their distinct values cost."""
+    made: dict[MatrixCell, CellDoc] = {}
+
+    def cell_doc(cell: MatrixCell) -> CellDoc:
+        doc = made.get(cell)
+        if doc is None:
+            doc = made[cell] = {"state": cell.state, "display": cell.display, "group": cell.group}
+        return doc
+
+    return [
+        {
+            "key": row.key,
+            "declared": row.declared,
+            "secret": row.secret,
+            "status": row.status,
+            "findings": row.findings,
+            "cells": {env: cell_doc(cell) for env, cell in row.cells.items()},
+        }
+        for row in matrix
+    ]
 
 
 def summary(findings: list[FindingDoc]) -> dict[str, int]:
@@ -187,7 +198,7 @@ def to_document(result: ScanResult) -> Document:
         "fail_on": result.fail_on.label if result.fail_on else None,
         "environments": [_environment_doc(s, findings) for s in result.environments],
         "findings": findings,
-        "matrix": [_row_doc(r) for r in result.matrix],
+        "matrix": _matrix_doc(result.matrix),
         "rules": {
             slug: {
                 "severity": info.severity.label,

@@ -43,9 +43,18 @@ class Schema:
         """Every spec with `env`'s overrides applied (computed once per environment)."""
         resolved = self._per_env.get(env)
         if resolved is None:
-            resolved = {name: spec.for_env(env) for name, spec in self.specs.items()}
-            self._per_env[env] = resolved
+            changed = {name: self.specs[name].for_env(env) for name in self._overridden.get(env, ())}
+            resolved = self._per_env[env] = {**self.specs, **changed} if changed else self.specs
         return resolved
+
+    @cached_property
+    def _overridden(self) -> dict[str, list[str]]:
+        """Environment -> the keys with overrides there."""
+        found: dict[str, list[str]] = {}
+        for name, spec in self.specs.items():
+            for env in spec.overrides:
+                found.setdefault(env, []).append(name)
+        return found
 
     @cached_property
     def declared(self) -> frozenset[str]:

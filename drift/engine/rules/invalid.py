@@ -22,6 +22,10 @@ class Invalid(Rule):
     against types and constraints, only against `equals`."""
     fix = "Correct the value in this environment's source; the finding's `expected` says what fits."
     scope = ("entry", "lint")
+    by_value = True
+
+    def applies(self, spec: KeySpec) -> bool:
+        return spec.constrained or spec.equals is not None
 
     def check_entry(
         self, view: EnvironmentView, name: str, spec: KeySpec | None, entry: Entry | None

@@ -19,6 +19,7 @@ class Placeholder(Rule):
     whose password is such a word, or a secret still equal to its .env.example value."""
     fix = "Replace it with the real value (for a secret, generate a new one; never reuse the example)."
     scope = "entry"
+    by_value = True
     keys = ("present", "undeclared")
 
     def applies_to(self, view: EnvironmentView) -> bool:

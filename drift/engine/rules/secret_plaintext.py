@@ -18,6 +18,7 @@ class SecretPlaintext(Rule):
     fix = """Move the value to a SecureString parameter or Secrets Manager and reference it (ECS
     `secrets` / valueFrom, or read it at runtime from Lambda)."""
     scope = "entry"
+    by_value = True
     keys = ("present", "undeclared")
 
     def applies_to(self, view: EnvironmentView) -> bool:

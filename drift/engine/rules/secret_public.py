@@ -24,6 +24,7 @@ class SecretPublic(Rule):
     fix = """Rename the key without the public prefix and read it on the server only; rotate the
     secret if it was ever deployed."""
     scope = ("schema", "entry")
+    by_value = True
     keys = ("present", "undeclared")
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
