@@ -13,26 +13,26 @@ import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from drift.collectors import registry
 from drift.collectors.snapshot import Progress, collect
 from drift.config import Project, load_project
 from drift.engine import catalog
-from drift.engine.assertions import AssertionCompileError, Compiled, compile_assertions
 from drift.engine.evaluate import evaluate, secrecy_for
 from drift.engine.matrix import build_matrix
 from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError
 from drift.fixes import with_commands
-from drift.history import HistoryStore, SavedScan, open_history
-from drift.history.base import TREND_LENGTH, new_scan_id
-from drift.history.compare import annotate, current_entries
-from drift.model import CodeRead, Finding, ScanResult, TrendPoint
+from drift.model import CodeRead, EntryRecord, Finding, ScanResult, TrendPoint, new_scan_id
 from drift.schema import Schema, load_schema
 from drift.secrets import FINGERPRINT_ENV, Fingerprinter
 from drift.settings import EnvironmentConfig
 from drift.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from drift.engine.assertions import Compiled
+    from drift.history import HistoryStore, SavedScan
 
 __all__ = [
     "fingerprinter_for",
@@ -64,6 +64,10 @@ def load_project_schema(project: Project) -> Schema:
 def compile_project_assertions(project: Project, schema: Schema) -> Compiled | None:
     """The project's `[[assert]]` expressions compiled against its schema; one that does not
     compile is a configuration error naming the file and the assertion."""
+    if not project.assertions:
+        return None
+    from drift.engine.assertions import AssertionCompileError, compile_assertions  # CEL: only when asked
+
     try:
         return compile_assertions(schema, project.assertions)
     except AssertionCompileError as exc:
@@ -121,6 +125,8 @@ def history_for(project: Project, must_exist: bool = False) -> HistoryStore | No
     if must_exist and not location.startswith("s3://") and not Path(location).exists():
         return None
     shown = location if location.startswith("s3://") else project.display(Path(location))
+    from drift.history import open_history  # the history modules load only for runs that keep one
+
     return open_history(location, shown)
 
 
@@ -152,7 +158,11 @@ def scan(
     snapshots = collect(project.root, selected, progress, before, project.dialect.name, project.expand)
     now = datetime.now(UTC).replace(microsecond=0)
     secrecy = secrecy_for(schema)
-    entries = current_entries(schema, snapshots, fingerprint, secrecy) if history is not None else []
+    entries: list[EntryRecord] = []
+    if history is not None:
+        from drift.history.compare import current_entries
+
+        entries = current_entries(schema, snapshots, fingerprint, secrecy)
     reads = code_reads(project)
     added = None
     if changed_since is not None and reads is not None:
@@ -181,15 +191,20 @@ def scan(
     resolved: list[Finding] = []
     unverified: list[Finding] = []
     if history is not None:
+        from drift.history.compare import annotate
+
         marked = annotate(active, suppressed, previous, snapshots, list(project.environments), stamp)
         active, suppressed = marked.findings, marked.suppressed
         resolved, unverified = marked.resolved, marked.unverified
     active = with_commands(active, project, schema, snapshots)
     matrix = build_matrix(schema, snapshots, active, fingerprint, secrecy) if with_matrix else ()
-    trend = tuple(
-        TrendPoint(s.id, s.scanned_at, s.error, s.warning)
-        for s in reversed(history.summaries(TREND_LENGTH - 1) if history is not None else [])
-    )
+    trend: tuple[TrendPoint, ...] = ()
+    if history is not None:
+        from drift.history.base import TREND_LENGTH
+
+        trend = tuple(
+            TrendPoint(s.id, s.scanned_at, s.error, s.warning) for s in reversed(history.summaries(TREND_LENGTH - 1))
+        )
     scan_id = new_scan_id()
     counts = {level: sum(1 for f in active if f.severity.label == level) for level in ("error", "warning")}
     return ScanResult(
@@ -237,6 +252,7 @@ def save_scan(result: ScanResult, store: HistoryStore, fingerprint: Fingerprinte
     `drift report`) in one transaction. The entries come from `scan(..., history=store)`: a
     scan made without a history saves none, so the next scan reports no changed / added /
     removed against it."""
+    from drift.history import SavedScan
     from drift.report.document import to_document
 
     document = cast(dict[str, Any], to_document(result))

@@ -21,8 +21,6 @@ from drift.errors import CollectorError
 if TYPE_CHECKING:
     import boto3
 
-#: Options every AWS source (and an environment's `aws` table) accepts.
-AWS_FIELDS = ("region", "profile", "role_arn", "endpoint_url", "retry_mode", "max_attempts")
 DEFAULT_MAX_ATTEMPTS = 4
 CONNECT_TIMEOUT = 3
 READ_TIMEOUT = 10

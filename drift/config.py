@@ -15,12 +15,11 @@ from typing import Any
 from drift import dialects
 from drift.config_ignore import NotifyConfig, SuppressionReader
 from drift.config_sources import EnvironmentReader
-from drift.engine.assertions import Assertion
 from drift.errors import ConfigError
 from drift.files import read_toml
 from drift.model import Severity, Suppression
 from drift.paths import shown
-from drift.settings import EnvironmentConfig, SourceConfig
+from drift.settings import Assertion, EnvironmentConfig, SourceConfig
 from drift.suggest import did_you_mean
 
 FAIL_ON_LEVELS = ("error", "warning", "info", "none")

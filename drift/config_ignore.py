@@ -11,12 +11,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from drift.engine.assertions import Assertion
 from drift.errors import ConfigError
 from drift.files import read_toml
 from drift.globs import is_valid_glob
 from drift.model import Severity, Suppression
 from drift.paths import shown
+from drift.settings import Assertion
 from drift.suggest import did_you_mean
 
 _IGNORE_FIELDS = ("rule", "env", "key", "reason", "expires")

@@ -9,12 +9,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from drift import dialects
-from drift.aws import AWS_FIELDS
 from drift.collectors import registry
 from drift.config_ignore import SuppressionReader
 from drift.files import confinement
 from drift.globs import is_valid_glob
-from drift.settings import EnvironmentConfig, SourceConfig
+from drift.settings import AWS_FIELDS, EnvironmentConfig, SourceConfig
 from drift.suggest import did_you_mean
 
 NOT_DEPLOYED_BY_DEFAULT = frozenset({"development", "dev", "local", "test"})

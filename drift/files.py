@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +81,8 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, allow_special: boo
 def read_toml(path: Path, shown: str) -> tuple[str, dict[str, Any]]:
     """A TOML file's text and data; a ConfigError naming the file (and the line of a syntax
     error, never tomllib's wording, which quotes the text) for anything wrong."""
+    import tomllib  # only runs with a configuration file load it (start-up time)
+
     try:
         text = read_text(path, CONFIG_MAX_BYTES)
     except UnreadableFile as exc:

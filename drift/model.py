@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import enum
 import fnmatch
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from drift.errors import EXIT_DRIFT, EXIT_OK, EXIT_UNAVAILABLE
@@ -354,3 +355,9 @@ def exit_code(findings: tuple[Finding, ...], environments: tuple[EnvSnapshot, ..
     if any(f.rule == "source-unavailable" for f in findings) or any(e.status != "ok" for e in environments):
         return EXIT_UNAVAILABLE
     return EXIT_OK
+
+
+def new_scan_id() -> str:
+    """Sortable by time to the microsecond, unique across concurrent scans:
+    `20261129T120000.123456Z-1a2b3c`."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%S.%fZ}-{os.urandom(3).hex()}"

@@ -11,6 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from drift.model import Severity
+
+#: Options every AWS source (and an environment's `aws` table) accepts.
+AWS_FIELDS = ("region", "profile", "role_arn", "endpoint_url", "retry_mode", "max_attempts")
+
 
 @dataclass(frozen=True)
 class SourceConfig:
@@ -39,3 +44,19 @@ class EnvironmentConfig:
     sources: tuple[SourceConfig, ...]
     #: Settings shared by the environment's sources, by family: `{"aws": {...}}`.
     settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """One `[[assert]]` table (compiled by drift.engine.assertions, only for projects that
+    have one: the CEL runtime is not on the check path otherwise)."""
+
+    name: str
+    check: str
+    message: str
+    severity: Severity = Severity.ERROR
+    when: str | None = None
+    #: Environments it applies to; empty means all.
+    envs: tuple[str, ...] = ()
+    #: `drift.toml:LINE` of the table.
+    location: str | None = None

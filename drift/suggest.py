@@ -7,12 +7,13 @@ swap of neighbours) built once, instead of comparing every pair of names.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
     """` (did you mean 'x'?)` for the closest choice, or an empty string."""
+    import difflib  # loads with the first suggestion (start-up time)
+
     options = list(choices)
     folded = name.casefold()
     close = [c for c in options if c.casefold() == folded]

@@ -259,3 +259,32 @@ def test_the_readme_rule_table_is_generated_from_the_rules() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     table = readme.split("## Rules", 1)[1].split("\n\n", 3)[2]
     assert table + "\n" == run(["explain", "--markdown"], expect=0).stdout
+
+
+def test_pre_commit_check_loads_only_what_it_needs(project: Project) -> None:
+    """The pre-commit case (a few plain keys, no configuration, terminal output) stays off
+    every module a run like it does not use: start-up time is its whole cost
+    (benchmarks/README.md)."""
+    project.write(".env.example", "".join(f"KEY_{i}=value{i}\n" for i in range(50)))
+    project.write(".env", "".join(f"KEY_{i}=value{i}\n" for i in range(50)))
+    lazy = (
+        "dotenv",  # plain lines are read by the fast path
+        "hashlib",  # no secret value to fingerprint
+        "tomllib",  # no configuration file
+        "tempfile",  # nothing written
+        "difflib",  # nothing to suggest
+        "drift.history",
+        "drift.engine.assertions",
+        "drift.aws",
+        "concurrent.futures",
+    )
+    code = (
+        "import sys, runpy; sys.argv=['drift','check'];\n"
+        "try: runpy.run_module('drift', run_name='__main__')\n"
+        "except SystemExit: pass\n"
+        f"loaded=[m for m in {lazy!r} if m in sys.modules]\n"
+        "sys.stderr.write('LOADED=' + ','.join(loaded))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=project.root)
+    assert "No drift found" in done.stdout
+    assert done.stderr.rsplit("LOADED=", 1)[1] == ""

@@ -15,31 +15,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from drift.model import EnvSnapshot, Severity
+from drift.model import EnvSnapshot
 from drift.schema import Schema, types
+from drift.settings import Assertion
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _HAS = re.compile(r"\bhas\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)")
 #: The map behind `has(NAME)`: CEL's has() tests a field, so `has(KEY)` reads `has(_present.KEY)`.
 PRESENT = "_present"
-
-
-@dataclass(frozen=True)
-class Assertion:
-    """One `[[assert]]` table."""
-
-    name: str
-    check: str
-    message: str
-    severity: Severity = Severity.ERROR
-    when: str | None = None
-    #: Environments it applies to; empty means all.
-    envs: tuple[str, ...] = ()
-    #: `drift.toml:LINE` of the table.
-    location: str | None = None
 
 
 class AssertionCompileError(Exception):

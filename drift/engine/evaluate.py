@@ -11,15 +11,18 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from drift.engine import catalog
-from drift.engine.assertions import Compiled
 from drift.engine.rule import EngineState, EnvironmentView, Rule, RuleContext
 from drift.engine.secrecy import SecrecyCache, display
 from drift.model import CodeRead, Entry, EntryRecord, EnvSnapshot, Finding, Severity
 from drift.schema import KeySpec, Schema
 from drift.secrets import Fingerprinter
 from drift.suggest import NearMisses
+
+if TYPE_CHECKING:
+    from drift.engine.assertions import Compiled
 
 #: The scopes a check runs (`drift schema lint` runs schema and lint).
 CHECK_SCOPES = ("schema", "environment", "entry", "across", "history")

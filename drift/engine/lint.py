@@ -10,11 +10,12 @@ from datetime import UTC, datetime
 from secrets import token_bytes
 
 from drift.engine import catalog
-from drift.engine.assertions import Assertion, AssertionCompileError, compile_assertions
+from drift.engine.assertions import AssertionCompileError, compile_assertions
 from drift.engine.evaluate import context_for, run
 from drift.model import Finding
 from drift.schema import Schema
 from drift.secrets import Fingerprinter
+from drift.settings import Assertion
 
 
 def lint(schema: Schema, assertions: Sequence[Assertion] = ()) -> list[Finding]:

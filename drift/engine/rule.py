@@ -27,6 +27,7 @@ from drift.model import CodeRead, Entry, EntryRecord, EnvSnapshot, Finding, Seve
 from drift.schema import KeySpec, Schema
 
 if TYPE_CHECKING:
+    from drift.engine.assertions import Compiled
     from drift.engine.secrecy import Secrecy, SecrecyCache
     from drift.secrets import Fingerprinter
     from drift.suggest import NearMisses
@@ -82,7 +83,7 @@ class EngineState:
     #: sources own, for `cross-env-reference`.
     namespaces: Mapping[str, tuple[str, ...]]
     near_misses: Callable[[], NearMisses]
-    assertions: Any = None
+    assertions: Compiled | None = None
     #: The code's reads (`[code]`), or None when the project has no `[code]` table; and the
     #: key globs its `libraries` says libraries read.
     code: Sequence[CodeRead] | None = None

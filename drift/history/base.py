@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import secrets
 import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from drift.errors import ConfigError, DriftError, HistoryError
@@ -190,12 +188,6 @@ class ScanSummary:
     error: int
     warning: int
     info: int
-
-
-def new_scan_id() -> str:
-    """Sortable by time to the microsecond, unique across concurrent scans:
-    `20261129T120000.123456Z-1a2b3c`."""
-    return f"{datetime.now(UTC):%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(3)}"
 
 
 class HistoryStore(ABC):

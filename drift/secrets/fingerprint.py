@@ -7,10 +7,7 @@ fingerprints of guessed values.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
-import secrets as _stdlib_secrets
 from pathlib import Path
 
 from drift.errors import ConfigError
@@ -33,8 +30,7 @@ class Fingerprinter:
     def __call__(self, value: str) -> str:
         found = self._known.get(value)
         if found is None:
-            found = hmac.digest(self._key, value.encode("utf-8", "surrogatepass"), hashlib.sha256).hex()
-            self._known[value] = found
+            found = self._known[value] = _digest(self._key, value)
         return found
 
     def check_value(self) -> str:
@@ -44,7 +40,7 @@ class Fingerprinter:
     @classmethod
     def ephemeral(cls) -> Fingerprinter:
         """A random key for one process: fingerprints comparable only within this run."""
-        return cls(_stdlib_secrets.token_bytes(32))
+        return cls(os.urandom(32))
 
     @classmethod
     def for_project(cls, key_file: Path) -> Fingerprinter:
@@ -58,7 +54,7 @@ class Fingerprinter:
             pass
         except OSError as exc:
             raise ConfigError(f"{key_file}: cannot read the fingerprint key ({exc.strerror})") from None
-        key = _stdlib_secrets.token_hex(32).encode("ascii")
+        key = os.urandom(32).hex().encode("ascii")
         try:
             key_file.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -71,6 +67,15 @@ class Fingerprinter:
         with os.fdopen(fd, "wb") as handle:
             handle.write(key)
         return cls(key)
+
+
+def _digest(key: bytes, value: str) -> str:
+    """HMAC-SHA256 of a value, in hex. hashlib loads on the first value that needs it (a
+    check of a few plain keys may need none: start-up time)."""
+    import hashlib
+    import hmac
+
+    return hmac.digest(key, value.encode("utf-8", "surrogatepass"), hashlib.sha256).hex()
 
 
 def _checked(key_file: Path, key: bytes) -> bytes:

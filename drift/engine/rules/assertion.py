@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from drift.engine.assertions import Compiled
 from drift.engine.rule import Rule, RuleContext
 from drift.model import Finding, Severity
 
@@ -24,7 +23,7 @@ class Assertion(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         compiled = context.state.assertions
-        if not isinstance(compiled, Compiled) or context.snapshot is None:
+        if compiled is None or context.snapshot is None:
             return
         for assertion, problem in compiled.failures(context.snapshot):
             yield self.finding(
