@@ -1,8 +1,10 @@
 """AWS scan benchmark: three environments through a proxy adding 50 ms to every request.
 
-Compares `drift check` (all three environments) with the AWS CLI making the same reads one
-after another, and with a bare boto3 paginator reading only the largest path (the floor when
-pages are fetched in order). Counts the SSM calls drift makes.
+Compares `drift check` (all three environments), once per SSM strategy (`auto` without a
+previous scan, `auto` with one, `by-path`, `by-name`), with the AWS CLI making the same reads
+one after another, and with a bare boto3 paginator reading only the largest path (the floor
+when pages are fetched in order). Counts the SSM calls of each and the most that arrived at
+the proxy within one second (SSM's default throughput is 40 a second).
 """
 
 from __future__ import annotations
@@ -51,15 +53,15 @@ def seed(endpoint: str) -> None:
     )
 
 
-def config(root: Path) -> Path:
-    lines = []
+def config(root: Path, strategy: str, history: bool = False) -> Path:
+    lines = [f'[drift]\nhistory = "{root / "history.db"}"\n' if history else ""]
     for env, (path, _) in PATHS.items():
-        sources = [f'{{ type = "ssm", path = "{path}" }}']
+        sources = [f'{{ type = "ssm", path = "{path}", strategy = "{strategy}" }}']
         if env == "production":
             sources.append(f'{{ type = "secretsmanager", secret_id = "{SECRET}" }}')
         lines.append(f'[environments.{env}]\naws = {{ region = "{REGION}" }}\nsources = [{", ".join(sources)}]\n')
     (root / ".env.example").write_text("KEY_0001=value-1\n")
-    config_path = root / "drift.toml"
+    config_path = root / f"drift-{strategy}{'-history' if history else ''}.toml"
     config_path.write_text("\n".join(lines))
     return config_path
 
@@ -88,24 +90,29 @@ def main() -> None:
         os.environ.update(env)
         seed(server.url)
         proxy.plan.latency = LATENCY
+        figures: dict[str, float] = {}
+        drift_env = {**env, "AWS_ENDPOINT_URL": proxy.url}
+        here = Path.cwd()
         with tempfile.TemporaryDirectory() as tmp:
-            drift_config = config(Path(tmp))
-            drift_env = {**env, "AWS_ENDPOINT_URL": proxy.url}
-            proxy.plan.calls.clear()
-            subprocess.run(
-                [sys.executable, "-m", "drift", "check", "--config", str(drift_config)],
-                env=drift_env,
-                capture_output=True,
-                check=False,
-            )
-            ssm_calls = proxy.calls("ssm")
-            drift_s = timed([sys.executable, "-m", "drift", "check", "--config", str(drift_config)], drift_env)
+            os.chdir(tmp)  # `drift scan` writes its reports under the working folder
+            for strategy, history in (("auto", False), ("auto", True), ("by-path", False), ("by-name", False)):
+                label = f"drift, {strategy}" + (", with a previous scan" if history else "")
+                drift_config = config(Path(tmp), strategy, history)
+                command = [sys.executable, "-m", "drift", "scan" if history else "check", "--config", str(drift_config)]
+                if history:  # the previous scan the strategy reads the path sizes from
+                    subprocess.run(command, env=drift_env, capture_output=True, check=False)
+                proxy.plan.calls.clear()
+                proxy.plan.arrivals.clear()
+                subprocess.run(command, env=drift_env, capture_output=True, check=False)
+                figures[f"{label}: SSM calls"] = float(proxy.calls("ssm"))
+                figures[f"{label}: most SSM calls in one second"] = float(proxy.peak_rate("ssm"))
+                figures[f"{label} (s)"] = timed(command, drift_env)
+            os.chdir(here)
         floor_s = timed([sys.executable, "-c", FLOOR, proxy.url], env)
-        figures = {
-            "drift check, 3 environments (s)": drift_s,
-            "boto3 paginator, largest path alone (s)": floor_s,
-            "drift SSM calls (1,080 parameters)": float(ssm_calls),
-        }
+        figures["boto3 paginator, largest path alone (s)"] = floor_s
+        proxy.plan.calls.clear()
+        subprocess.run([sys.executable, "-c", FLOOR, proxy.url], env=env, capture_output=True, check=False)
+        figures["boto3 paginator: SSM calls"] = float(proxy.calls("ssm"))
         aws = shutil.which("aws")
         if aws:
 
@@ -134,13 +141,20 @@ def main() -> None:
                     check=True,
                 )
 
+            proxy.plan.calls.clear()
             start = time.perf_counter()
             cli()
             figures["AWS CLI, same reads in sequence (s)"] = time.perf_counter() - start
-            figures["drift / AWS CLI"] = drift_s / figures["AWS CLI, same reads in sequence (s)"]
-        figures["drift / boto3 floor"] = drift_s / floor_s
+            figures["AWS CLI: SSM calls"] = float(proxy.calls("ssm"))
+        drift_s = figures["drift, auto (s)"]
+        if "AWS CLI, same reads in sequence (s)" in figures:
+            figures["drift auto / AWS CLI"] = drift_s / figures["AWS CLI, same reads in sequence (s)"]
+        figures["drift auto / boto3 floor"] = drift_s / floor_s
+        figures["drift auto calls / by-path calls"] = (
+            figures["drift, auto: SSM calls"] / figures["drift, by-path: SSM calls"]
+        )
         for name, value in figures.items():
-            print(f"  {name:<42} {value:.2f}")
+            print(f"  {name:<62} {value:.2f}")
     finally:
         proxy.stop()
         server.stop()

@@ -17,6 +17,7 @@ import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -26,13 +27,14 @@ def free_port() -> int:
 
 
 class MotoServer:
-    """`python -m moto.server` on 127.0.0.1 at a free port."""
+    """moto's server (devtools/moto_server.py: DescribeParameters paged as AWS pages it) on
+    127.0.0.1 at a free port."""
 
     def __init__(self) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            [sys.executable, str(Path(__file__).with_name("moto_server.py")), "127.0.0.1", str(self.port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -92,11 +94,14 @@ class FaultPlan:
     #: Added to every request (seconds), for the benchmarks.
     latency: float = 0.0
     calls: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: When each request of each service arrived (time.monotonic), for request rates.
+    arrivals: dict[str, list[float]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def take(self, service: str, operation: str) -> Fault | None:
         with self.lock:
             self.calls[(service, operation)] += 1
+            self.arrivals.setdefault(service, []).append(time.monotonic())
             for fault in self.faults:
                 if fault.times > 0 and fault.service == service and fault.operation in (None, operation):
                     if fault.skip > 0:
@@ -203,10 +208,21 @@ class FaultProxy:
     def reset(self) -> None:
         self.plan.faults.clear()
         self.plan.calls.clear()
+        self.plan.arrivals.clear()
         self.plan.latency = 0.0
 
     def calls(self, service: str, operation: str | None = None) -> int:
         return sum(n for (s, o), n in self.plan.calls.items() if s == service and operation in (None, o))
+
+    def peak_rate(self, service: str, window: float = 1.0) -> int:
+        """The most requests to `service` that arrived within any `window` seconds."""
+        times = sorted(self.plan.arrivals.get(service, []))
+        peak, first = 0, 0
+        for last, arrived in enumerate(times):
+            while arrived - times[first] >= window:
+                first += 1
+            peak = max(peak, last - first + 1)
+        return peak
 
     def stop(self) -> None:
         self.server.shutdown()

@@ -6,11 +6,16 @@ pays for it. One session per (profile, role, region) for a whole scan, with assu
 credentials that refresh themselves; clients with the adaptive retry mode, a bounded number
 of attempts and connect / read timeouts so an unreachable endpoint is given up in seconds.
 Sessions live in a SessionPool made per scan: no module-level client caches.
+
+SSM's requests are paced per account and region (a Pacer shared by the scan's SSM clients),
+so that a scan reading several large paths in parallel stays inside SSM's default throughput
+instead of relying on throttling errors and retries.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +29,13 @@ if TYPE_CHECKING:
 DEFAULT_MAX_ATTEMPTS = 4
 CONNECT_TIMEOUT = 3
 READ_TIMEOUT = 10
+#: The throughput a scan stays inside, per account and region, in requests per second: SSM's
+#: default for the parameter reads (GetParameters, GetParametersByPath, DescribeParameters)
+#: is 40 transactions per second.
+PACED = {"ssm": 40.0}
+#: The pacer sends at this share of the throughput: requests leave evenly spaced but arrive
+#: with some jitter, and two that arrive closer than they left must not make 41 in a second.
+HEADROOM = 0.9
 
 
 @dataclass(frozen=True)
@@ -52,12 +64,33 @@ class AwsTarget:
         )
 
 
+class Pacer:
+    """Spaces request starts evenly across threads, at HEADROOM of `rate` a second, so no
+    window of one second holds more than `rate` of them as they arrive (retries included:
+    they are requests)."""
+
+    def __init__(self, rate: float) -> None:
+        self._interval = 1.0 / (rate * HEADROOM)
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self, **_: Any) -> None:
+        """Block until this request may start (a botocore `before-send` handler)."""
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self._interval
+        if start > now:
+            time.sleep(start - now)  # pacing requests to the service's throughput, not a retry
+
+
 class SessionPool:
     """One boto3 session per (profile, role, region) for the life of one scan."""
 
     def __init__(self) -> None:
         self._sessions: dict[tuple[str | None, str | None, str | None, str | None], boto3.Session] = {}
         self._clients: dict[tuple[str, AwsTarget], Any] = {}
+        self._pacers: dict[tuple[str, str | None, str | None, str | None, str | None], Pacer] = {}
         self._lock = threading.Lock()
 
     def client(self, service: str, target: AwsTarget) -> Any:
@@ -73,7 +106,13 @@ class SessionPool:
         with aws_errors(f"creating the {service} client"):
             created = session.client(service, endpoint_url=target.endpoint_url, config=client_config(target))
         with self._lock:
-            return self._clients.setdefault(key, created)
+            found = self._clients.setdefault(key, created)
+            if found is created and service in PACED:
+                # one pacer per account and region (as near as the target tells them apart)
+                account = (service, target.region, target.endpoint_url, target.profile, target.role_arn)
+                pacer = self._pacers.setdefault(account, Pacer(PACED[service]))
+                created.meta.events.register("before-send", pacer.wait)
+            return found
 
     def _session(self, target: AwsTarget) -> boto3.Session:
         key = (target.profile, target.role_arn, target.region, target.endpoint_url)
