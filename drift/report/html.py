@@ -23,9 +23,11 @@ CHART_WIDTH = 640
 LABEL_WIDTH = 140
 CLIP = 80
 #: Rows of the matrix laid out on load; the rest wait in closed <details> of CHUNK_ROWS rows,
-#: since laying out a table of 100,000 cells takes Chromium seconds.
-OPEN_ROWS = 200
-CHUNK_ROWS = 500
+#: since laying out a table of 100,000 cells takes Chromium seconds. Chromium lays out a row
+#: of 21 cells in about half a millisecond: 100 rows keep clearing a search (which shows them
+#: all again) under 100 ms (benchmarks/README.md).
+OPEN_ROWS = 100
+CHUNK_ROWS = 250
 
 
 @dataclass

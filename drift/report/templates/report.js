@@ -6,10 +6,52 @@
   var count = byId("f-count");
   var findings = Array.prototype.slice.call(document.querySelectorAll("[data-finding]"));
   var keyRows = Array.prototype.slice.call(document.querySelectorAll("[data-key-row]"));
+  var keys = keyRows.map(function (row) { return row.getAttribute("data-key-row"); });
   var groups = Array.prototype.slice.call(document.querySelectorAll("[data-group]"));
   var lazy = Array.prototype.slice.call(document.querySelectorAll("details[data-lazy]"));
   var OPEN_LIMIT = 1000;
+  // Only rows that are laid out are hidden by a search: rows in closed <details> cost nothing
+  // to leave alone, and 100,000 cells re-styled would make clearing a search slow.
+  var outer = function (el) { return el.parentElement.closest("details[data-lazy]"); };
+  var holders = keyRows.map(function (row) { return row.closest("details[data-lazy]"); });
+  var hiddenRows = [], searched = "";
   lazy.forEach(function (d) { d.setAttribute("data-was-open", d.open ? "1" : ""); });
+  function laidOut(d) {
+    for (; d; d = outer(d)) { if (!d.open) { return false; } }
+    return true;
+  }
+  function hideOthers() {
+    keyRows.forEach(function (row, i) {
+      if (!row.hidden && keys[i].indexOf(searched) === -1 && laidOut(holders[i])) {
+        row.hidden = true;
+        hiddenRows.push(row);
+      }
+    });
+  }
+  function search(t) {
+    if (t === searched) { return; }
+    searched = t;
+    if (t === "") {  // close what the search opened before showing rows again: less to lay out
+      lazy.forEach(function (d) { d.open = d.getAttribute("data-was-open") === "1"; });
+    }
+    hiddenRows.forEach(function (row) { row.hidden = false; });
+    hiddenRows = [];
+    if (t === "") { return; }
+    var holding = new Set(), matches = 0;
+    keys.forEach(function (key, i) {
+      if (key.indexOf(t) === -1) { return; }
+      matches += 1;
+      for (var d = holders[i]; d; d = outer(d)) { holding.add(d); }
+    });
+    if (matches <= OPEN_LIMIT) {
+      lazy.forEach(function (d) { d.open = holding.has(d); });
+    }
+    hideOthers();
+  }
+  // a <details> opened by hand during a search shows only the rows that match
+  lazy.forEach(function (d) {
+    d.addEventListener("toggle", function () { if (d.open && searched !== "") { hideOthers(); } });
+  });
   function apply() {
     var s = severity.value, e = env.value, r = rule.value, t = text.value.trim().toLowerCase(), shown = 0;
     findings.forEach(function (row) {
@@ -17,21 +59,10 @@
         (!e || row.getAttribute("data-env") === e) &&
         (!r || row.getAttribute("data-rule") === r) &&
         (!t || row.getAttribute("data-text").indexOf(t) !== -1);
-      row.hidden = !ok;
+      if (row.hidden === ok) { row.hidden = !ok; }
       if (ok) { shown += 1; }
     });
-    var matches = 0;
-    keyRows.forEach(function (row) {
-      row.hidden = t !== "" && row.getAttribute("data-key-row").indexOf(t) === -1;
-      if (!row.hidden) { matches += 1; }
-    });
-    lazy.forEach(function (d) {
-      if (t === "") {
-        d.open = d.getAttribute("data-was-open") === "1";
-      } else if (matches <= OPEN_LIMIT) {
-        d.open = d.querySelector("[data-key-row]:not([hidden])") !== null;
-      }
-    });
+    search(t);
     groups.forEach(function (group) {
       group.hidden = group.querySelector("[data-finding]:not([hidden])") === null;
     });
