@@ -25,6 +25,7 @@ from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError
 from drift.fixes import with_commands
 from drift.model import CodeRead, EntryRecord, Finding, ScanResult, TrendPoint, new_scan_id
+from drift.runtime import paused_gc
 from drift.schema import Schema, load_schema
 from drift.secrets import FINGERPRINT_ENV, Fingerprinter
 from drift.settings import EnvironmentConfig
@@ -130,6 +131,7 @@ def history_for(project: Project, must_exist: bool = False) -> HistoryStore | No
     return open_history(location, shown)
 
 
+@paused_gc()
 def scan(
     project: Project,
     envs: Sequence[str] = (),

@@ -21,6 +21,7 @@ import click
 from drift import __version__
 from drift.errors import EXIT_INTERNAL, DriftError
 from drift.report.formats import Format
+from drift.runtime import paused_gc
 
 if TYPE_CHECKING:
     from drift.collectors.snapshot import Progress
@@ -64,7 +65,8 @@ def handle_errors(func: F) -> F:
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with paused_gc():
+                return func(*args, **kwargs)
         except DriftError as exc:
             click.echo(f"drift: error: {exc}", err=True)
             sys.exit(exc.exit_code)

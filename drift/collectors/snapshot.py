@@ -159,6 +159,9 @@ def merge(env: EnvironmentConfig, outcomes: Sequence[_Outcome]) -> EnvSnapshot:
         facts.update(outcome.data.facts)
         read = "ok" if kept or outcome.data.facts else "empty"  # a migrations source holds facts, not keys
         statuses.append(SourceStatus(source.type, outcome.name, read, None, len(kept)))
+        if not entries:  # the first source: nothing to conflict with (one dict, built in C)
+            entries = {entry.key: entry for entry in kept}
+            continue
         for entry in kept:
             previous = entries.get(entry.key)
             if (

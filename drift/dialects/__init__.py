@@ -125,7 +125,13 @@ def read(text: str, dialect: str, expand: bool, shown: str) -> EnvText:
     """
     result = EnvText()
     lines = parse(text, dialect)
-    assignments = [line for line in lines if isinstance(line, Assignment)]
+    assignments: list[Assignment] = []
+    for line in lines:
+        if type(line) is Assignment:
+            assignments.append(line)
+        elif type(line) is Malformed:
+            result.problems.append(_malformed(shown, line.line, line.reason))
+            result.malformed = True
     if expand:
         from drift.dialects.expand import ExpansionLoop, expand_node, expand_python
 
@@ -134,10 +140,11 @@ def read(text: str, dialect: str, expand: bool, shown: str) -> EnvText:
         except ExpansionLoop:
             result.problems.append(_malformed(shown, 0, "a ${...} expansion never settles"))
             result.malformed = True
-    for line in lines:
-        if isinstance(line, Malformed):
-            result.problems.append(_malformed(shown, line.line, line.reason))
-            result.malformed = True
+    # the common case in one step: no key twice, and no bare KEY (which comes with a malformed line)
+    result.values = {assignment.key: assignment for assignment in assignments}
+    if len(result.values) == len(assignments) and not result.malformed:
+        return result
+    result.values = {}
     for assignment in assignments:
         if assignment.unset:
             result.values.pop(assignment.key, None)

@@ -111,6 +111,11 @@ def run(rules: Sequence[Rule], context: RuleContext, scopes: Sequence[str]) -> l
     return found
 
 
+#: A declared key in an entry pass's plan: (name, spec, rules when set, rules when absent,
+#: whether every rule when set is `by_value`).
+_PlanRow = tuple[str, KeySpec, list[Rule], list[Rule], bool]
+
+
 class EntryPass:
     """The entry-scoped rules over one environment's keys, in one pass: this is the hot path
     (20 environments of 5,000 keys are 100,000 keys). Which rules can fire is decided once per
@@ -121,33 +126,52 @@ class EntryPass:
     def __init__(self, rules: Sequence[Rule], context: RuleContext) -> None:
         self.rules = rules
         self.context = context
-        #: rules active in an environment -> id(spec) -> (spec, its rules when set, when absent)
-        self._plans: dict[tuple[Rule, ...], dict[int, tuple[KeySpec, list[Rule], list[Rule]]]] = {}
+        #: (rules active in an environment, id of its specs mapping) -> a row per declared key:
+        #: (name, spec, its rules when set, when absent, whether every rule when set is
+        #: `by_value`). Environments without overrides share one specs mapping, so one plan.
+        self._plans: dict[tuple[tuple[Rule, ...], int], list[_PlanRow]] = {}
         #: (rule, key, id(spec), value, store flags) where a `by_value` rule found nothing
         self._quiet: set[tuple[Rule, str, int, str | None, bool, bool]] = set()
+        #: rules active -> key -> (spec, value, store flags) where all of them found nothing:
+        #: the same cell in another environment is passed over without a call
+        self._quiet_cells: dict[tuple[Rule, ...], dict[str, tuple[KeySpec, str | None, bool, bool]]] = {}
+
+    def _plan(self, active: tuple[Rule, ...], specs: Mapping[str, KeySpec]) -> list[_PlanRow]:
+        plan = self._plans.get((active, id(specs)))
+        if plan is None:  # the schema keeps `specs` for the scan, so its id stays its own
+            present = [r for r in active if "present" in r.keys]
+            absent = [r for r in active if "absent" in r.keys]
+            plan = self._plans[(active, id(specs))] = []
+            for name, spec in specs.items():
+                when_set = [r for r in present if r.applies(spec)]
+                by_value = all(r.by_value for r in when_set)
+                plan.append((name, spec, when_set, [r for r in absent if r.applies(spec)], by_value))
+        return plan
 
     def run(self, snapshot: EnvSnapshot) -> list[Finding]:
         """Every entry-scoped finding for one environment."""
         view = EnvironmentView(snapshot, self.context.schema.for_env(snapshot.env), self.context.state)
         active = tuple(rule for rule in self.rules if rule.applies_to(view))
-        plan = self._plans.setdefault(active, {})
-        present = [r for r in active if "present" in r.keys]
-        absent = [r for r in active if "absent" in r.keys]
+        quiet = self._quiet_cells.setdefault(active, {})
         entries, specs = snapshot.entries, view.specs
         found: list[Finding] = []
         broken: dict[str, str] = {}
-        for name, spec in specs.items():
-            known = plan.get(id(spec))
-            if known is None:  # the spec is kept in the plan, so its id stays its own
-                known = plan[id(spec)] = (
-                    spec,
-                    [r for r in present if r.applies(spec)],
-                    [r for r in absent if r.applies(spec)],
-                )
+        for name, spec, when_set, when_absent, by_value in self._plan(active, specs):
             entry = entries.get(name)
-            rules = known[1] if entry is not None else known[2]
-            if rules:
-                self._apply(rules, view, name, spec, entry, found, broken)
+            if entry is None:
+                if when_absent:
+                    self._apply(when_absent, view, name, spec, None, found, broken)
+            elif when_set:
+                if not by_value:
+                    self._apply(when_set, view, name, spec, entry, found, broken)
+                    continue
+                cell = (spec, entry.value, entry.store_secret, entry.plaintext_store)
+                if quiet.get(name) == cell:
+                    continue
+                before = len(found)
+                self._apply(when_set, view, name, spec, entry, found, broken)
+                if len(found) == before and not broken:
+                    quiet[name] = cell
         undeclared = [r for r in active if "undeclared" in r.keys]
         for name, entry in entries.items():
             if name not in specs:

@@ -36,7 +36,49 @@ def build_matrix(
             if finding.rule == "invalid" and finding.env is not None:
                 invalid.add((finding.env, finding.key))
     envs = environments(schema, snapshots)
-    return tuple(_row(key, schema, envs, fingerprint, secrecy, per_key.get(key, 0), invalid) for key in keys + extra)
+    names = [snapshot.env for snapshot in snapshots]
+    # without per-environment overrides every environment shares one spec per key
+    specs = envs[0][1] if envs and all(specs is envs[0][1] for _, specs in envs) else None
+    invalid_keys = {key for _, key in invalid}
+    rows = []
+    for key in keys + extra:
+        count = per_key.get(key, 0)
+        row = None
+        if specs is not None and key not in invalid_keys:
+            row = _uniform(key, schema, snapshots, names, specs.get(key), fingerprint, secrecy, count)
+        rows.append(row or _row(key, schema, envs, fingerprint, secrecy, count, invalid))
+    return tuple(rows)
+
+
+def _uniform(
+    key: str,
+    schema: Schema,
+    snapshots: Sequence[EnvSnapshot],
+    names: list[str],
+    spec: KeySpec | None,
+    fingerprint: Fingerprinter,
+    secrecy: SecrecyCache,
+    finding_count: int,
+) -> MatrixRow | None:
+    """The row of a key that holds one value in every environment (most keys, in most
+    projects): one cell for all, from a column read in one pass. None for any other key."""
+    column = [snapshot.entries.get(key) for snapshot in snapshots]
+    first = column[0] if column else None
+    if first is None or first.value is None:
+        return None
+    value, flag = first.value, first.store_secret
+    if not all(e is not None and e.value == value and e.store_secret == flag for e in column):
+        return None
+    seen = secrecy.of(key, spec, first)
+    cell = MatrixCell("empty" if value == "" else "present", display(value, seen, fingerprint), 0)
+    return MatrixRow(
+        key,
+        spec is not None,
+        seen.masked or bool(spec and spec.schema_secret),
+        "same" if len(column) > 1 else "single",
+        dict.fromkeys(names, cell),
+        finding_count,
+    )
 
 
 def _row(
