@@ -52,16 +52,33 @@ def small_files(work: Path) -> dict[str, float]:
     """`drift check` / `drift diff` on two small files, against `envdrift diff`."""
     (work / "a.env").write_text("".join(f"KEY_{i}=value{i}\n" for i in range(30)))
     (work / "b.env").write_text("".join(f"KEY_{i}=value{i if i % 7 else 'x'}\n" for i in range(2, 32)))
-    (work / ".env.example").write_text("".join(f"KEY_{i}=value{i}\n" for i in range(30)))
-    shutil.copy(work / "b.env", work / ".env")
+    (work / ".env.example").write_text("".join(f"KEY_{i}=value{i}\n" for i in range(50)))
+    (work / ".env").write_text("".join(f"KEY_{i}=value{i}\n" for i in range(50)))
     figures = {
-        "drift diff": timed([PYTHON, "-m", "drift", "diff", "a.env", "b.env"], work),
-        "drift check (no config)": timed([PYTHON, "-m", "drift", "check"], work),
-        "python -c pass": timed([PYTHON, "-c", "pass"], work),
+        "drift diff": timed([PYTHON, "-m", "drift", "diff", "a.env", "b.env"], work, repeat=21),
+        "drift check (50 keys, no config)": timed([PYTHON, "-m", "drift", "check"], work, repeat=21),
+        "python -c 'import dotenv'": timed([PYTHON, "-c", "import dotenv"], work, repeat=21),
+        "python -c pass": timed([PYTHON, "-c", "pass"], work, repeat=21),
     }
+    figures["drift check / import dotenv"] = (
+        figures["drift check (50 keys, no config)"] / figures["python -c 'import dotenv'"]
+    )
     if Path(ENVDRIFT).exists():
         figures["envdrift diff"] = timed([ENVDRIFT, "diff", "a.env", "b.env"], work)
     return figures
+
+
+def cli_peak(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of a command, from a small parent that waits for it."""
+    wrapper = (
+        "import resource, subprocess, sys, time, json\nstart = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False)\n"
+        "print(json.dumps([time.perf_counter() - start,"
+        " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))"
+    )
+    done = subprocess.run([PYTHON, "-c", wrapper, *command], cwd=cwd, capture_output=True, text=True, env=ENV)
+    seconds, peak = json.loads(done.stdout.strip().splitlines()[-1])
+    return float(seconds), float(peak)
 
 
 def large(work: Path, environments: int, keys: int) -> dict[str, float]:
@@ -94,7 +111,12 @@ def large(work: Path, environments: int, keys: int) -> dict[str, float]:
     check_s, check_mb = min(peak_memory_mb(check, root) for _ in range(3))
     matrix_s, matrix_mb = min(peak_memory_mb(check_matrix, root) for _ in range(3))
     cli_s = timed([PYTHON, "-m", "drift", "check"], root, repeat=3)
+    json_s, json_mb = min(cli_peak([PYTHON, "-m", "drift", "check", "--format", "json"], root) for _ in range(3))
     return {
+        "drift check --format json, fresh process (s)": json_s,
+        "drift check --format json, peak RSS (MB)": json_mb,
+        "ratio check json / parse in one process (the issue's floor)": json_s / warm_parse,
+        "ratio check json / parse in a fresh process": json_s / parse_s,
         "python-dotenv parse (s)": parse_s,
         "drift scan, terminal path (s)": check_s,
         "drift scan with matrix, json path (s)": matrix_s,
@@ -114,11 +136,11 @@ def main() -> None:
         work = Path(tmp)
         print("## small files (median of 7, seconds)")
         for name, value in small_files(work).items():
-            print(f"  {name:<28} {value:.3f}")
-        for keys in (1000, 2500, 5000):
+            print(f"  {name:<36} {value:.3f}")
+        for keys in (1000, 2500, 5000, 10000):
             print(f"## 20 environments x {keys} keys")
             for name, value in large(work, 20, keys).items():
-                print(f"  {name:<40} {value:.2f}")
+                print(f"  {name:<62} {value:.2f}")
 
 
 if __name__ == "__main__":
