@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from devtools.aws_local import Fault
 from drift import api
 from drift import aws as drift_aws
 from drift.model import Entry, ScanResult
@@ -109,3 +110,20 @@ def test_requests_are_paced_to_the_throughput(aws: Aws, tmp_path: Path, monkeypa
     scan(tmp_path)
     assert aws.proxy.calls("ssm") == 3 + 12
     assert aws.proxy.peak_rate("ssm") <= 5
+
+
+@pytest.mark.parametrize("operation", ["DescribeParameters", "GetParameters"])
+def test_a_refused_call_while_reading_by_name_fails_the_source(aws: Aws, tmp_path: Path, operation: str) -> None:
+    """A listing page or a value batch refused midway is source-unavailable naming the code,
+    never a path read in part: no key the path holds is reported missing."""
+    seed(aws)
+    (tmp_path / ".env.example").write_text("KEY_001=\n")
+    (tmp_path / "drift.toml").write_text(
+        f'[environments.p]\n{AWS}\nsources = [{{ type = "ssm", path = "/big/", strategy = "by-name" }}]\n'
+    )
+    aws.proxy.plan.faults.append(Fault("ssm", "deny", operation=operation, times=100, skip=1))
+    result = scan(tmp_path)
+    source = result.environments[0].sources[0]
+    assert source.status == "failed" and source.error is not None and "AccessDeniedException" in source.error
+    assert {(f.rule, f.key) for f in result.findings} == {("source-unavailable", None)}
+    assert result.exit_code == 3
