@@ -10,7 +10,7 @@ Every error that should stop a run is a DriftError carrying its exit code.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -154,7 +154,7 @@ def scan(
     if history is not None:
         history.check_key(fingerprint.check_value())
         previous = history.latest()
-    before: dict[str, dict[str, dict[str, object]]] = {}
+    before: dict[str, dict[str, Mapping[str, object]]] = {}
     for entry in previous.entries if previous else []:
         before.setdefault(entry.env, {})[entry.key] = entry.metadata
     snapshots = collect(project.root, selected, progress, before, project.dialect.name, project.expand)

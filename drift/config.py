@@ -6,11 +6,10 @@ file and the table, with a "did you mean". TOML syntax errors name the line.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from drift import dialects
 from drift.config_ignore import NotifyConfig, SuppressionReader
@@ -54,8 +53,7 @@ DEFAULT_REPORTS = "reports"
 CODE_LANGUAGES = ("javascript", "typescript", "python", "ruby", "go", "config")
 
 
-@dataclass(frozen=True)
-class CodeConfig:
+class CodeConfig(NamedTuple):
     """`[code]`: the folders to scan (relative to the config file), globs to leave out, the
     languages to read (all by default), and globs of keys libraries read themselves."""
 
@@ -65,8 +63,7 @@ class CodeConfig:
     libraries: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     """A validated configuration: everything a scan needs to know before reading anything."""
 
     root: Path
@@ -75,7 +72,7 @@ class Project:
     schema_path: Path | None
     fail_on: Severity | None
     environments: dict[str, EnvironmentConfig]
-    keys: Mapping[str, Any] = field(default_factory=dict)
+    keys: Mapping[str, Any] = MappingProxyType({})
     config_text: str = ""
     reports_dir: Path | None = None
     #: `.drift/history.sqlite` (relative to the config folder) or `s3://bucket/prefix`.
@@ -157,7 +154,7 @@ def load_project(config: Path | None, cwd: Path, schema: Path | None = None) -> 
     project = _load_file(path)
     if schema is None:
         return project
-    return dataclasses.replace(project, schema_path=schema)
+    return project._replace(schema_path=schema)
 
 
 def find_example(folder: Path) -> Path | None:

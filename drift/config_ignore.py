@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from drift.errors import ConfigError
 from drift.files import read_toml
@@ -25,8 +24,7 @@ _ASSERT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _NOTIFY_FIELDS = ("webhook_url", "sns_topic_arn", "on", "report_url")
 
 
-@dataclass(frozen=True)
-class NotifyConfig:
+class NotifyConfig(NamedTuple):
     """`[notify]`: where to say that a scan found new drift."""
 
     #: As written: `${VAR}` is expanded only when sending, so the URL (often holding a token)

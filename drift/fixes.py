@@ -6,8 +6,6 @@ from a variable, or goes through `drift plan --value-from-env` and `drift apply`
 
 from __future__ import annotations
 
-import dataclasses
-import shlex
 from collections.abc import Sequence
 
 from drift.config import Project
@@ -28,7 +26,7 @@ def with_commands(
         if finding.env in project.environments and finding.key is not None and finding.env in by_env:
             spec = schema.for_env(finding.env).get(finding.key)
             command = _command(finding, project.environments[finding.env], by_env[finding.env], spec)
-        found.append(dataclasses.replace(finding, command=command) if command else finding)
+        found.append(finding._replace(command=command) if command else finding)
     return found
 
 
@@ -44,12 +42,12 @@ def _command(finding: Finding, env: EnvironmentConfig, snapshot: EnvSnapshot, sp
     if finding.rule == "deprecated" and entry is not None:
         kind, _, name = entry.source.partition(":")
         if kind == "ssm":
-            return f"aws ssm delete-parameter --name {shlex.quote(name)}{_region(env)}"
+            return f"aws ssm delete-parameter --name {_quote(name)}{_region(env)}"
         if kind == "dotenv":
             return f"delete line {entry.location.rpartition(':')[2] if entry.location else '?'} of {name} ({key}=...)"
         return _plan(env, key, secret)
     if finding.rule == "secret-plaintext" and entry is not None and entry.source.startswith("ssm:"):
-        name = shlex.quote(entry.source[4:])
+        name = _quote(entry.source[4:])
         region = _region(env)
         return (
             f"aws ssm put-parameter --name {name} --type SecureString --overwrite{region} --value "
@@ -82,9 +80,9 @@ def _set(env: EnvironmentConfig, key: str, source: str | None, value: str | None
                 kind = "secretsmanager"
                 break
     if kind == "ssm":
-        shown = shlex.quote(value) if value is not None else f'"${key}"'
+        shown = _quote(value) if value is not None else f'"${key}"'
         kind_of = "SecureString" if secret else "String"
-        where = f"--name {shlex.quote(name)} --type {kind_of} --overwrite{_region(env)}"
+        where = f"--name {_quote(name)} --type {kind_of} --overwrite{_region(env)}"
         return f"aws ssm put-parameter {where} --value {shown}"
     if kind == "dotenv":
         if value is not None and not secret:
@@ -102,4 +100,11 @@ def _plan(env: EnvironmentConfig, key: str, secret: bool) -> str:
 
 def _region(env: EnvironmentConfig) -> str:
     region = env.settings.get("aws", {}).get("region")
-    return f" --region {shlex.quote(str(region))}" if region else ""
+    return f" --region {_quote(str(region))}" if region else ""
+
+
+def _quote(text: str) -> str:
+    """`text` as one shell word (shlex loads with the first command: start-up time)."""
+    import shlex
+
+    return shlex.quote(text)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from drift.model import Severity
 
@@ -17,8 +17,7 @@ from drift.model import Severity
 AWS_FIELDS = ("region", "profile", "role_arn", "endpoint_url", "retry_mode", "max_attempts")
 
 
-@dataclass(frozen=True)
-class SourceConfig:
+class SourceConfig(NamedTuple):
     """One entry of an environment's `sources` list, validated."""
 
     type: str
@@ -35,19 +34,17 @@ class SourceConfig:
         return not any(fnmatch.fnmatchcase(key, p) for p in self.exclude)
 
 
-@dataclass(frozen=True)
-class EnvironmentConfig:
+class EnvironmentConfig(NamedTuple):
     """One `[environments.NAME]` table."""
 
     name: str
     deployed: bool
     sources: tuple[SourceConfig, ...]
     #: Settings shared by the environment's sources, by family: `{"aws": {...}}`.
-    settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    settings: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Assertion:
+class Assertion(NamedTuple):
     """One `[[assert]]` table (compiled by drift.engine.assertions, only for projects that
     have one: the CEL runtime is not on the check path otherwise)."""
 

@@ -8,7 +8,6 @@ are imported only by the paths that need them.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from collections.abc import Callable
@@ -133,9 +132,9 @@ def with_options(project: Project, fail_on: str | None, strict: bool) -> Project
     from drift.model import Severity
 
     if fail_on is not None:
-        project = dataclasses.replace(project, fail_on=parse_fail_on(fail_on, "--fail-on"))
+        project = project._replace(fail_on=parse_fail_on(fail_on, "--fail-on"))
     if strict:
-        project = dataclasses.replace(project, inferred=Severity.ERROR)
+        project = project._replace(inferred=Severity.ERROR)
     return project
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -204,7 +203,7 @@ def baseline_command(config: Path | None, schema_path: Path | None, days: int) -
     from drift.baseline import write_baseline
 
     project = api.load_project(config, Path.cwd(), schema_path)
-    result = api.scan(dataclasses.replace(project, ignores=()), with_matrix=False)
+    result = api.scan(project._replace(ignores=()), with_matrix=False)
     target = project.baseline or project.root / "drift-baseline.toml"
     count, skipped = write_baseline(target, result.findings, days)
     click.echo(

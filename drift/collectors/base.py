@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from drift.errors import CollectorError
 from drift.model import Entry, Problem
@@ -20,8 +20,7 @@ from drift.settings import SourceConfig
 __all__ = ["CollectContext", "Collector", "CollectorError", "Option", "SourceConfig", "SourceData"]
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
     """One option a source type accepts in drift.toml."""
 
     types: tuple[type, ...]

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from drift.collectors import registry
 from drift.collectors.base import CollectContext, CollectorError, SourceData
@@ -25,8 +24,7 @@ MAX_WORKERS = 32
 Progress = Callable[[str, str, str | None], None]
 
 
-@dataclass(frozen=True)
-class _Outcome:
+class _Outcome(NamedTuple):
     source: SourceConfig
     name: str
     data: SourceData | None

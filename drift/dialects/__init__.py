@@ -13,6 +13,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from drift.dialects import plain
 from drift.dialects.lines import Assignment, Blank, Comment, Line, Malformed
@@ -56,8 +57,7 @@ DEFAULT_DIALECT = "python"
 _INTERPOLATING = ("compose", "shell")
 
 
-@dataclass(frozen=True, slots=True)
-class Detected:
+class Detected(NamedTuple):
     """A dialect and why it was chosen (shown in report headers)."""
 
     name: str

@@ -8,8 +8,7 @@ that "production = staging, development differs" is known without reading a secr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 from drift.engine.rule import RuleContext
 from drift.engine.secrecy import Secrecy, SecrecyCache, display
@@ -18,8 +17,7 @@ from drift.schema import KeySpec, Schema, types
 from drift.secrets import Fingerprinter
 
 
-@dataclass(frozen=True, slots=True)
-class Seen:
+class Seen(NamedTuple):
     """One environment's value of a key, with what is needed to compare it."""
 
     env: str

@@ -7,7 +7,6 @@ the rule (never a value or the exception's text), and the others still run.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -242,7 +241,7 @@ def secrecy_for(schema: Schema) -> SecrecyCache:
 def _graded(finding: Finding, inferred: Severity) -> Finding:
     """An inferred finding is at most `inferred` severe (a warning unless --strict)."""
     if finding.basis == "inferred" and finding.severity > inferred:
-        return dataclasses.replace(finding, severity=inferred)
+        return finding._replace(severity=inferred)
     return finding
 
 

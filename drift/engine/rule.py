@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from drift.model import CodeRead, Entry, EntryRecord, EnvSnapshot, Finding, Severity
 from drift.schema import KeySpec, Schema
@@ -38,8 +38,7 @@ SCOPES = ("schema", "environment", "entry", "across", "history")
 KEY_STATES = ("present", "absent", "undeclared")
 
 
-@dataclass(frozen=True)
-class RuleContext:
+class RuleContext(NamedTuple):
     """What a rule may look at. `snapshot` is the environment being checked (scope
     `environment`), `snapshots` every selected environment; `display` is the only way to put
     a value in a finding: it masks whatever drift does not know to be no secret.
@@ -55,7 +54,7 @@ class RuleContext:
     scope: str = "schema"
     previous: Sequence[EntryRecord] | None = None
     current: Sequence[EntryRecord] = ()
-    engine: EngineState | None = field(default=None, compare=False)
+    engine: EngineState | None = None
 
     def at(self, scope: str, snapshot: EnvSnapshot | None = None) -> RuleContext:
         """The same context for another scope (and environment)."""

@@ -15,7 +15,7 @@ declaration, a store's word, a credential format or a secret word in the name is
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from drift.model import Entry
 from drift.schema.keyspec import KeySpec
@@ -40,8 +40,7 @@ STORE_SECRET_MIN_LENGTH = 16
 DECLARED, INFERRED = "declared", "inferred"
 
 
-@dataclass(frozen=True, slots=True)
-class Secrecy:
+class Secrecy(NamedTuple):
     """How one value must be treated."""
 
     #: Counts as a secret for rules.

@@ -8,7 +8,6 @@ this module would not match it anyway).
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 from collections.abc import Sequence
 from datetime import date
@@ -51,7 +50,7 @@ def apply_suppressions(
             active.append(finding)
         else:
             used.add(match[0])
-            suppressed.append(dataclasses.replace(finding, suppressed_by=match[1].reason))
+            suppressed.append(finding._replace(suppressed_by=match[1].reason))
     for index, entry in enumerate(entries):
         where = entry.location or f"[[ignore]] #{index + 1}"
         if entry.expired(today):

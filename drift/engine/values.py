@@ -4,7 +4,7 @@ pattern and `equals`. Messages say what was expected and never repeat the value.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from drift.model import Entry
 from drift.schema import patterns, types
@@ -12,8 +12,7 @@ from drift.schema.keyspec import Condition, KeySpec
 from drift.schema.showable import showable
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(NamedTuple):
     """Why a value is invalid, and what would be valid."""
 
     message: str

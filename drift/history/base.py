@@ -108,7 +108,7 @@ class SavedScan:
             "summary": self.summary,
             "findings": [_finding_row(f) for f in self.findings],
             "carried": [_finding_row(f) for f in self.carried],
-            "entries": [[e.env, e.key, e.fingerprint, e.display, e.metadata] for e in self.entries],
+            "entries": [[e.env, e.key, e.fingerprint, e.display, dict(e.metadata)] for e in self.entries],
             "report": self.report,
         }
         return gzip.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"), mtime=0)

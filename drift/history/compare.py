@@ -8,7 +8,6 @@ yesterday's drift "resolved" tonight and "new" tomorrow.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -88,9 +87,9 @@ def annotate(
     def mark(finding: Finding) -> Finding:
         record = known.get(finding.id)
         if record is None or finding.rule in EVENT_RULES:
-            return dataclasses.replace(finding, status="new", first_seen=now)
+            return finding._replace(status="new", first_seen=now)
         first = record.first_seen or (previous.scanned_at if previous else now)
-        return dataclasses.replace(finding, status="persisting", first_seen=first)
+        return finding._replace(status="persisting", first_seen=first)
 
     marked = [mark(f) for f in findings]
     quiet = [mark(f) for f in suppressed]

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import enum
 import importlib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from drift.report.document import Document
@@ -35,8 +34,7 @@ class Format(enum.Enum):
         return FORMATS[self].suffix
 
 
-@dataclass(frozen=True, slots=True)
-class FormatInfo:
+class FormatInfo(NamedTuple):
     """One format's row."""
 
     suffix: str

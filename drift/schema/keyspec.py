@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from drift.schema import patterns, types
 from drift.secrets import is_secret_name
@@ -20,8 +20,7 @@ from drift.secrets import is_secret_name
 PARITY_MODES = ("same", "differ", "free")
 
 
-@dataclass(frozen=True, slots=True)
-class Condition:
+class Condition(NamedTuple):
     """`required_if = "KEY=VALUE"`: the key is required when KEY has that (typed) value."""
 
     key: str

@@ -44,7 +44,7 @@ def _fields(spec: KeySpec) -> dict[str, Any]:
     for name in _CONSTRAINTS:
         value = getattr(spec, name)
         if value is not None:
-            fields[name] = list(value) if isinstance(value, tuple) else (str(value) if name == "required_if" else value)
+            fields[name] = str(value) if name == "required_if" else (list(value) if isinstance(value, tuple) else value)
     for name in _VALUES:
         if name in fields and (spec.schema_secret or not showable(spec, str(fields[name]))):
             fields[name] = MASK

@@ -5,11 +5,10 @@ Messages describe what was expected and never repeat the value, which may be a s
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 TYPES = ("str", "int", "float", "bool", "url", "email", "port", "enum", "json", "csv", "duration")
@@ -35,8 +34,7 @@ MAX_INT_DIGITS = 100
 MAX_JSON_DEPTH = 256
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(NamedTuple):
     """A value read as its type: `typed` for comparisons, `magnitude` for min / max (an int
     stays an int, so a huge value is compared exactly, never through a float)."""
 
@@ -118,6 +116,8 @@ def _email(value: str) -> Parsed:
 def _json(value: str) -> Parsed:
     if _json_depth(value) > MAX_JSON_DEPTH:
         raise InvalidValue(f"JSON nested at most {MAX_JSON_DEPTH} levels deep")
+    import json  # for `json` keys only: the check path's start-up does without it
+
     try:
         return Parsed(json.loads(value))
     except (ValueError, RecursionError):
@@ -191,5 +191,7 @@ def typed_or_raw(type_name: str, value: str) -> object:
 def comparable(typed: object) -> object:
     """A hashable form of a typed value (JSON objects and lists become their canonical text)."""
     if isinstance(typed, (dict, list)):
+        import json
+
         return json.dumps(typed, sort_keys=True, separators=(",", ":"))
     return typed

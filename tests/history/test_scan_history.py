@@ -162,7 +162,7 @@ def test_sqlite_store_is_wal_and_holds_no_secret(project: Project) -> None:
 
     latest = SqliteHistory(database, "h").latest()
     assert latest is not None
-    assert not any("CANARY" in json.dumps(e.__dict__) for e in latest.entries)
+    assert not any("CANARY" in json.dumps(e._asdict()) for e in latest.entries)
     assert "CANARY" not in json.dumps(latest.report) and "CANARY" not in str(latest)
     assert "changed:p:API_TOKEN" in {f.id for f in latest.findings}
 

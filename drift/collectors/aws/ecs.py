@@ -4,7 +4,6 @@ revision of a service's PRIMARY deployment): `environmentFiles`, `environment` a
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, ClassVar
 
 from drift.aws import aws_errors
@@ -150,7 +149,7 @@ class EcsCollector(AwsCollector):
             raise CollectorError(f"environment file {shown} is not UTF-8") from None
         dialect = str(self.source.options.get("dialect", self.context.dialect))
         read = read_env_text(text, dialect, False, shown, source=shown)
-        entries = [dataclasses.replace(e, plaintext_store=True, metadata=dict(metadata)) for e in read.entries]
+        entries = [e._replace(plaintext_store=True, metadata=dict(metadata)) for e in read.entries]
         return SourceData(entries, read.problems, read.malformed)
 
 

@@ -20,7 +20,6 @@ benchmarks/README.md has the measurements and the calls each strategy makes.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ClassVar
@@ -182,7 +181,7 @@ class SsmCollector(AwsCollector):
         """`changed_by` on the entries whose version moved since the previous saved scan."""
         moved = {str(e.metadata["name"]) for e in self._moved(entries)}
         return [
-            dataclasses.replace(e, metadata={**e.metadata, "changed_by": authors[name]})
+            e._replace(metadata={**e.metadata, "changed_by": authors[name]})
             if (name := str(e.metadata.get("name"))) in moved and name in authors
             else e
             for e in entries
