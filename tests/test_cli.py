@@ -277,6 +277,7 @@ def test_pre_commit_check_loads_only_what_it_needs(project: Project) -> None:
         "drift.engine.assertions",
         "drift.aws",
         "concurrent.futures",
+        "drift.cli.tools",  # the commands other than check's
     )
     code = (
         "import sys, runpy; sys.argv=['drift','check'];\n"
@@ -288,3 +289,14 @@ def test_pre_commit_check_loads_only_what_it_needs(project: Project) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=project.root)
     assert "No drift found" in done.stdout
     assert done.stderr.rsplit("LOADED=", 1)[1] == ""
+
+
+def test_the_command_map_names_each_command_s_module() -> None:
+    import drift.cli.scanning
+    import drift.cli.tools  # noqa: F401
+    from drift.cli import COMMANDS, main
+
+    assert set(main.commands) == set(COMMANDS)
+    for name, module in COMMANDS.items():
+        callback = main.commands[name].callback
+        assert callback is not None and callback.__module__ == f"drift.cli.{module}"

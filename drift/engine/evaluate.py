@@ -53,10 +53,21 @@ def evaluate(
     keeps of the previous saved scan and of this one (history rules run only with both);
     `code` the code's reads when the project has a `[code]` table, `libraries` its key globs.
     """
-    context = context_for(schema, snapshots, fingerprint, now, namespaces, secrecy, assertions, previous, current)
-    if context.engine is not None:
-        context.engine.code, context.engine.libraries, context.engine.changed = code, libraries, changed
-        context.engine.settings_allow, context.engine.settings_environments = settings
+    context = context_for(
+        schema,
+        snapshots,
+        fingerprint,
+        now,
+        namespaces,
+        secrecy,
+        assertions,
+        previous,
+        current,
+        code=code,
+        libraries=libraries,
+        changed=changed,
+        settings=settings,
+    )
     found = run([*catalog.RULES.values(), *plugin_rules], context, CHECK_SCOPES)
     found = [_graded(f, inferred) for f in found]
     found.sort(key=Finding.sort_key)
@@ -73,11 +84,26 @@ def context_for(
     assertions: Compiled | None = None,
     previous: Sequence[EntryRecord] | None = None,
     current: Sequence[EntryRecord] = (),
+    *,
+    code: Sequence[CodeRead] | None = None,
+    libraries: Sequence[str] = (),
+    changed: Sequence[CodeRead] | None = None,
+    settings: tuple[Sequence[str], Sequence[str]] = ((), ()),
 ) -> RuleContext:
     """What rules see of one scan."""
     cache = secrecy or secrecy_for(schema)
     state = EngineState(
-        fingerprint, cache, now, namespaces or {}, lru_cache(maxsize=1)(lambda: NearMisses(schema.specs)), assertions
+        fingerprint,
+        cache,
+        now,
+        namespaces or {},
+        lru_cache(maxsize=1)(lambda: NearMisses(schema.specs)),
+        {},
+        assertions,
+        code,
+        libraries,
+        changed,
+        *settings,
     )
 
     def shown(value: str, spec: KeySpec | None, entry: Entry) -> str | None:

@@ -19,7 +19,6 @@ environment); its check methods tell them apart by `context.scope`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
@@ -70,8 +69,7 @@ class RuleContext(NamedTuple):
         return self.engine
 
 
-@dataclass
-class EngineState:
+class EngineState(NamedTuple):
     """What the built-in rules share within one scan: the fingerprint key, the secrecy cache,
     the clock, the reference namespaces, near misses and the compiled assertions."""
 
@@ -82,6 +80,8 @@ class EngineState:
     #: sources own, for `cross-env-reference`.
     namespaces: Mapping[str, tuple[str, ...]]
     near_misses: Callable[[], NearMisses]
+    #: What several rules work out once per scan (`cross_env.shared`).
+    memo: dict[str, Any]
     assertions: Compiled | None = None
     #: The code's reads (`[code]`), or None when the project has no `[code]` table; and the
     #: key globs its `libraries` says libraries read.
@@ -94,8 +94,6 @@ class EngineState:
     #: that must agree (empty: every deployed one).
     settings_allow: Sequence[str] = ()
     settings_environments: Sequence[str] = ()
-    #: What several rules work out once per scan (`cross_env.shared`).
-    memo: dict[str, Any] = field(default_factory=dict)
 
 
 class EnvironmentView:

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from drift.dialects.lines import Assignment, Blank, Comment, Line, Malformed
 from drift.schema import keyspec
@@ -57,8 +56,7 @@ _WITH_ARGUMENT = {
 }
 
 
-@dataclass
-class Declaration:
+class Declaration(NamedTuple):
     """One key as `.env.example` declares it."""
 
     name: str
@@ -66,12 +64,11 @@ class Declaration:
     origin: str
     line: int
     description: str
-    fields: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, Any]
     notes: tuple[str, ...] = ()
 
 
-@dataclass
-class ParsedExample:
+class ParsedExample(NamedTuple):
     """What the example file declares, plus what is wrong with it."""
 
     declarations: dict[str, Declaration]

@@ -10,23 +10,30 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from drift.secrets.urls import url_passwords
 
-_CREDENTIAL_FORMAT = re.compile(
-    r"\bAKIA[0-9A-Z]{16}\b"
-    r"|\b[sr]k_live_[0-9A-Za-z]{10,}"
-    r"|\bgh[pousr]_[A-Za-z0-9]{30,}"
-    r"|\bgithub_pat_[A-Za-z0-9_]{30,}"
-    r"|\bxox[abposr]-[A-Za-z0-9-]{10,}"
-    r"|-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"
-    r"|\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"
-    r"|\bsntry[su]_[A-Za-z0-9+/=_-]{20,}"
-    r"|\bglpat-[A-Za-z0-9_-]{20}"
-    r"|\bnpm_[A-Za-z0-9]{36}"
-    r"|\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"
-)
+
+@cache
+def _credential_format() -> re.Pattern[str]:
+    """Known credential formats. Compiled for the first value that passes `_CREDENTIAL_HINT`
+    (start-up time): most values never need it."""
+    return re.compile(
+        r"\bAKIA[0-9A-Z]{16}\b"
+        r"|\b[sr]k_live_[0-9A-Za-z]{10,}"
+        r"|\bgh[pousr]_[A-Za-z0-9]{30,}"
+        r"|\bgithub_pat_[A-Za-z0-9_]{30,}"
+        r"|\bxox[abposr]-[A-Za-z0-9-]{10,}"
+        r"|-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"
+        r"|\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"
+        r"|\bsntry[su]_[A-Za-z0-9+/=_-]{20,}"
+        r"|\bglpat-[A-Za-z0-9_-]{20}"
+        r"|\bnpm_[A-Za-z0-9]{36}"
+        r"|\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"
+    )
+
+
 #: Cheap pre-filter: every credential format above contains one of these.
 _CREDENTIAL_HINT = re.compile(r"AKIA|_live_|gh[pousr]_|github_pat_|xox|PRIVATE KEY|eyJ|sntry|glpat-|npm_|SG\.")
 
@@ -34,19 +41,31 @@ _PLACEHOLDER_WORDS = frozenset(
     {"change-me", "changeme", "change_me", "todo", "tbd", "replace-me", "replaceme", "replace_me", "fixme"}
 )
 _PLACEHOLDER_SHAPE = re.compile(r"x{3,}|<[^<>\s][^<>]*>|your[-_ ].*[-_ ]here", re.IGNORECASE)
-#: Placeholder text anywhere in a value: `your-...`, a run of x, fake / dummy / sample words,
-#: `replace-with-...`.
-_PLACEHOLDER_INSIDE = re.compile(
-    r"\byour[-_][a-z]|(?<![A-Za-z0-9])x{3,}(?![A-Za-z0-9])|\b(?:fake|dummy|sample|placeholder)(?:\b|_)"
-    r"|\breplace[-_]with[-_]",
-    re.IGNORECASE,
-)
-#: Host names reserved for documentation and tests (RFC 2606, RFC 6761).
-_RESERVED_HOST = re.compile(
-    r"(?:^|[./@])(?:example\.(?:com|net|org)|[a-z0-9-]+\.(?:example|test|invalid))(?=$|[:/?#,\s>\"'])"
-    r"|(?:^|[./@])(?:example|test|invalid)(?=$|[:/?#,\s])",
-    re.IGNORECASE,
-)
+
+
+@cache
+def _placeholder_inside() -> re.Pattern[str]:
+    """Placeholder text anywhere in a value: `your-...`, a run of x, fake / dummy / sample
+    words, `replace-with-...`. Compiled for the first value that passes `_PLACEHOLDER_HINT`
+    (start-up time)."""
+    return re.compile(
+        r"\byour[-_][a-z]|(?<![A-Za-z0-9])x{3,}(?![A-Za-z0-9])|\b(?:fake|dummy|sample|placeholder)(?:\b|_)"
+        r"|\breplace[-_]with[-_]",
+        re.IGNORECASE,
+    )
+
+
+@cache
+def _reserved_host() -> re.Pattern[str]:
+    """Host names reserved for documentation and tests (RFC 2606, RFC 6761). Compiled for the
+    first value that passes `_RESERVED_HINT` (start-up time)."""
+    return re.compile(
+        r"(?:^|[./@])(?:example\.(?:com|net|org)|[a-z0-9-]+\.(?:example|test|invalid))(?=$|[:/?#,\s>\"'])"
+        r"|(?:^|[./@])(?:example|test|invalid)(?=$|[:/?#,\s])",
+        re.IGNORECASE,
+    )
+
+
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9+/=_.\-!@#$%^&*()]{24,}")
 _SEPARATORS = re.compile(r"[-_./]")
 #: Letter runs that read like words: one case, three letters or more, a vowel.
@@ -63,7 +82,7 @@ def has_credential_format(value: str) -> bool:
     """Whether the value looks like a known credential (AWS key id, Stripe, GitHub, ...)."""
     if _CREDENTIAL_HINT.search(value) is None:
         return False
-    return _CREDENTIAL_FORMAT.search(value) is not None
+    return _credential_format().search(value) is not None
 
 
 def is_high_entropy_token(value: str) -> bool:
@@ -123,7 +142,7 @@ def is_placeholder(value: str) -> bool:
     inside the value, or a URL whose password is a placeholder word."""
     if not value or len(value) > 4096 or _PLACEHOLDER_HINT.search(value) is None:
         return False
-    if is_placeholder_word(value) or _PLACEHOLDER_INSIDE.search(value) is not None:
+    if is_placeholder_word(value) or _placeholder_inside().search(value) is not None:
         return True
     return any(is_placeholder_word(p) for p in url_passwords(value))
 
@@ -135,7 +154,7 @@ def has_reserved_host(value: str) -> bool:
     placeholder left behind in a deployed environment."""
     if len(value) > 4096 or _RESERVED_HINT.search(value) is None:
         return False
-    return _RESERVED_HOST.search(value) is not None
+    return _reserved_host().search(value) is not None
 
 
 def _is_local_url(value: str) -> bool:
