@@ -54,18 +54,33 @@ def small_files(work: Path) -> dict[str, float]:
     (work / "b.env").write_text("".join(f"KEY_{i}=value{i if i % 7 else 'x'}\n" for i in range(2, 32)))
     (work / ".env.example").write_text("".join(f"KEY_{i}=value{i}\n" for i in range(50)))
     (work / ".env").write_text("".join(f"KEY_{i}=value{i}\n" for i in range(50)))
-    figures = {
-        "drift diff": timed([PYTHON, "-m", "drift", "diff", "a.env", "b.env"], work, repeat=21),
-        "drift check (50 keys, no config)": timed([PYTHON, "-m", "drift", "check"], work, repeat=21),
-        "python -c 'import dotenv'": timed([PYTHON, "-c", "import dotenv"], work, repeat=21),
-        "python -c pass": timed([PYTHON, "-c", "pass"], work, repeat=21),
-    }
+    figures = interleaved(
+        {
+            "drift diff": [PYTHON, "-m", "drift", "diff", "a.env", "b.env"],
+            "drift check (50 keys, no config)": [PYTHON, "-m", "drift", "check"],
+            "python -c 'import dotenv'": [PYTHON, "-c", "import dotenv"],
+            "python -c pass": [PYTHON, "-c", "pass"],
+        },
+        work,
+    )
     figures["drift check / import dotenv"] = (
         figures["drift check (50 keys, no config)"] / figures["python -c 'import dotenv'"]
     )
     if Path(ENVDRIFT).exists():
         figures["envdrift diff"] = timed([ENVDRIFT, "diff", "a.env", "b.env"], work)
     return figures
+
+
+def interleaved(commands: dict[str, list[str]], cwd: Path, rounds: int = 41) -> dict[str, float]:
+    """Median wall time of each command, run in turn round after round, so that a slower
+    spell of the machine weighs on all of them alike (start-up times differ by milliseconds)."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, cwd=cwd, capture_output=True, check=False, env=ENV)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def cli_peak(command: list[str], cwd: Path) -> tuple[float, float]:
@@ -134,7 +149,7 @@ def large(work: Path, environments: int, keys: int) -> dict[str, float]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        print("## small files (median of 7, seconds)")
+        print("## small files (median of 41 interleaved runs, seconds)")
         for name, value in small_files(work).items():
             print(f"  {name:<36} {value:.3f}")
         for keys in (1000, 2500, 5000, 10000):

@@ -1,10 +1,10 @@
 """The data that flows between drift's stages: entries, snapshots, findings, results.
 
-Immutable records with no behaviour beyond small derived properties, so that every stage can
-be tested as a plain function of the one before it: frozen dataclasses where a record is
-copied with changes (`dataclasses.replace`) or has a mutable default, NamedTuples for the
-rest (a frozen dataclass costs 0.55 ms of start-up to generate its methods, a NamedTuple a
-tenth of that: benchmarks/README.md, the pre-commit figures).
+Immutable records (NamedTuples) with no behaviour beyond small derived properties, so that
+every stage can be tested as a plain function of the one before it. NamedTuples rather than
+frozen dataclasses: on the pre-commit path start-up is the whole cost, and a frozen dataclass
+spends 0.55 ms of it generating its methods, a NamedTuple a tenth of that (benchmarks/README.md).
+A record is changed with `_replace`; mapping defaults are read-only.
 """
 
 from __future__ import annotations
