@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from drift.secrets import has_credential_format, is_high_entropy_token, mask_url_secrets
+from drift.secrets import has_credential_format, is_high_entropy_token, redact_urls
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
@@ -131,7 +131,7 @@ def last_line(stderr: bytes) -> str:
     lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
     if not lines:
         return ""
-    line = mask_url_secrets(lines[-1])
+    line = redact_urls(lines[-1])
     line = _TOKEN.sub(lambda m: MASK if _secret_like(m.group()) else m.group(), line)
     line = "".join(c if c.isprintable() else "?" for c in line)
     return line[:200] + ("..." if len(line) > 200 else "")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from drift.config import Project
 from drift.model import EnvSnapshot, Finding
 from drift.schema import KeySpec, Schema
-from drift.schema.showable import showable
+from drift.schema.showable import shown_whole
 from drift.settings import EnvironmentConfig
 
 
@@ -61,7 +61,7 @@ def _known_value(spec: KeySpec | None) -> str | None:
     if spec is None:
         return None
     for value in (spec.equals, spec.default):
-        if value is not None and not spec.schema_secret and showable(spec, value):
+        if value is not None and shown_whole(spec, value):
             return value
     return None
 

@@ -38,8 +38,8 @@ from drift.files import CONFIG_MAX_BYTES, DEFAULT_MAX_BYTES, UnreadableFile, rea
 from drift.model import EnvSnapshot, ScanResult
 from drift.report.output import write_atomic
 from drift.schema import KeySpec, Schema
-from drift.schema.showable import showable
-from drift.secrets import Fingerprinter, mask_url_secrets, masked
+from drift.schema.showable import shown, shown_whole
+from drift.secrets import MASK, Fingerprinter, masked
 from drift.settings import EnvironmentConfig
 
 FORMAT = 1
@@ -123,6 +123,8 @@ def make_plan(
     if reference is not None and reference not in snapshots:
         raise ConfigError(f"--from {reference}: that environment was not read (add --env {reference})")
     for snapshot in result.environments:
+        if snapshot.env == reference:
+            continue  # read to copy from, never planned: `--from` writes only the target
         env = project.environments[snapshot.env]
         specs = schema.for_env(snapshot.env)
         other = snapshots.get(reference or "")
@@ -169,8 +171,11 @@ def _plan_key(
             plan.needs_value.append(NeedsValue(env.name, name, "a secret drift never invents", command))
             return
     elif wanted is None:
-        if entry is None and spec.requirement(snapshot.env)[0]:
-            command = f"set it in {env.name}'s source, or declare a default"
+        command = f"set it in {env.name}'s source, or declare a default"
+        if _differs_unshown(spec, entry, reference):
+            why = f"parity same, but {reference.env if reference else ''}'s value is not one drift may show or copy"
+            plan.needs_value.append(NeedsValue(env.name, name, why, command))
+        elif entry is None and spec.requirement(snapshot.env)[0]:
             plan.needs_value.append(NeedsValue(env.name, name, "required, with no declared default or equals", command))
         return
     where = _where(project, env, entry.source if entry is not None else None, name, secret)
@@ -184,27 +189,37 @@ def _plan_key(
     plan.items.append(item)
 
 
-MASKED_SECRET = "•••••• (a secret, given when applied)"
+MASKED_SECRET = f"{MASK} (a secret, given when applied)"
 
 
 def _wanted_value(spec: KeySpec, entry: Any, reference: EnvSnapshot | None, secret: bool) -> tuple[str | None, str]:
     """The value a non-secret key should have, and why; (None, "") when nothing is known."""
     if secret:
         return None, ""
+    # a plan holds only what the display policy shows whole: plan.json is an output too
     current = entry.value if entry is not None else None
-    if spec.equals is not None and current != spec.equals:
+    if spec.equals is not None and current != spec.equals and shown_whole(spec, spec.equals):
         return spec.equals, "must equal its declared value here"
-    if current is None and spec.default is not None:
+    if current is None and spec.default is not None and shown_whole(spec, spec.default):
         return spec.default, "missing: its declared default"
     if spec.parity == "same" and reference is not None:
         other = reference.entries.get(spec.name)
-        if other is not None and other.value is not None and other.value != current and showable(spec, other.value):
+        if other is not None and other.value is not None and other.value != current and shown_whole(spec, other.value):
             return other.value, f"parity same: {reference.env}'s value"
     return None, ""
 
 
+def _differs_unshown(spec: KeySpec, entry: Any, reference: EnvSnapshot | None) -> bool:
+    """A `parity = "same"` key whose reference value differs but may not be copied."""
+    if spec.parity != "same" or reference is None:
+        return False
+    other = reference.entries.get(spec.name)
+    current = entry.value if entry is not None else None
+    return other is not None and other.value is not None and other.value != current
+
+
 def _shown(spec: KeySpec, value: str) -> str:
-    return mask_url_secrets(value) if showable(spec, value) else "••••••"
+    return shown(spec, value) or MASK
 
 
 def _item(env: str, key: str, action: str, where: tuple[str, str, bool], reason: str, entry: Any,

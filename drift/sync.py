@@ -30,8 +30,8 @@ from drift.files import DEFAULT_MAX_BYTES, UnreadableFile, read_bytes
 from drift.report.inert import terminal
 from drift.report.output import write_atomic
 from drift.schema import KeySpec, Schema
-from drift.schema.showable import showable
-from drift.secrets import is_high_entropy_token, mask_url_secrets
+from drift.schema.showable import shown
+from drift.secrets import is_high_entropy_token
 from drift.settings import EnvironmentConfig
 from drift.suggest import NearMisses
 
@@ -209,7 +209,8 @@ def _intended(spec: KeySpec, example_lines: list[str]) -> str:
 def _shown_value(spec: KeySpec, value: str) -> str:
     if value == "":
         return ""
-    return terminal(mask_url_secrets(value)) if showable(spec, value) else MASK
+    text = shown(spec, value)
+    return terminal(text) if text is not None else MASK
 
 
 def _renamed(text: str, line: int, old: str, new: str) -> str:

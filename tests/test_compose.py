@@ -125,6 +125,6 @@ def test_a_compose_environment_in_a_scan_and_canaries_in_every_format(compose: P
     assert document["environments"][0]["sources"][0]["name"] == "compose.yaml+compose.prod.yaml#web"
     rows = {row["key"]: row["cells"]["production"] for row in document["matrix"]}
     assert rows["LOG_LEVEL"]["display"] == "warn"
-    assert rows["DATABASE_URL"]["display"] == "postgres://mre:••••••@db:5432/mre"
+    assert rows["DATABASE_URL"]["display"].startswith("postgres://••••••@db:5432/mre (")
     assert rows["ZORBLAX"]["display"].startswith("••••••")  # a name no word list holds: masked all the same
     assert "CANARY" not in every_output(run, 0)

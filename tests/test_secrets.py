@@ -17,8 +17,8 @@ from drift.secrets import (
     is_placeholder,
     is_secret_name,
     looks_like_real_credential,
-    mask_url_secrets,
     name_verdict,
+    redact_urls,
 )
 
 
@@ -160,9 +160,9 @@ def test_real_looking_credentials(value: str, real: bool) -> None:
 
 
 def test_url_passwords_are_masked_wherever_they_appear() -> None:
-    shown = mask_url_secrets("primary=postgres://u:hunter2@a/x replica=redis://:pw9@b:6379")
+    shown = redact_urls("primary=postgres://u:hunter2@a/x replica=redis://:pw9@b:6379")
     assert "hunter2" not in shown and "pw9" not in shown
-    assert shown.startswith("primary=postgres://u:")
+    assert shown.startswith("primary=postgres://••••••@a/x")
 
 
 @pytest.mark.parametrize(
@@ -176,7 +176,7 @@ def test_url_passwords_are_masked_wherever_they_appear() -> None:
 )
 def test_a_url_password_holding_slashes_or_at_signs_is_masked_whole(url: str) -> None:
     password = url.split("://", 1)[1].split(":", 1)[1].rsplit("@", 1)[0]
-    shown = mask_url_secrets(url)
+    shown = redact_urls(url)
     for piece in password.replace("/", "@").replace(",", "@").split("@"):
         if len(piece) > 2:
             assert piece not in shown
@@ -184,7 +184,7 @@ def test_a_url_password_holding_slashes_or_at_signs_is_masked_whole(url: str) ->
 
 
 def test_secret_query_parameters_are_masked() -> None:
-    shown = mask_url_secrets("https://api.host/v1?region=eu&api_key=K3yV4lue&token=T0kenV4l&sig=S1gn")
+    shown = redact_urls("https://api.host/v1?region=eu&api_key=K3yV4lue&token=T0kenV4l&sig=S1gn")
     assert "K3yV4lue" not in shown and "T0kenV4l" not in shown and "S1gn" not in shown
     assert "region=eu" in shown
 

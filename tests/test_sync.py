@@ -66,7 +66,7 @@ def test_keys_are_appended_and_nothing_else_changes(project: Project, dialect: s
     before = path.read_bytes()
     diff = run(["sync"], expect=1).stdout
     assert path.read_bytes() == before  # a dry run writes nothing
-    assert "+DATABASE_URL=postgresql://app:••••••@127.0.0.1:5432/app" in diff
+    assert "+DATABASE_URL=postgresql://••••••@127.0.0.1:5432/app" in diff
     assert "NEXTAUTH_SECERT looks like NEXTAUTH_SECRET" in diff and "CANARY" not in diff
     run(["sync", "--write"], expect=0)
     after = path.read_bytes()

@@ -3,7 +3,7 @@
 Display fails closed (DESIGN.md Semantics, issue #8): a value is shown only when drift
 positively knows it is not a secret: the key is declared `secret = false`, or its declared
 or inferred type is bool, int, float, port, duration or enum and the value is valid for it,
-or the value is a URL (shown with its password and secret-named query parameters masked).
+or the value is a URL (shown part by part: `secrets/display.py`).
 Everything else, undeclared keys included, is a mask and a fingerprint prefix.
 
 Recognition (schema, store, name, value) decides the rules: `secret-reuse`, `placeholder`,
@@ -22,6 +22,7 @@ from drift.schema.keyspec import KeySpec
 from drift.schema.showable import showable
 from drift.secrets import (
     NEAR,
+    SHORT_FINGERPRINT,
     STRONG,
     WEAK,
     Fingerprinter,
@@ -29,9 +30,11 @@ from drift.secrets import (
     is_browser_exposed,
     is_high_entropy_token,
     is_public_by_design,
-    mask_url_secrets,
+    is_setting_name,
+    is_setting_value,
     masked,
     name_verdict,
+    redact_urls,
     url_passwords,
 )
 from drift.suggest import NearMisses
@@ -63,6 +66,10 @@ def classify(key: str, spec: KeySpec | None, entry: Entry, near_secret: NearMiss
     public = is_browser_exposed(key)
     if explicit:
         return Secrecy(True, True, bool(value))
+    if is_setting_name(key) and is_setting_value(value) and not entry.store_secret:
+        # a flag or a number under a name that toggles or counts: a setting, whatever else the
+        # name says (`DISABLE_EMAIL_PASSWORD_SIGNUP=false`); shown only if the type says so
+        return Secrecy(False, not showable(spec, value), False)
     verdict = name_verdict(key)
     if (value and has_credential_format(value)) or verdict == STRONG or (verdict == WEAK and not public):
         return Secrecy(True, True, bool(value) and not public)
@@ -98,9 +105,11 @@ class SecrecyCache:
 
 def display(value: str | None, secrecy: Secrecy, fingerprint: Fingerprinter) -> str | None:
     """The value as any output may show it: masked with a fingerprint prefix, or (when
-    drift knows it is no secret) as it is, with URL passwords masked all the same."""
+    drift knows it is no secret) as it is, a URL part by part; a URL with a masked part
+    carries its fingerprint prefix, so that equal URLs look equal and different ones differ."""
     if value is None:
         return None
     if secrecy.masked and value:
         return masked(fingerprint(value))
-    return mask_url_secrets(value)
+    text = redact_urls(value)
+    return text if text == value else f"{text} ({fingerprint(value)[:SHORT_FINGERPRINT]})"

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from drift.model import Entry
 from drift.schema import patterns, types
 from drift.schema.keyspec import Condition, KeySpec
-from drift.schema.showable import showable
+from drift.schema.showable import shown
 
 
 class Violation(NamedTuple):
@@ -134,8 +134,9 @@ def _equals(spec: KeySpec, value: str) -> Violation | None:
         types.typed_or_raw(spec.type, spec.equals)
     ):
         return None
-    if not spec.schema_secret and showable(spec, spec.equals):
-        return Violation(f"{spec.name} must equal {spec.equals!r} in this environment", spec.equals)
+    text = shown(spec, spec.equals)
+    if text is not None:
+        return Violation(f"{spec.name} must equal {text!r} in this environment", text)
     return Violation(f"{spec.name} must equal its declared value in this environment", "the declared value")
 
 

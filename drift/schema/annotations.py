@@ -8,6 +8,11 @@ block instead of describing the key below them. Tags are separated by whitespace
 most one argument, the next whitespace-free token, except `@deprecated`, whose argument is
 the rest of the line. Unknown tags (`@see`, `@see:`) are documentation.
 
+The example's own words count: `optional` / `required` in a key's comment block, or in the
+heading of its section (a banner, or a comment block standing alone above blank lines), and
+sections about tests, end-to-end runs or local development only, set the key's requirement
+where no tag or drift.toml field does.
+
 A line the dialect's loader rejects is reported with its line number and the rest of the
 file still declares its keys: one bad line must not make the whole schema unusable.
 """
@@ -87,12 +92,19 @@ def parse_example(lines: list[Line]) -> ParsedExample:
     duplicates: list[tuple[str, int, int]] = []
     malformed: list[tuple[int, str]] = []
     block: list[Comment] = []
+    #: What the current section's heading says of its keys' requirement (`_requirement_words`).
+    section: bool | None = None
+    #: What the comment block of the paragraph's first key says (`# Optional: Stripe` above
+    #: three Stripe keys speaks for all three).
+    paragraph: bool | None = None
     #: After an underline (`# ------`), the next comment line starts a new block; an
     #: underline right above a key keeps the block it closes as the description.
     underlined = False
     for line in lines:
         if isinstance(line, Blank):
-            block, underlined = [], False
+            if block:  # a comment block standing alone is a heading for what follows
+                section = _section_words(" ".join(c.text for c in block))
+            block, underlined, paragraph = [], False, None
         elif isinstance(line, Malformed):
             malformed.append((line.line, line.reason))
             block, underlined = [], False
@@ -102,19 +114,24 @@ def parse_example(lines: list[Line]) -> ParsedExample:
                 if _UNDERLINE.fullmatch(line.text):
                     underlined = True
                 elif _is_banner(line.text):
+                    section = _section_words(line.text)
                     block, underlined = [], False
                 else:
                     block, underlined = ([line] if underlined else [*block, line]), False
                 continue
             name = match.group(1)
             if name not in declarations:
-                declarations[name] = _declare(name, None, "commented", line.line, block, errors)
+                inherited = paragraph if paragraph is not None else section
+                declarations[name] = _declare(name, None, "commented", line.line, block, errors, inherited)
+            paragraph = _requirement_words(" ".join(c.text for c in block)) if block else paragraph
             block, underlined = [], False
         elif isinstance(line, Assignment) and not line.unset:
             if line.key in declarations and declarations[line.key].origin == "example":
                 duplicates.append((line.key, declarations[line.key].line, line.line))
             else:
-                declarations[line.key] = _declare(line.key, line.value, "example", line.line, block, errors)
+                inherited = paragraph if paragraph is not None else section
+                declarations[line.key] = _declare(line.key, line.value, "example", line.line, block, errors, inherited)
+            paragraph = _requirement_words(" ".join(c.text for c in block)) if block else paragraph
             block, underlined = [], False
     return ParsedExample(declarations, errors, duplicates, malformed)
 
@@ -136,6 +153,7 @@ def _declare(
     line: int,
     block: list[Comment],
     errors: list[tuple[int, str]],
+    inherited: bool | None = None,
 ) -> Declaration:
     fields: dict[str, Any] = {}
     notes: list[str] = []
@@ -148,7 +166,40 @@ def _declare(
         prose = parse_tags(comment.text, fields, notes, report)
         if prose:
             description.append(prose)
+    said = _requirement_words(" ".join(description))
+    if said is None:
+        said = inherited
+    if "required" not in fields and said is not None:
+        fields["required"] = said
     return Declaration(name, example, origin, line, " ".join(description), fields, tuple(notes))
+
+
+_OPTIONAL_WORDS = re.compile(r"\boptional(?:ly)?\b|\bnot\s+required\b", re.IGNORECASE)
+#: Section headings for keys no deployment needs.
+_UNDEPLOYED_SECTION = re.compile(
+    r"\b(?:e2e|end[-\s]to[-\s]end|tests?|testing|cypress|playwright)\b"
+    r"|\b(?:development|dev|local)(?:\s+development)?\s+only\b|\bonly\s+(?:in|for)\s+(?:development|dev|local)\b",
+    re.IGNORECASE,
+)
+_REQUIRED_WORDS = re.compile(r"\brequired\b(?!\s+(?:if|when|for|only|by)\b)|\bmandatory\b", re.IGNORECASE)
+
+
+def _section_words(text: str) -> bool | None:
+    """What a section heading says of its keys: as `_requirement_words`, and optional for a
+    section about tests, end-to-end runs or local development only."""
+    return False if _UNDEPLOYED_SECTION.search(text) else _requirement_words(text)
+
+
+def _requirement_words(text: str) -> bool | None:
+    """What the example's own words say of a key's requirement: `False` for `optional`
+    (`# OPTIONAL:`, `(optional)`, `[optional]`, `not required`); `True` for `required` / `mandatory` (not
+    `required if ...`, a condition drift cannot read from prose); None when they say neither.
+    Optional wins when both appear: a guess that a key is required is the costlier error."""
+    if _OPTIONAL_WORDS.search(text):
+        return False
+    if _REQUIRED_WORDS.search(text):
+        return True
+    return None
 
 
 def parse_tags(text: str, fields: dict[str, Any], notes: list[str], error: ErrorSink) -> str:

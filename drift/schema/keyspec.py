@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from drift.schema import patterns, types
-from drift.secrets import is_secret_name
+from drift.secrets import is_secret_name, is_setting_name
 
 PARITY_MODES = ("same", "differ", "free")
 
@@ -28,6 +28,10 @@ class Condition(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+#: Types whose values are flags, numbers or enum words: never credentials.
+_SETTING_TYPES = frozenset({"bool", "int", "float", "port", "duration", "enum"})
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,19 @@ class KeySpec:
 
     @cached_property
     def schema_secret(self) -> bool:
-        """Secret by the schema: the explicit field, else the name heuristic."""
-        return self.secret if self.secret is not None else is_secret_name(self.name)
+        """Secret by the schema: the explicit field, else the name heuristic, unless the key
+        is a setting (`is_setting`)."""
+        if self.secret is not None:
+            return self.secret
+        return is_secret_name(self.name) and not self.is_setting
+
+    @cached_property
+    def is_setting(self) -> bool:
+        """A key whose name toggles or counts (`DISABLE_PASSWORD_LOGIN`, `PASSWORD_MIN_LENGTH`)
+        and whose type, declared or inferred from the example, is a flag, a number or an enum:
+        a setting, not a secret, whatever other word the name holds. Never for a key declared
+        secret."""
+        return self.secret is None and self.type in _SETTING_TYPES and is_setting_name(self.name)
 
     @cached_property
     def constrained(self) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 
 from drift.schema.build import Schema
 from drift.schema.keyspec import KeySpec
-from drift.schema.showable import showable
+from drift.schema.showable import shown
 from drift.secrets import MASK
 
 _CONSTRAINTS = (
@@ -46,8 +46,8 @@ def _fields(spec: KeySpec) -> dict[str, Any]:
         if value is not None:
             fields[name] = str(value) if name == "required_if" else (list(value) if isinstance(value, tuple) else value)
     for name in _VALUES:
-        if name in fields and (spec.schema_secret or not showable(spec, str(fields[name]))):
-            fields[name] = MASK
+        if name in fields:
+            fields[name] = _shown(spec, fields[name])
     if spec.nonempty:
         fields["nonempty"] = True
     if spec.parity != "free":
@@ -96,11 +96,15 @@ def as_json(schema: Schema) -> str:
     return json.dumps({"schema": schema.example_path, "keys": keys}, indent=2, default=list) + "\n"
 
 
+def _shown(spec: KeySpec, value: Any) -> Any:
+    text = shown(spec, str(value))
+    return MASK if text is None else value if text == str(value) else text
+
+
 def _override(spec: KeySpec, env: str, name: str, value: Any) -> Any:
     """An `env.<name>` field as shown: a value of the key only under the display policy."""
     if name == "required_if":
         return str(value)
     if name in _VALUES:
-        resolved = spec.for_env(env)
-        return value if not resolved.schema_secret and showable(resolved, str(value)) else MASK
+        return _shown(spec.for_env(env), value)
     return list(value) if isinstance(value, tuple) else value

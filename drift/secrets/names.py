@@ -3,7 +3,8 @@
 A name is split on `_`, `.` and `-` (so `db.password` and `api-key` read like `DB_PASSWORD`
 and `API_KEY`). Its verdict is graded: `strong` (SECRET, PASSWORD, PASSWD or PRIVATE_KEY in
 any segment: nobody names a public value that), `weak` (a last segment such as KEY, TOKEN,
-DSN or SALT: usually a secret, sometimes a public id), `near` (one edit from a strong word,
+DSN or SALT: usually a secret, sometimes a public id; AUTH_TOKEN, ACCESS_TOKEN, API_TOKEN,
+REFRESH_TOKEN and CLIENT_SECRET are strong, also under a browser prefix), `near` (one edit from a strong word,
 `NEXTAUTH_SECERT`, `SMTP_PASWORD`), or nothing. Names public by design (`*_PUBLISHABLE_KEY`,
 `*_ANON_KEY`, ...) and the process variables PWD and OLDPWD are nothing.
 """
@@ -42,6 +43,20 @@ _SUFFIXES = frozenset(
 )
 #: Under a browser prefix these words only suggest a secret (public widget keys, ids).
 _PUBLIC_PREFIX_WEAK = frozenset({"KEY", "TOKEN", "ID", "APIKEY", "API_KEY", "DSN"})
+#: Compounds that name a credential under any prefix, a browser one included.
+_STRONG_PAIRS = frozenset({"PRIVATE_KEY", "AUTH_TOKEN", "ACCESS_TOKEN", "API_TOKEN", "REFRESH_TOKEN", "CLIENT_SECRET"})
+#: Words that say a key switches or counts something: with a flag or a number for a value it
+#: is a setting, whatever else its name holds (`DISABLE_EMAIL_PASSWORD_SIGNUP=false`,
+#: `PASSWORD_RESET_DISABLED=0`, `PASSWORD_MIN_LENGTH=12`).
+_SETTING_ANYWHERE = frozenset(
+    {"ENABLE", "ENABLED", "DISABLE", "DISABLED", "ALLOW", "USE", "IS", "HAS", "SKIP", "FORCE"}
+)
+_SETTING_LAST = frozenset(
+    {"COUNT", "TTL", "MS", "SECONDS", "SECS", "MINUTES", "MINS", "HOURS", "DAYS", "TIMEOUT", "LENGTH", "LEN", "MAX",
+     "MIN", "LIMIT", "SIZE", "RETRIES", "ATTEMPTS", "EXPIRY", "EXPIRES", "AGE", "ROUNDS", "ITERATIONS", "REQUIRED",
+     "INTERVAL", "WINDOW", "DELAY", "ENABLED", "DISABLED", "LIFETIME", "DURATION", "VERSION", "MODE", "STRATEGY",
+     "POLICY", "ALGORITHM", "ALG", "BYTES", "BITS"}
+)  # fmt: skip
 _PUBLIC_BY_DESIGN = frozenset({"PUBLISHABLE_KEY", "ANON_KEY", "PUBLIC_KEY", "SITE_KEY"})
 _PROCESS_NAMES = frozenset({"PWD", "OLDPWD"})
 #: Real words one edit from a strong word that are not secrets.
@@ -81,7 +96,7 @@ def name_verdict(name: str) -> str:
     if not words:
         return ""
     pairs = {f"{a}_{b}" for a, b in itertools.pairwise(words)}
-    if _STRONG_WORDS.intersection(words) or "PRIVATE_KEY" in pairs:
+    if _STRONG_WORDS.intersection(words) or _STRONG_PAIRS.intersection(pairs):
         return STRONG
     last_two = "_".join(words[-2:]) if len(words) >= 2 else ""
     exposed = is_browser_exposed(upper)
@@ -105,6 +120,15 @@ def is_public_by_design(name: str) -> bool:
     return last_two in _PUBLIC_BY_DESIGN or (bool(words) and words[-1] == "DSN" and is_browser_exposed(name))
 
 
+@lru_cache(maxsize=65536)
+def is_setting_name(name: str) -> bool:
+    """Whether the name says the key toggles or counts something (ENABLE_, _DISABLED, ALLOW_,
+    USE_, IS_, _COUNT, _TTL, _MS, _MIN_LENGTH, ...): with a flag, a number or one of its
+    enum's words for a value, it is a setting, not a secret."""
+    words = segments(name)
+    return bool(words) and (bool(_SETTING_ANYWHERE.intersection(words)) or words[-1] in _SETTING_LAST)
+
+
 def is_secret_name(name: str) -> bool:
     """Whether the name alone makes a key secret for the rules (any verdict). Under a
     browser prefix only a strong word does; weaker words there only suggest it."""
@@ -112,17 +136,3 @@ def is_secret_name(name: str) -> bool:
     if is_browser_exposed(name):
         return verdict == STRONG
     return bool(verdict)
-
-
-def is_query_secret(name: str) -> bool:
-    """Whether a URL query parameter's name says its value is a secret."""
-    lowered = name.lower()
-    return bool(name_verdict(name)) or lowered in {
-        "sig",
-        "signature",
-        "auth",
-        "code",
-        "x-amz-signature",
-        "x-amz-credential",
-        "x-amz-security-token",
-    }

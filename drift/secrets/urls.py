@@ -1,4 +1,4 @@
-"""Passwords and secret query parameters inside URLs, found without a URL library.
+"""Passwords inside URLs, found without a URL library (their display: `display.py`).
 
 `urllib.parse` splits userinfo at the first `/` after `://`, so a password holding `/` or
 `@` leaks half of itself into the "host"; and it raises on some hostile values. Here the
@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import re
 
-from drift.secrets.names import is_query_secret
-
 MASK = "••••••"
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
-_QUERY_PAIR = re.compile(r"([^&;=#\s]+)=([^&;#\s]*)")
 
 
 def _spans(value: str) -> list[tuple[int, int]]:
@@ -47,31 +44,3 @@ def is_url(value: str) -> bool:
     """Whether the whole value is one `scheme://...` URL with no white space."""
     match = _SCHEME.match(value)
     return match is not None and not any(c.isspace() for c in value)
-
-
-def mask_url_secrets(value: str) -> str:
-    """The value with every URL password and every secret-named query value masked."""
-    if "://" not in value:
-        return value
-    out: list[str] = [value[: _spans(value)[0][0]]]
-    for start, end in _spans(value):
-        part = value[start:end]
-        at = part.rfind("@")
-        if at >= 0 and ":" in part[:at]:
-            colon = part.index(":")
-            part = f"{part[: colon + 1]}{MASK}{part[at:]}"
-            at = colon + 1 + len(MASK)
-        out.append(_mask_query(part, max(at, 0)))
-    return "".join(out)
-
-
-def _mask_query(part: str, after: int) -> str:
-    question = part.find("?", after)
-    if question < 0:
-        return part
-
-    def hide(match: re.Match[str]) -> str:
-        name, secret = match.group(1), match.group(2)
-        return f"{name}={MASK}" if secret and is_query_secret(name) else match.group(0)
-
-    return part[: question + 1] + _QUERY_PAIR.sub(hide, part[question + 1 :])

@@ -125,6 +125,16 @@ def shannon_entropy(value: str) -> float:
     return -sum(n / length * math.log2(n / length) for n in Counter(value).values())
 
 
+_SETTING_VALUE = re.compile(r"(?i:true|false|yes|no|on|off)|[+-]?[0-9]{1,9}(?:\.[0-9]{1,6})?")
+
+
+def is_setting_value(value: str) -> bool:
+    """A flag or a small number: `true`, `off`, `0`, `3600`, `0.25`. No credential is one,
+    so such a value never counts as a shared secret, and under a name that toggles or
+    counts it is a setting."""
+    return _SETTING_VALUE.fullmatch(value) is not None
+
+
 def is_placeholder_word(word: str) -> bool:
     """A whole value that is a placeholder: change-me, TODO, xxx, <...>, your-...-here."""
     return word.lower() in _PLACEHOLDER_WORDS or _PLACEHOLDER_SHAPE.fullmatch(word) is not None
@@ -164,11 +174,23 @@ def _is_local_url(value: str) -> bool:
 
 def looks_like_real_credential(value: str) -> bool:
     """Whether an example value looks like a real credential (rule `secret-in-example`)."""
+    return credential_evidence(value) is not None
+
+
+FORMAT, ENTROPY = "format", "entropy"
+
+
+def credential_evidence(value: str) -> str | None:
+    """What makes an example value look like a real credential: `format` (a known credential
+    format: certain) or `entropy` (random-looking only: a guess, since public ids look so
+    too), or None."""
     if not value or is_placeholder(value):
-        return False
+        return None
     if "://" in value:
         if _is_local_url(value):
-            return False
+            return None
         if any(is_placeholder_word(p) for p in url_passwords(value)):
-            return False
-    return has_credential_format(value) or is_high_entropy_token(value)
+            return None
+    if has_credential_format(value):
+        return FORMAT
+    return ENTROPY if is_high_entropy_token(value) else None

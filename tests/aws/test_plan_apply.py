@@ -104,8 +104,7 @@ def changes(plan: dict[str, object]) -> set[tuple[str, str, str]]:
 
 def test_a_plan_for_three_environments(deployed: Path) -> None:
     plan = make_plan()
-    assert changes(plan) == {
-        ("staging", "SMTP_HOST", "remove"),  # deprecated
+    assert changes(plan) == {  # staging is the reference: read, never planned (issue #19)
         ("production", "APP_NAME", "set"),  # parity same: staging's value
         ("production", "LOG_LEVEL", "set"),  # its equals
         ("dev", "LOG_LEVEL", "set"),  # its default
@@ -135,8 +134,8 @@ def test_apply_under_throttling_and_applying_twice(aws: Aws, deployed: Path) -> 
     ssm = aws.client("ssm")
     assert ssm.get_parameter(Name="/mre/production/LOG_LEVEL")["Parameter"]["Value"] == "warn"
     assert "LOG_LEVEL=info\n" in Path("dev.env").read_text()
-    with pytest.raises(ssm.exceptions.ParameterNotFound):
-        ssm.get_parameter(Name="/mre/staging/SMTP_HOST")
+    # the reference environment of `--from` is read, never written (issue #19)
+    assert ssm.get_parameter(Name="/mre/staging/SMTP_HOST")["Parameter"]["Value"] == "smtp.acme.io"
     again = run(["apply", "plan.json", "--yes"], expect=0).stdout  # the same plan twice changes nothing
     assert "\napplied:" not in "\n" + again and again.count("already applied:") == len(json.loads(plan_text)["items"])
     with sqlite3.connect(".drift/history.sqlite") as db:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from drift.engine.rule import EnvironmentView, Rule
 from drift.model import Entry, Finding, Severity
 from drift.schema import KeySpec
-from drift.schema.showable import showable
+from drift.schema.showable import shown
 
 
 class DefaultApplied(Rule):
@@ -29,13 +29,13 @@ class DefaultApplied(Rule):
         if view.holds(spec) or spec.requirement(view.env)[0] or view.snapshot.could_hold(name):
             return None  # required here: `missing`, not a default
         default = str(spec.default)
-        shown = default if spec.secret is not True and showable(spec, default) else None
+        text = shown(spec, default)
         return self.finding(
             view.env,
             name,
             f"{name} is not set in {view.env}: the application uses its default"
-            + (f" ({shown})" if shown is not None else ""),
-            expected=shown,
+            + (f" ({text})" if text is not None else ""),
+            expected=text,
             location=spec.location,
         )
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from drift.engine.rule import Rule, RuleContext
+from drift.engine.secrecy import INFERRED
 from drift.model import Finding, Severity
-from drift.secrets import looks_like_real_credential
+from drift.secrets import FORMAT, credential_evidence
 
 
 class SecretInExample(Rule):
@@ -15,21 +16,29 @@ class SecretInExample(Rule):
     title = "Real-looking credential in .env.example"
     explanation = """.env.example is committed and shared; a value there in a known credential
     format (AWS key id, Stripe live key, GitHub token, private key, JWT) or a long high-entropy
-    token is probably a real secret that was copied in."""
+    token is probably a real secret that was copied in. A known format is an error; a value that
+    is only random-looking is an inferred warning, since public ids (workspace, project,
+    analytics ids) look random too."""
     fix = "Replace the value with a placeholder such as <your-key-here> and rotate the credential."
     scope = "schema"
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         schema = context.schema
         for name, spec in schema.specs.items():
-            if spec.example and spec.secret is not False and looks_like_real_credential(spec.example):
-                yield self.finding(
-                    None,
-                    name,
-                    f"{name} in {schema.example_path} looks like a real credential",
-                    expected="a placeholder such as <your-value-here>",
-                    location=spec.location,
-                )
+            if not spec.example or spec.secret is False:
+                continue
+            evidence = credential_evidence(spec.example)
+            if evidence is None:
+                continue
+            yield self.finding(
+                None,
+                name,
+                f"{name} in {schema.example_path} looks like a real credential"
+                + ("" if evidence == FORMAT else " (inferred: a random-looking value; public ids look so too)"),
+                expected="a placeholder such as <your-value-here>",
+                location=spec.location,
+                basis="declared" if evidence == FORMAT else INFERRED,
+            )
 
 
 RULE = SecretInExample

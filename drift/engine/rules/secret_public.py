@@ -8,7 +8,15 @@ from drift.engine.rule import EnvironmentView, Rule, RuleContext
 from drift.engine.secrecy import INFERRED
 from drift.model import Entry, Finding, Severity
 from drift.schema import KeySpec
-from drift.secrets import STRONG, has_credential_format, is_browser_exposed, is_high_entropy_token, name_verdict
+from drift.secrets import (
+    STRONG,
+    has_credential_format,
+    is_browser_exposed,
+    is_high_entropy_token,
+    is_setting_name,
+    is_setting_value,
+    name_verdict,
+)
 
 
 class SecretPublic(Rule):
@@ -18,9 +26,11 @@ class SecretPublic(Rule):
     explanation = """Bundlers inline every variable under NEXT_PUBLIC_, VITE_, REACT_APP_,
     EXPO_PUBLIC_, PUBLIC_, NUXT_PUBLIC_ or GATSBY_ into the JavaScript sent to browsers, so a
     secret there is published to every visitor. A key declared secret, named with a strong
-    word (SECRET, PASSWORD, PRIVATE_KEY) or holding a credential format is an error; a weaker
-    name word (KEY, TOKEN, ID), which public widget keys also use, or a random-looking value
-    is an inferred warning."""
+    word (SECRET, PASSWORD, PRIVATE_KEY, or AUTH_TOKEN, ACCESS_TOKEN, API_TOKEN, REFRESH_TOKEN,
+    CLIENT_SECRET) or holding a credential format is an error; a weaker name word (KEY, TOKEN,
+    ID), which public widget keys also use, or a random-looking value is an inferred warning.
+    A flag or a number under a name that toggles or counts (DISABLE_PASSWORD_LOGIN=false) is a
+    setting, not a secret."""
     fix = """Rename the key without the public prefix and read it on the server only; rotate the
     secret if it was ever deployed."""
     scope = ("schema", "entry")
@@ -32,7 +42,7 @@ class SecretPublic(Rule):
         (SECRET, PASSWORD, PRIVATE_KEY), an inferred warning for weaker words (KEY, TOKEN,
         ID), which public widget keys also use."""
         for name, spec in context.schema.specs.items():
-            if not is_browser_exposed(name) or spec.secret is False:
+            if not is_browser_exposed(name) or spec.secret is False or spec.is_setting:
                 continue
             verdict = name_verdict(name)
             if not spec.secret and not verdict:
@@ -65,7 +75,7 @@ class SecretPublic(Rule):
         value = entry.value
         certain = bool(value) and has_credential_format(value)
         guess = bool(value) and is_high_entropy_token(value)
-        if spec is None:
+        if spec is None and not (is_setting_name(name) and is_setting_value(value)):
             verdict = name_verdict(name)
             certain = certain or verdict == STRONG
             guess = guess or bool(verdict)

@@ -8,6 +8,8 @@ from drift.engine.cross_env import Seen, and_, describe, group, shared
 from drift.engine.rule import Rule, RuleContext
 from drift.engine.secrecy import DECLARED, INFERRED, Secrecy
 from drift.model import Finding, Severity
+from drift.schema import KeySpec
+from drift.secrets import is_setting_value
 
 
 class SecretReuse(Rule):
@@ -16,7 +18,8 @@ class SecretReuse(Rule):
     title = "Secret shared between environments"
     explanation = """A deployed environment uses the same secret value as another environment,
     so a leak of the weaker environment (staging, a laptop) opens the stronger one. Compared by
-    keyed fingerprint; the value is never read out."""
+    keyed fingerprint; the value is never read out. Flags, small numbers and enum words are
+    settings, never counted as shared secrets."""
     fix = "Generate a distinct secret for each deployed environment."
     scope = "across"
 
@@ -28,7 +31,7 @@ class SecretReuse(Rule):
             kept = [
                 Seen(s.env, s.deployed, s.value, Secrecy(True, True, True, s.secrecy.basis), s.spec)
                 for s in values
-                if s.value and s.secrecy.shareable
+                if s.value and s.secrecy.shareable and not _a_setting(s.value, s.spec)
             ]
             for members in group(kept, fingerprint):
                 if len(members) < 2 or not any(s.deployed for s in members):
@@ -46,6 +49,12 @@ class SecretReuse(Rule):
                     discriminator="+".join(envs),
                     basis=DECLARED if certain else INFERRED,
                 )
+
+
+def _a_setting(value: str, spec: KeySpec | None) -> bool:
+    """A flag, a small number or one of the key's enum words: no credential is one, so two
+    environments that agree on it share a setting, not a secret."""
+    return is_setting_value(value) or (spec is not None and spec.values is not None and value in spec.values)
 
 
 RULE = SecretReuse
