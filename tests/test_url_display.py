@@ -18,7 +18,11 @@ CASES = [
         "Qm9ZpX2kLw8RtY4vNs6Jh3Cd",
         "hooks.slack.com/services/",
     ),
-    ("https://hooks.slack.com/services/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", "B4E5F6G7H", "https://"),
+    (
+        "https://hooks.slack.com/services/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",
+        "B4E5F6G7H",
+        "https://",
+    ),
     (
         "https://discord.com/api/webhooks/112233445566778899/aB3-xY_9zQ7wV1uT5sR2pO8nM4lK6jH0gF",
         "aB3-xY_9zQ7wV1uT5sR2pO8nM4lK6jH0gF",
@@ -34,10 +38,26 @@ CASES = [
         "AAHf7rT9xQz2LmN8pKvW3sJd6Yb1Cu4Ek0o",
         "api.telegram.org/",
     ),
-    ("https://chat.internal/hooks/xk93mf84nd72/abcdefghijklmnop", "xk93mf84nd72", "chat.internal/hooks/"),
-    ("https://tK7wQ9zL2xV5nB8m@cache.internal:6380/0", "tK7wQ9zL2xV5nB8m", "cache.internal:6380/0"),
-    ("redis://plainuser@cache.internal:6380/0", "plainuser", "cache.internal:6380/0"),
-    ("postgresql://app:Pr0d-Pa55@db.internal:5432/app?sslmode=require&sslpassword=kP9vQ2", "kP9vQ2", "sslmode=require"),
+    (
+        "https://chat.internal/hooks/xk93mf84nd72/abcdefghijklmnop",
+        "xk93mf84nd72",
+        "chat.internal/hooks/",
+    ),
+    (
+        "https://tK7wQ9zL2xV5nB8m@cache.internal:6380/0",
+        "tK7wQ9zL2xV5nB8m",
+        "cache.internal:6380/0",
+    ),
+    (
+        "redis://plainuser@cache.internal:6380/0",
+        "plainuser",
+        "cache.internal:6380/0",
+    ),
+    (
+        "postgresql://app:Pr0d-Pa55@db.internal:5432/app?sslmode=require&sslpassword=kP9vQ2",
+        "kP9vQ2",
+        "sslmode=require",
+    ),
     (
         "postgresql://app:Pr0d-Pa55@db.internal:5432/app?sslmode=require&sslpassword=kP9vQ2",
         "Pr0d-Pa55",
@@ -63,9 +83,21 @@ CASES = [
         "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
         "api.example.net/v1/",
     ),
-    ("https://app.internal/callback#access_token=zz9Yy8Xx7Ww6", "zz9Yy8Xx7Ww6", "app.internal/callback#"),
-    ("https://app.internal/?Zq8Wm3Kp7Vn2Lr5Tx9", "Zq8Wm3Kp7Vn2Lr5Tx9", "app.internal/"),
-    ("https://q7Zk2mP9xW4vR8tL3nB6yC1d.ngrok.internal/api", "q7Zk2mP9xW4vR8tL3nB6yC1d", ".ngrok.internal/api"),
+    (
+        "https://app.internal/callback#access_token=zz9Yy8Xx7Ww6",
+        "zz9Yy8Xx7Ww6",
+        "app.internal/callback#",
+    ),
+    (
+        "https://app.internal/?Zq8Wm3Kp7Vn2Lr5Tx9",
+        "Zq8Wm3Kp7Vn2Lr5Tx9",
+        "app.internal/",
+    ),
+    (
+        "https://q7Zk2mP9xW4vR8tL3nB6yC1d.ngrok.internal/api",
+        "q7Zk2mP9xW4vR8tL3nB6yC1d",
+        ".ngrok.internal/api",
+    ),
 ]
 
 
