@@ -91,6 +91,19 @@ def select_environments(project: Project, names: Sequence[str]) -> list[Environm
     return selected
 
 
+def _absent(project: Project, env: EnvironmentConfig) -> str:
+    """Why an environment is left out of a run, or "": one that is not deployed and whose
+    sources are all dotenv files that do not exist (a developer's git-ignored `.env`, absent
+    from every CI checkout). A deployed environment's missing file stays unreadable."""
+    if env.deployed or not env.sources or any(s.type != "dotenv" for s in env.sources):
+        return ""
+    paths = [project.root / str(s.options.get("path", "")) for s in env.sources]
+    if any(os.path.lexists(p) for p in paths):
+        return ""
+    shown = ", ".join(project.display(p) for p in paths)
+    return f"{env.name}: {shown} does not exist; skipped (not deployed: a developer's own file)"
+
+
 def namespaces(project: Project) -> dict[str, tuple[str, ...]]:
     """Every configured environment's reference prefixes (`ssm:/mre/staging/`)."""
     found: dict[str, tuple[str, ...]] = {}
@@ -149,6 +162,9 @@ def scan(
     assertions = compile_project_assertions(project, schema)
     plugin_rules = catalog.plugins(project.plugins)
     selected = select_environments(project, envs)
+    why = {env.name: _absent(project, env) for env in selected}
+    skipped = tuple(line for line in why.values() if line)
+    selected = [env for env in selected if not why[env.name]]
     fingerprint = fingerprinter or fingerprinter_for(project)
     previous: SavedScan | None = None
     if history is not None:
@@ -227,6 +243,7 @@ def scan(
         entries=tuple(entries),
         dialect=str(project.dialect),
         plugin_rules=plugin_rules,
+        skipped=skipped,
     )
 
 

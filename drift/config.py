@@ -37,7 +37,15 @@ _DRIFT_FIELDS = (
     "plugins",
 )
 #: Example files drift looks for when no schema is configured, in order.
-EXAMPLE_NAMES = (".env.example", ".env.sample", ".env.template", ".env.dist")
+EXAMPLE_NAMES = (
+    ".env.example",
+    ".env.sample",
+    ".env.template",
+    ".env.dist",
+    "env.example",  # Compose projects' usual name
+    "example.env",
+    ".env.defaults",
+)
 INFERRED_LEVELS = ("warning", "error")
 _TOP_TABLES = ("drift", "environments", "keys", "ignore", "notify", "assert", "code", "settings")
 

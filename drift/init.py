@@ -11,18 +11,19 @@ into the file: example values may be secrets.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from drift import dialects
 from drift.config import EXAMPLE_NAMES, find_example
 from drift.config_sources import NOT_DEPLOYED_BY_DEFAULT
 from drift.errors import ConfigError
+from drift.files import CONFIG_MAX_BYTES, UnreadableFile, read_text
 from drift.schema import Schema, load_schema
 from drift.secrets import STRONG, is_browser_exposed, name_verdict
 
 #: Env files that are schemas or templates, never environments.
-_NOT_ENVIRONMENTS = re.compile(r"\.env(\..+)?\.(example|sample|template|dist)|\.env\.(example|sample|template|dist)")
+_NOT_ENVIRONMENTS = re.compile(r"\.env(\..+)?\.(example|sample|template|dist|defaults)")
 _ENV_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
@@ -59,9 +60,10 @@ def propose(root: Path, schema_path: Path | None = None) -> str:
     environments = find_environments(root)
     schema = load_schema(example, example.name, {}, list(environments), "(drift init)", "", detected.name)
     lines = [
-        "# drift configuration written by `drift init`. Review every line: what drift inferred",
-        "# from the example file is declared here, so that the checks it drives are errors, not",
-        "# guesses. Delete a line to go back to inferring it.",
+        "# drift configuration written by `drift init`. Review every line. What drift inferred",
+        "# from the example file is written below as commented suggestions: adopting this file",
+        "# changes no finding's severity until you uncomment one, and then the check it drives is",
+        "# an error, not a guess.",
         "",
         "[drift]",
         f'schema = "{_toml(_relative(example, root))}"',
@@ -71,11 +73,13 @@ def propose(root: Path, schema_path: Path | None = None) -> str:
     ]
     if not environments:
         lines += ["# No env files were found: add one [environments.NAME] table per deployment.", ""]
+    ignored = git_ignored(root, list(environments.values()))
     for name, path in environments.items():
-        deployed = name not in NOT_DEPLOYED_BY_DEFAULT
+        deployed = name not in NOT_DEPLOYED_BY_DEFAULT and path not in ignored
+        why = "  # git ignores its file: a developer's own, absent in CI" if path in ignored else ""
         lines += [
             f"[environments.{name}]",
-            f"deployed = {str(deployed).lower()}",
+            f"deployed = {str(deployed).lower()}{why}",
             f'sources = [{{ type = "dotenv", path = "{_toml(path)}" }}]',
             "",
         ]
@@ -89,21 +93,60 @@ def _keys(schema: Schema, environments: Iterable[str]) -> list[str]:
     for name, spec in schema.specs.items():
         body: list[str] = []
         if spec.inferred:
-            body.append(f'type = "{spec.type}"  # inferred from the example value')
+            body.append(f'type = "{spec.type}"  # inferred: from the example value')
             if spec.schemes:
-                body.append(f"schemes = [{', '.join(_quoted(s) for s in spec.schemes)}]")
+                body.append(f"schemes = [{', '.join(_quoted(s) for s in spec.schemes)}]  # inferred: same")
         required, guessed = spec.requirement(envs[0] if envs else "")
         if guessed:
             body.append(f"required = {str(required).lower()}  # inferred: empty example value, secret-like name")
         verdict = name_verdict(name)
-        if spec.secret is None and verdict:
+        if spec.secret is None and verdict and not spec.is_setting:
             if is_browser_exposed(name) and verdict != STRONG:
-                body.append("secret = false  # under a browser prefix: public by design? (else rename the key)")
+                body.append("secret = false  # inferred: under a browser prefix, public by design? (else rename it)")
             else:
-                body.append(f"secret = true  # inferred from the name ({verdict} match)")
-        if body:
-            lines += [f"[keys.{_key(name)}]", *body, ""]
+                body.append(f"secret = true  # inferred: from the name ({verdict} match)")
+        if body:  # suggestions only: nothing drift guessed becomes a declaration by itself
+            lines += [f"# [keys.{_key(name)}]", *(f"# {line}" for line in body), ""]
     return lines
+
+
+def git_ignored(root: Path, paths: Sequence[str]) -> set[str]:
+    """The paths (relative to `root`) that git ignores: git's own answer in a repository
+    (`git check-ignore`, which reads every `.gitignore` and the excludes), else the root
+    `.gitignore`'s plain patterns."""
+    if not paths:
+        return set()
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "check-ignore", "--stdin", "-z"],
+            cwd=root, input="\0".join(paths).encode(), capture_output=True, timeout=30, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        done = None
+    if done is not None and done.returncode in (0, 1):  # 1: none of them is ignored
+        return {p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p}
+    return {p for p in paths if _ignored_by_file(root / ".gitignore", p)}
+
+
+def _ignored_by_file(gitignore: Path, path: str) -> bool:
+    from fnmatch import fnmatchcase
+
+    try:
+        patterns = read_text(gitignore, CONFIG_MAX_BYTES).splitlines()
+    except UnreadableFile:
+        return False
+    ignored = False
+    for raw in patterns:
+        pattern = raw.strip()
+        if not pattern or pattern.startswith("#"):
+            continue
+        negated = pattern.startswith("!")
+        pattern = pattern.removeprefix("!").removeprefix("/")
+        if fnmatchcase(path, pattern) or fnmatchcase(path.rsplit("/", 1)[-1], pattern):
+            ignored = not negated
+    return ignored
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -325,6 +325,9 @@ class ScanResult(NamedTuple):
     #: Metadata of the plugin rules that ran (slug, severity, title, explanation, fix), for
     #: the reports' rule tables: built-in rules come from the catalogue.
     plugin_rules: tuple[Any, ...] = ()
+    #: One line for each environment left out because it is not deployed and its only file
+    #: is absent (the developer's `.env` on a CI runner): said, never a finding.
+    skipped: tuple[str, ...] = ()
 
     @property
     def exit_code(self) -> int:

@@ -157,12 +157,13 @@ def _plan_key(
                 )
         return
     secret = bool(spec.schema_secret)
+    if name in from_env:  # the user names the value: set it whatever the key holds now
+        _plan_given(plan, project, env, spec, entry, f"env:{from_env[name]}", fingerprint)
+        return
     wanted, reason = _wanted_value(spec, entry, reference, secret)
     value_from = None
     if secret and (entry is None or entry.value == "") and (spec.requirement(snapshot.env)[0] or spec.nonempty):
-        if name in from_env:
-            value_from, reason = f"env:{from_env[name]}", "missing secret, from --value-from-env"
-        elif name in generate:
+        if name in generate:
             if not spec.generate:
                 raise ConfigError(f"--generate {name}: the schema does not mark it generatable (generate = true)")
             value_from, reason = "generate", "missing secret, generated when applied"
@@ -190,17 +191,43 @@ def _plan_key(
 
 
 MASKED_SECRET = f"{MASK} (a secret, given when applied)"
+GIVEN = f"{MASK} (given when applied)"
+
+
+def _plan_given(
+    plan: Plan, project: Project, env: EnvironmentConfig, spec: KeySpec, entry: Any, value_from: str,
+    fingerprint: Fingerprinter,
+) -> None:  # fmt: skip
+    """A key whose value `--value-from-env` names: set from the variable when applied, in the
+    store that holds it. A secret goes to a secret store; to a dotenv file only where that
+    file is already its store (it holds the key, or the environment has no secret store)."""
+    secret = bool(spec.schema_secret)
+    source = entry.source if entry is not None else None
+    secure = any(s.type in ("ssm", "secretsmanager") for s in env.sources)
+    plaintext_store = (source or "").startswith("dotenv:") or (source is None and not secure)
+    where = _where(project, env, source, spec.name, secret and not plaintext_store)
+    if where is None:
+        why = "no source of this environment drift can write it to"
+        why += " (a secret goes to a secret store)" if secret else ""
+        plan.needs_value.append(NeedsValue(env.name, spec.name, why, "add an ssm or secretsmanager source"))
+        return
+    reason = "given with --value-from-env" if entry is not None else "missing, given with --value-from-env"
+    item = _item(env.name, spec.name, "set", where, reason, entry, fingerprint)
+    item.secret, item.value_from = secret, value_from
+    item.shown = MASKED_SECRET if secret else GIVEN
+    plan.items.append(item)
 
 
 def _wanted_value(spec: KeySpec, entry: Any, reference: EnvSnapshot | None, secret: bool) -> tuple[str | None, str]:
     """The value a non-secret key should have, and why; (None, "") when nothing is known."""
     if secret:
         return None, ""
-    # a plan holds only what the display policy shows whole: plan.json is an output too
+    # a declared `equals` or `default` is in the configuration already; a value read from
+    # another environment is copied only when the display policy shows it whole
     current = entry.value if entry is not None else None
-    if spec.equals is not None and current != spec.equals and shown_whole(spec, spec.equals):
+    if spec.equals is not None and current != spec.equals:
         return spec.equals, "must equal its declared value here"
-    if current is None and spec.default is not None and shown_whole(spec, spec.default):
+    if current is None and spec.default is not None:
         return spec.default, "missing: its declared default"
     if spec.parity == "same" and reference is not None:
         other = reference.entries.get(spec.name)
@@ -246,7 +273,7 @@ def _where(
             return "secretsmanager", f"{rest}#{key}", True
         if kind == "dotenv" and not secret:
             return "dotenv", rest, False
-        return None
+        return None  # a secret is never written to a plaintext file
     for candidate in env.sources:
         if candidate.type == "secretsmanager" and secret and "secret_id" in candidate.options:
             return "secretsmanager", f"{candidate.options['secret_id']}#{key}", True
@@ -413,10 +440,10 @@ def _quoted(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def secret_value(item: Item, spec: KeySpec | None) -> str:
-    """A secret's value when applied: from the named variable, or generated."""
+def given_value(item: Item, spec: KeySpec | None) -> str:
+    """A value given when applied: from the named variable, or generated."""
     if item.value_from is None:
-        raise ConfigError(f"{item.env} {item.key}: a secret item without a value source")
+        raise ConfigError(f"{item.env} {item.key}: an item without a value source")
     if item.value_from.startswith("env:"):
         name = item.value_from[4:]
         if name not in os.environ:
@@ -456,7 +483,7 @@ def apply(
         elif item.value_from == "generate":
             done = item.observed == ABSENT and seen != ABSENT  # a value is there now: made by an earlier apply
         else:
-            planned = item.value if not item.secret else os.environ.get((item.value_from or "env:")[4:])
+            planned = item.value if item.value_from is None else os.environ.get(item.value_from[4:])
             done = planned is not None and seen == stores.fingerprint(planned)
         if done:
             outcome.already.append(item)
@@ -467,11 +494,12 @@ def apply(
     if changed:
         names = ", ".join(f"{i.env} {i.key}" for i in changed)
         raise ConfigError(f"changed since the plan was made: {names}; make a new plan")
-    values = {id(i): secret_value(i, specs.get((i.env, i.key))) for i in pending if i.secret and i.action == "set"}
+    given = [i for i in pending if i.value_from is not None and i.action == "set"]
+    values = {id(i): given_value(i, specs.get((i.env, i.key))) for i in given}
     if pending and not confirm(pending):
         raise ConfigError("not applied")
     for index, item in enumerate(pending):
-        value = None if item.action == "remove" else (values[id(item)] if item.secret else item.value)
+        value = None if item.action == "remove" else values.get(id(item), item.value)
         try:
             stores.write(item, value)
         except CollectorError as exc:

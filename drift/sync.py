@@ -30,6 +30,7 @@ from drift.files import DEFAULT_MAX_BYTES, UnreadableFile, read_bytes
 from drift.report.inert import terminal
 from drift.report.output import write_atomic
 from drift.schema import KeySpec, Schema
+from drift.schema.hosts import local_host
 from drift.schema.showable import shown
 from drift.secrets import is_high_entropy_token
 from drift.settings import EnvironmentConfig
@@ -121,6 +122,7 @@ def _sync_file(
     except (UnreadableFile, UnicodeDecodeError) as exc:
         raise ConfigError(f"{shown}: cannot be synced: {exc}") from None
     sync = FileSync(path, shown, env, dialect, original, original)
+    deployed = project.environments[env].deployed if env in project.environments else False
     before = dialects.read(text, dialect, False, shown).values
     specs = schema.for_env(env)
     wanted = [spec for name, spec in specs.items() if name not in present and _wanted(spec, env, everything)]
@@ -143,7 +145,7 @@ def _sync_file(
     for spec in wanted:
         if spec.name not in missing:
             continue
-        lines, value = _lines_for(spec, example_lines)
+        lines, value = _lines_for(spec, example_lines, deployed)
         block += lines
         sync.added.append(spec.name)
         sync.shown_lines += [f"+{line}" for line in lines[:-1]]
@@ -154,7 +156,7 @@ def _sync_file(
         if updated.strip():
             block.insert(0, "")
         updated += newline.join(block) + newline
-    intended = {name: _intended(specs[name], example_lines) for name in sync.added}
+    intended = {name: _intended(specs[name], deployed) for name in sync.added}
     renamed = dict(sync.renamed)
     why = _read_back(updated, dialect, before, renamed, intended, shown)
     if why is not None:
@@ -173,9 +175,10 @@ def _wanted(spec: KeySpec, env: str, everything: bool) -> bool:
     return required or everything
 
 
-def _lines_for(spec: KeySpec, example_lines: list[str]) -> tuple[list[str], str]:
+def _lines_for(spec: KeySpec, example_lines: list[str], deployed: bool) -> tuple[list[str], str]:
     """The example's comment block above the key and the key's line (the value empty for a
-    secret); the value written."""
+    secret, or for a developer's address in a deployed environment, with a comment saying what
+    to set); the value written."""
     comments: list[str] = []
     line_number = _example_line(spec)
     if line_number is not None:
@@ -183,8 +186,11 @@ def _lines_for(spec: KeySpec, example_lines: list[str]) -> tuple[list[str], str]
         while index >= 0 and example_lines[index].lstrip().startswith("#"):
             comments.insert(0, example_lines[index])
             index -= 1
-    value = _intended(spec, example_lines)
+    value = _intended(spec, deployed)
     if value == "":
+        kind = local_host(spec.name, spec.example or "") if deployed else None
+        if kind is not None:
+            comments.append(f"# drift sync: the example's value points at {kind}; set this environment's own address")
         return [*comments, f"{spec.name}="], ""
     raw = example_lines[line_number - 1].strip() if line_number is not None else f"{spec.name}={value}"
     return [*comments, raw], value
@@ -197,11 +203,14 @@ def _example_line(spec: KeySpec) -> int | None:
     return int(line) if line.isdigit() else None
 
 
-def _intended(spec: KeySpec, example_lines: list[str]) -> str:
+def _intended(spec: KeySpec, deployed: bool) -> str:
     """The value an added key gets: the example's, or empty for a secret (or for a value that
-    looks like one, in case the example holds a real credential)."""
+    looks like one, in case the example holds a real credential), and empty in a deployed
+    environment for a value that points at a developer's machine (`http://localhost:4000`)."""
     value = spec.example or ""
     if spec.schema_secret or is_high_entropy_token(value) or _example_line(spec) is None:
+        return ""
+    if deployed and local_host(spec.name, value) is not None:
         return ""
     return value
 

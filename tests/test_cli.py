@@ -100,9 +100,13 @@ def test_no_config_checks_env_against_example(project: Project) -> None:
     project.write(".env", "A=change-me\n")
     result = run(["check"], expect=0)
     assert "local" in result.stdout  # `local` is not deployed: a placeholder there is fine
-    (project.root / ".env").unlink()
+    (project.root / ".env").unlink()  # a clean CI checkout: the developer's file is not there
+    result = run(["check"], expect=0)
+    assert result.stderr.count("\n") == 1 and "drift: info: local: .env does not exist; skipped" in result.stderr
+    # a deployed environment's missing file still fails closed
+    project.write("drift.toml", '[environments.production]\nsources = [{ type = "dotenv", path = "prod.env" }]\n')
     result = run(["check"], expect=3)
-    assert ".env" in result.stdout and "file not found" in result.stdout
+    assert "prod.env" in result.stdout and "file not found" in result.stdout
 
 
 def test_no_config_and_no_example_is_a_usage_error(project: Project) -> None:
@@ -197,10 +201,20 @@ def test_init_writes_a_reviewed_config_that_loads(project: Project) -> None:
     assert "wrote drift.toml: 3 environments, dialect node" in out
     text = (project.root / "drift.toml").read_text()
     assert 'schema = ".env.sample"' in text and 'dialect = "node"' in text
-    assert '[keys.PORT]\ntype = "port"  # inferred' in text
-    assert "[keys.API_TOKEN]\nrequired = true  # inferred" in text and "secret = true" in text
-    assert "[keys.NEXT_PUBLIC_MAP_KEY]\nsecret = false" in text and "[keys.NOTE]" not in text
+    # every inference is a commented suggestion (issue #19): adopting the file changes no severity
+    assert '# [keys.PORT]\n# type = "port"  # inferred' in text
+    assert "# [keys.API_TOKEN]\n# required = true  # inferred" in text and "# secret = true" in text
+    assert "# [keys.NEXT_PUBLIC_MAP_KEY]\n# secret = false" in text and "[keys.NOTE]" not in text
+    assert not [line for line in text.splitlines() if "inferred" in line and not line.startswith("#")]
     assert "80OO" not in text and "flase" not in text
+    document = json.loads(run(["check", "--format", "json"], expect=0).stdout)
+    invalid = {(f["env"], f["key"]): f for f in document["findings"] if f["rule"] == "invalid"}
+    assert invalid[("production", "PORT")]["basis"] == "inferred"
+    assert invalid[("production", "PORT")]["severity"] == "warning"
+    # uncommenting a suggestion makes its check a declared error
+    (project.root / "drift.toml").write_text(
+        text.replace('# [keys.PORT]\n# type = "port"', '[keys.PORT]\ntype = "port"')
+    )
     document = json.loads(run(["check", "--format", "json"], expect=1).stdout)
     invalid = {(f["env"], f["key"]): f for f in document["findings"] if f["rule"] == "invalid"}
     assert invalid[("production", "PORT")]["basis"] == "declared"
@@ -210,7 +224,10 @@ def test_init_writes_a_reviewed_config_that_loads(project: Project) -> None:
 
 
 def test_zero_config_finds_other_example_names_or_says_which_it_tried(project: Project) -> None:
-    assert ".env.example, .env.sample, .env.template, .env.dist, .env.*.sample" in run(["check"], expect=2).stderr
+    tried = (
+        ".env.example, .env.sample, .env.template, .env.dist, env.example, example.env, .env.defaults, .env.*.sample"
+    )
+    assert tried in run(["check"], expect=2).stderr
     project.write(".env.local.sample", "A=1\n")
     project.write(".env", "A=1\n")
     assert "schema .env.local.sample" in run(["check"], expect=0).stdout

@@ -92,6 +92,9 @@ def app(project: Project, server: Postgres) -> Project:
             f'  {{ type = "dotenv", path = "{env}.env" }},\n'
             '  { type = "migrations", tool = "prisma", url_key = "DATABASE_URL", dir = "prisma/migrations" },\n]\n'
         )
+    lines.append(
+        '[[ignore]]\nrule = "local-value"\nkey = "DATABASE_URL"\nreason = "the test\'s PostgreSQL is on 127.0.0.1"\n'
+    )
     project.write("drift.toml", "".join(lines))
     return project
 

@@ -212,6 +212,92 @@ CASES = [
     ),
     Case("non-secret equal to example is fine", "HOST=0.0.0.0\n", {"production": "HOST=0.0.0.0\n"}, set()),
     Case("empty never placeholder", "# @not-secret\nA=\n", {"production": "A=\n"}, set()),
+    # --- local-value (issue #19) -----------------------------------------------------------
+    *[
+        Case(
+            f"local-value {value!r}",
+            "API_URL=https://api.acme.io\n",
+            {"production": f"API_URL={value}\n"},
+            {("local-value", "production", "API_URL")},
+        )  # fmt: skip
+        for value in (
+            "http://localhost:4000",
+            "http://127.0.0.1:4000/v1",
+            "http://[::1]:8080",
+            "http://0.0.0.0:3000",
+            "http://host.docker.internal:5432",
+            "https://api.local",
+            "https://app.localhost",
+        )
+    ],
+    Case(
+        "local-value for a *_HOST",
+        "DB_HOST=db\n",
+        {"production": "DB_HOST=127.0.0.1\n"},
+        {("local-value", "production", "DB_HOST")},
+    ),  # fmt: skip
+    Case(
+        "a bind address is no local-value",
+        "HOST=0.0.0.0\nLISTEN_ADDR=0.0.0.0:80\n",
+        {"production": "HOST=0.0.0.0\nLISTEN_ADDR=127.0.0.1:80\n"},
+        set(),
+    ),  # fmt: skip
+    Case(
+        "a list with real hosts is no local-value",
+        "ORIGINS=https://a.io\n",
+        {"production": "ORIGINS=https://a.io,http://localhost:3000\n"},
+        set(),
+    ),  # fmt: skip
+    Case(
+        "local-value only in deployed environments",
+        "API_URL=http://localhost:4000\n",
+        {"development": "API_URL=http://localhost:4000\n"},
+        set(),
+    ),  # fmt: skip
+    # --- settings named like secrets, and the example's own words (issue #19) -----------------
+    Case(
+        "a flag named after a password is a setting",
+        "NEXT_PUBLIC_DISABLE_EMAIL_PASSWORD_SIGNUP=false\nPASSWORD_RESET_DISABLED=0\nPASSWORD_MIN_LENGTH=12\n",
+        {
+            "staging": "NEXT_PUBLIC_DISABLE_EMAIL_PASSWORD_SIGNUP=false\nPASSWORD_RESET_DISABLED=0\nPASSWORD_MIN_LENGTH=12\n",
+            "production": "NEXT_PUBLIC_DISABLE_EMAIL_PASSWORD_SIGNUP=false\nPASSWORD_RESET_DISABLED=0\nPASSWORD_MIN_LENGTH=12\n",
+        },
+        set(),
+    ),
+    Case(
+        "secret-reuse never on a flag or a small number",
+        "# @secret\nA_SECRET=\n# @secret\nB_SECRET=\n",
+        {"staging": "A_SECRET=true\nB_SECRET=8080\n", "production": "A_SECRET=true\nB_SECRET=8080\n"},
+        set(),
+    ),
+    Case(
+        "strong compounds under a browser prefix",
+        "NEXT_PUBLIC_API_TOKEN=\nVITE_REFRESH_TOKEN=\n",
+        {"production": "NEXT_PUBLIC_API_TOKEN=x\nVITE_REFRESH_TOKEN=y\n"},
+        {("secret-public", None, "NEXT_PUBLIC_API_TOKEN"), ("secret-public", None, "VITE_REFRESH_TOKEN")},
+    ),
+    *[
+        Case(
+            f"the example says optional: {block!r}",
+            f"{block}\nSTRIPE_SECRET_KEY=\nSTRIPE_WEBHOOK_SECRET=\n",
+            {"production": ""},
+            set(),
+        )  # fmt: skip
+        for block in (
+            "# Stripe (optional)",
+            "# OPTIONAL: payments",
+            "# [optional] payments",
+            "# ---- Optional integrations ----\n",
+            "# End-to-end tests\n",
+            "# Payments\n# Not required unless you sell tickets",
+        )
+    ],
+    Case(
+        "the example says required",
+        "# Required: the signing key\nSIGNING_PHRASE=\n",
+        {"production": ""},
+        {("missing", "production", "SIGNING_PHRASE")},
+    ),
     # --- secret-public -------------------------------------------------------------------
     Case(
         "secret declared under a public prefix",

@@ -26,6 +26,7 @@ from drift.runtime import paused_gc
 if TYPE_CHECKING:
     from drift.collectors.snapshot import Progress
     from drift.config import Project
+    from drift.model import ScanResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -169,3 +170,11 @@ def progress_printer() -> Progress | None:
         click.echo(f"drift: {env}: {source} {'…' if status is None else status}", err=True)
 
     return show
+
+
+def say_skipped(result: ScanResult) -> None:
+    """One info line on stderr for each environment the run left out (see `api._absent`)."""
+    from drift.report.inert import terminal
+
+    for line in result.skipped:
+        click.echo(f"drift: info: {terminal(line)}", err=True)

@@ -18,6 +18,7 @@ from drift.cli import (
     output_option,
     progress_printer,
     reports_dir,
+    say_skipped,
     schema_option,
     strict_option,
     use_color,
@@ -84,6 +85,7 @@ def check(
             raise
         click.echo(f"drift: warning: {exc}; checking without history", err=True)
         result = run(None)
+    say_skipped(result)
     click.echo(emit(to_document(result), chosen, targets, use_color()), nl=False, color=use_color())
     finish(result.exit_code)
 
@@ -122,6 +124,7 @@ def scan_command(
     store = api.history_for(project)
     fingerprint = api.fingerprinter_for(project, persistent=not no_save)
     result = api.scan(project, history=store, fingerprinter=fingerprint, progress=progress_printer())
+    say_skipped(result)
     document = to_document(result)
     # the same delivery as `check`: files, stdout, GitHub annotations and step summary
     text = emit(document, Format.TERMINAL, targets, use_color())

@@ -121,7 +121,20 @@ def redact_urls(text: str) -> str:
     """`text` with every URL in it redacted by `redact_url`."""
     if "://" not in text:
         return text
-    return _URL_IN_TEXT.sub(lambda match: redact_url(match.group()), text)
+    out = []
+    end = 0
+    for match in _URL_IN_TEXT.finditer(text):
+        out.append(text[end : match.start()])
+        url = match.group()
+        # a list of URLs (`https://a,http://b`): each URL ends where the next one starts
+        starts = [m.start() for m in _SCHEME.finditer(url)][1:]
+        pieces = [url[a:b] for a, b in zip([0, *starts], [*starts, len(url)], strict=True)]
+        for piece in pieces:
+            body = piece.rstrip(",;")
+            out.append(redact_url(body) + piece[len(body) :])
+        end = match.end()
+    out.append(text[end:])
+    return "".join(out)
 
 
 def _userinfo_end(rest: str) -> int:

@@ -38,6 +38,9 @@ def deploy(server: Sshd) -> Path:
         "[environments.vm]\n"
         'sources = [{ type = "systemd", unit = "mre.service", user = true, host = "mre-vm", '
         f'ssh_config = "{SSH_CONFIG.relative_to(MRE)}" }}]\n\n'
+        "# The VM runs its own PostgreSQL: there, 127.0.0.1 is that server, not a developer's.\n"
+        '[[ignore]]\nrule = "local-value"\nenv = "vm"\nkey = "DATABASE_URL"\n'
+        'reason = "single-host VM: the database listens on the same machine"\n\n'
     )
     VM_CONFIG.write_text(head + vm + "# --- Runtime and URLs" + keys, encoding="utf-8")
     return VM_CONFIG
