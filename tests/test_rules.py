@@ -39,6 +39,10 @@ class Case:
     deployed: dict[str, bool] = field(default_factory=dict)
 
 
+SETTINGS_NAMED_LIKE_SECRETS = (
+    "NEXT_PUBLIC_DISABLE_EMAIL_PASSWORD_SIGNUP=false\nPASSWORD_RESET_DISABLED=0\nPASSWORD_MIN_LENGTH=12\n"
+)
+
 CASES = [
     # --- missing / required semantics --------------------------------------------------
     Case("non-empty example is required", "A=1\n", {"production": ""}, {("missing", "production", "A")}),
@@ -219,7 +223,7 @@ CASES = [
             "API_URL=https://api.acme.io\n",
             {"production": f"API_URL={value}\n"},
             {("local-value", "production", "API_URL")},
-        )  # fmt: skip
+        )
         for value in (
             "http://localhost:4000",
             "http://127.0.0.1:4000/v1",
@@ -235,33 +239,30 @@ CASES = [
         "DB_HOST=db\n",
         {"production": "DB_HOST=127.0.0.1\n"},
         {("local-value", "production", "DB_HOST")},
-    ),  # fmt: skip
+    ),
     Case(
         "a bind address is no local-value",
         "HOST=0.0.0.0\nLISTEN_ADDR=0.0.0.0:80\n",
         {"production": "HOST=0.0.0.0\nLISTEN_ADDR=127.0.0.1:80\n"},
         set(),
-    ),  # fmt: skip
+    ),
     Case(
         "a list with real hosts is no local-value",
         "ORIGINS=https://a.io\n",
         {"production": "ORIGINS=https://a.io,http://localhost:3000\n"},
         set(),
-    ),  # fmt: skip
+    ),
     Case(
         "local-value only in deployed environments",
         "API_URL=http://localhost:4000\n",
         {"development": "API_URL=http://localhost:4000\n"},
         set(),
-    ),  # fmt: skip
+    ),
     # --- settings named like secrets, and the example's own words (issue #19) -----------------
     Case(
         "a flag named after a password is a setting",
-        "NEXT_PUBLIC_DISABLE_EMAIL_PASSWORD_SIGNUP=false\nPASSWORD_RESET_DISABLED=0\nPASSWORD_MIN_LENGTH=12\n",
-        {
-            "staging": "NEXT_PUBLIC_DISABLE_EMAIL_PASSWORD_SIGNUP=false\nPASSWORD_RESET_DISABLED=0\nPASSWORD_MIN_LENGTH=12\n",
-            "production": "NEXT_PUBLIC_DISABLE_EMAIL_PASSWORD_SIGNUP=false\nPASSWORD_RESET_DISABLED=0\nPASSWORD_MIN_LENGTH=12\n",
-        },
+        SETTINGS_NAMED_LIKE_SECRETS,
+        {"staging": SETTINGS_NAMED_LIKE_SECRETS, "production": SETTINGS_NAMED_LIKE_SECRETS},
         set(),
     ),
     Case(
@@ -282,7 +283,7 @@ CASES = [
             f"{block}\nSTRIPE_SECRET_KEY=\nSTRIPE_WEBHOOK_SECRET=\n",
             {"production": ""},
             set(),
-        )  # fmt: skip
+        )
         for block in (
             "# Stripe (optional)",
             "# OPTIONAL: payments",
