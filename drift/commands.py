@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import selectors
 import signal
 import subprocess
@@ -21,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from drift.secrets import has_credential_format, is_high_entropy_token, redact_urls
+from drift.secrets.scrub import scrub
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
@@ -122,20 +121,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             pipe.close()
 
 
-_TOKEN = re.compile(r"[^\s\"'=:,;()\[\]{}<>]+")
-
-
 def last_line(stderr: bytes) -> str:
-    """The last non-blank line of standard error, at most 200 characters, with URL passwords
-    and anything that looks like a credential or a random token masked."""
+    """The last non-blank line of standard error, at most 200 characters, through the one
+    scrubber for text drift did not write (`secrets/scrub.py`)."""
     lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
     if not lines:
         return ""
-    line = redact_urls(lines[-1])
-    line = _TOKEN.sub(lambda m: MASK if _secret_like(m.group()) else m.group(), line)
+    line = scrub(lines[-1])
     line = "".join(c if c.isprintable() else "?" for c in line)
     return line[:200] + ("..." if len(line) > 200 else "")
-
-
-def _secret_like(token: str) -> bool:
-    return has_credential_format(token) or is_high_entropy_token(token)

@@ -187,7 +187,17 @@ def _plan_key(
     item = _item(env.name, name, "set", where, reason, entry, fingerprint)
     item.secret, item.value, item.value_from = secret, wanted if not secret else None, value_from
     item.shown = MASKED_SECRET if secret else _shown(spec, wanted or "")
+    if wanted is not None and not secret and not shown_whole(spec, wanted) and reason in _DECLARED:
+        # plan.json is an output: a declared value it may not show is read again when applied
+        item.value, item.value_from = None, _DECLARED[reason]
     plan.items.append(item)
+
+
+#: Where `apply` reads a declared value that the plan does not hold, by the item's reason.
+_DECLARED = {
+    "must equal its declared value here": "declared:equals",
+    "missing: its declared default": "declared:default",
+}
 
 
 MASKED_SECRET = f"{MASK} (a secret, given when applied)"
@@ -441,15 +451,30 @@ def _quoted(value: str) -> str:
 
 
 def given_value(item: Item, spec: KeySpec | None) -> str:
-    """A value given when applied: from the named variable, or generated."""
+    """A value given when applied: from the named variable, from the declaration the plan
+    names, or generated."""
     if item.value_from is None:
         raise ConfigError(f"{item.env} {item.key}: an item without a value source")
+    if item.value_from == "generate":
+        return generated(spec)
+    value = _planned(item, spec)
+    if value is not None:
+        return value
     if item.value_from.startswith("env:"):
         name = item.value_from[4:]
-        if name not in os.environ:
-            raise ConfigError(f"{item.env} {item.key}: the variable {name} (--value-from-env) is not set")
-        return os.environ[name]
-    return generated(spec)
+        raise ConfigError(f"{item.env} {item.key}: the variable {name} (--value-from-env) is not set")
+    raise ConfigError(f"{item.env} {item.key}: the configuration no longer declares that value; make a new plan")
+
+
+def _planned(item: Item, spec: KeySpec | None) -> str | None:
+    """The value a given item will be set to, when it can be known before applying."""
+    assert item.value_from is not None
+    if item.value_from.startswith("env:"):
+        return os.environ.get(item.value_from[4:])
+    if item.value_from.startswith("declared:") and spec is not None:
+        value = getattr(spec, item.value_from.partition(":")[2], None)
+        return value if isinstance(value, str) else None
+    return None
 
 
 def generated(spec: KeySpec | None) -> str:
@@ -483,7 +508,7 @@ def apply(
         elif item.value_from == "generate":
             done = item.observed == ABSENT and seen != ABSENT  # a value is there now: made by an earlier apply
         else:
-            planned = item.value if item.value_from is None else os.environ.get(item.value_from[4:])
+            planned = item.value if item.value_from is None else _planned(item, specs.get((item.env, item.key)))
             done = planned is not None and seen == stores.fingerprint(planned)
         if done:
             outcome.already.append(item)

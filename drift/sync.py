@@ -33,6 +33,7 @@ from drift.schema import KeySpec, Schema
 from drift.schema.hosts import local_host
 from drift.schema.showable import shown
 from drift.secrets import is_high_entropy_token
+from drift.secrets.scrub import scrub
 from drift.settings import EnvironmentConfig
 from drift.suggest import NearMisses
 
@@ -148,7 +149,7 @@ def _sync_file(
         lines, value = _lines_for(spec, example_lines, deployed)
         block += lines
         sync.added.append(spec.name)
-        sync.shown_lines += [f"+{line}" for line in lines[:-1]]
+        sync.shown_lines += [f"+{terminal(scrub(line))}" for line in lines[:-1]]  # the example's comments
         sync.shown_lines.append(f"+{spec.name}={_shown_value(spec, value)}")
     if block:
         if updated and not updated.endswith(("\n", "\r")):
