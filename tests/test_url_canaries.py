@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -39,9 +40,9 @@ HOSTS = ["hooks.slack.com", "discord.com", "cache.internal", "db.internal", "git
 
 
 class _Capture(BaseHTTPRequestHandler):
-    bodies: list[bytes] = []
+    bodies: ClassVar[list[bytes]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         self.bodies.append(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
         self.send_response(200)
         self.end_headers()
