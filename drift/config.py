@@ -151,18 +151,19 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_project(config: Path | None, cwd: Path, schema: Path | None = None) -> Project:
+def load_project(config: Path | None, cwd: Path, schema: Path | None = None, dialect: str | None = None) -> Project:
     """The project for `--config PATH`, else the one found in `cwd`, else the default.
 
-    `schema` (`--schema PATH`) replaces the configured or discovered example file.
+    `schema` (`--schema PATH`) replaces the configured or discovered example file, `dialect`
+    (`--dialect`) the configured or detected dialect, the example file's included.
     """
     path = config if config is not None else find_config(cwd)
-    if path is None:
-        return default_project(cwd, schema)
-    project = _load_file(path)
-    if schema is None:
-        return project
-    return project._replace(schema_path=schema)
+    project = default_project(cwd, schema) if path is None else _load_file(path)
+    if path is not None and schema is not None:
+        project = project._replace(schema_path=schema)
+    if dialect is not None:
+        project = project._replace(dialect=dialects.Detected(dialect, "set by --dialect"), schema_dialect=dialect)
+    return project
 
 
 def find_example(folder: Path) -> Path | None:
@@ -189,7 +190,7 @@ def default_project(cwd: Path, schema: Path | None = None) -> Project:
         deployed=False,
         sources=(SourceConfig("dotenv", {"path": ".env"}, where="(default) local"),),
     )
-    detected = dialects.detect(example.parent)
+    detected = dialects.detect(example.parent, cwd)
     baseline = cwd / DEFAULT_BASELINE
     ignores: tuple[Suppression, ...] = ()
     if baseline.is_file():
@@ -377,10 +378,7 @@ class _Reader(EnvironmentReader):
     def dialect(self, settings: Mapping[str, Any], name: str, detect_in: Path | None) -> dialects.Detected:
         value = settings.get(name)
         if value is None:
-            detected = dialects.detect(detect_in) if detect_in is not None else None
-            if detected is not None and detected.name == dialects.DEFAULT_DIALECT and detect_in != self.root:
-                detected = dialects.detect(self.root)
-            return detected or dialects.DEFAULT
+            return dialects.detect(detect_in, self.root) if detect_in is not None else dialects.detect(self.root)
         if value not in dialects.DIALECTS:
             self.fail(
                 f"[{self.prefix}]",

@@ -50,13 +50,13 @@ def _environment_name(path: Path) -> str | None:
     return name if _ENV_NAME.fullmatch(name) else None
 
 
-def propose(root: Path, schema_path: Path | None = None) -> str:
-    """The text of a drift.toml for the project at `root`."""
+def propose(root: Path, schema_path: Path | None = None, dialect: str | None = None) -> str:
+    """The text of a drift.toml for the project at `root` (`dialect`: `--dialect`, else detected)."""
     example = schema_path or find_example(root)
     if example is None:
         tried = ", ".join((*EXAMPLE_NAMES, ".env.*.sample"))
         raise ConfigError(f"{root.name or root}: no example file ({tried}); pass --schema PATH")
-    detected = dialects.detect(example.parent)
+    detected = dialects.Detected(dialect, "set by --dialect") if dialect else dialects.detect(example.parent, root)
     environments = find_environments(root)
     schema = load_schema(example, example.name, {}, list(environments), "(drift init)", "", detected.name)
     lines = [

@@ -317,3 +317,20 @@ def test_the_command_map_names_each_command_s_module() -> None:
     for name, module in COMMANDS.items():
         callback = main.commands[name].callback
         assert callback is not None and callback.__module__ == f"drift.cli.{module}"
+
+
+def test_dialect_option_on_every_command_that_reads_env_files(project: Project) -> None:
+    """`--dialect` overrides detection (issue #19): Laravel's `null` is no value under php."""
+    project.write(".env.example", "APP_NAME=shop\nMAIL_PASSWORD=null\n")
+    project.write(".env", "APP_NAME=shop\nMAIL_PASSWORD=null\n")
+    shown = run(["schema", "show", "--dialect", "php", "--format", "json"], expect=0).stdout
+    keys = {key["name"]: key for key in json.loads(shown)["keys"]}
+    assert keys["MAIL_PASSWORD"]["origin"] == "commented" and keys["MAIL_PASSWORD"]["required"] is None
+    assert "dialect php (set by --dialect)" in run(["check", "--dialect", "php"], expect=0).stdout
+    assert "dialect python" in run(["check"], expect=0).stdout
+    run(["schema", "lint", "--dialect", "ruby"], expect=0)
+    run(["scan", "--no-save", "--dialect", "go"], expect=0)
+    run(["baseline", "--dialect", "php"], expect=0)
+    run(["init", "--dialect", "php"], expect=0)
+    assert 'dialect = "php"  # set by --dialect' in (project.root / "drift.toml").read_text()
+    assert "'perl' is not one of" in run(["check", "--dialect", "perl"], expect=2).output

@@ -44,6 +44,27 @@ EXPECTED: dict[str, Expected] = {
         ("placeholder", "production", "PROXY_DOMAIN", "error", "declared"),
         ("invalid", "production", "KONG_HTTP_PORT", "warning", "inferred"),
     },
+    # issue #19: a Laravel shop (php), a Rails forum (ruby), a Go service (go), a Django API
+    # that Docker Compose configures (compose, ahead of its front-end package.json)
+    "shop": {
+        ("secret-reuse", None, "MAIL_PASSWORD", "error", "declared"),
+        ("placeholder", "production", "MAIL_FROM_ADDRESS", "error", "declared"),
+        ("local-value", "production", "DB_HOST", "warning", "inferred"),
+    },
+    "forum": {
+        ("malformed", "production", None, "error", "declared"),  # a command the gem would run
+        ("local-value", "production", "REDIS_URL", "warning", "inferred"),
+        ("missing", "production", "SECRET_KEY_BASE", "warning", "inferred"),
+        ("invalid", "production", "SIDEKIQ_CONCURRENCY", "warning", "inferred"),
+    },
+    "ledger": {
+        ("secret-reuse", None, "JWT_SIGNING_KEY", "error", "declared"),
+        ("invalid", "production", "ENABLE_AUDIT_LOG", "warning", "inferred"),
+    },
+    "api": {
+        ("invalid", "production", "DJANGO_DEBUG", "error", "declared"),
+        ("placeholder", "production", "DJANGO_SECRET_KEY", "error", "declared"),
+    },
     "social": {
         ("secret-reuse", None, "SECRET_KEY_BASE", "error", "declared"),
         ("placeholder", "production", "LOCAL_DOMAIN", "error", "declared"),
@@ -67,8 +88,12 @@ def test_planted_drift_is_found_at_the_right_certainty_and_nothing_else(name: st
 def test_the_dialect_is_detected_from_the_project() -> None:
     detected = {name: api.load_project(PROJECTS / name / "drift.toml", PROJECTS / name).dialect for name in EXPECTED}
     assert str(detected["scheduler"]) == "node (set in drift.toml)"
-    assert str(detected["backend"]) == "compose (detected from compose.yaml)"
-    assert str(detected["social"]) == "compose (detected from docker-compose.yml)"
+    assert str(detected["backend"]) == "compose (detected from compose.yaml, which reads env files)"
+    assert str(detected["social"]).startswith("compose (detected from docker-compose.yml")
+    assert str(detected["shop"]) == "php (detected from composer.json)"
+    assert str(detected["forum"]) == "ruby (detected from Gemfile)"
+    assert str(detected["ledger"]) == "go (detected from go.mod)"
+    assert str(detected["api"]) == "compose (detected from compose.yaml, which reads env files)"
 
 
 @pytest.mark.parametrize("name", [*sorted(EXPECTED), "mre"])
@@ -78,7 +103,8 @@ def test_an_untouched_checkout_passes_the_pre_commit_check(
     source = PROJECTS / name if name != "mre" else Path(__file__).parent.parent / "examples" / "mre"
     shutil.copy(source / ".env.example", tmp_path / ".env.example")
     shutil.copy(source / ".env.example", tmp_path / ".env")
-    for marker in ("package.json", "compose.yaml", "docker-compose.yml"):  # how the dialect is detected
+    markers = ("package.json", "compose.yaml", "docker-compose.yml", "composer.json", "Gemfile", "go.mod")
+    for marker in (*markers, "requirements.txt"):  # how the dialect is detected
         if (source / marker).exists():
             shutil.copy(source / marker, tmp_path / marker)
     if name == "mre":

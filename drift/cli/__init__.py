@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from drift import __version__
+from drift.dialects import DIALECTS
 from drift.errors import EXIT_INTERNAL, DriftError
 from drift.report.formats import Format
 from drift.runtime import paused_gc
@@ -42,6 +43,11 @@ schema_option = click.option(
     type=click.Path(path_type=Path, dir_okay=False),
     help="The example file to use as the schema (default: [drift] schema, else .env.example, "
     ".env.sample, .env.template, .env.dist or .env.*.sample).",
+)
+dialect_option = click.option(
+    "--dialect",
+    type=click.Choice(DIALECTS),
+    help="How the application's loader reads env files (default: [drift] dialect, else detected).",
 )
 fail_on_option = click.option(
     "--fail-on",

@@ -10,6 +10,7 @@ import click
 
 from drift.cli import (
     config_option,
+    dialect_option,
     fail_on_option,
     finish,
     format_option,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 @main.command()
 @config_option
 @schema_option
+@dialect_option
 @click.option("--env", "envs", multiple=True, metavar="NAME", help="Environment to check (repeatable; default all).")
 @fail_on_option
 @format_option
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
 def check(
     config: Path | None,
     schema_path: Path | None,
+    dialect: str | None,
     envs: Sequence[str],
     fail_on: str | None,
     fmt: str,
@@ -60,7 +63,7 @@ def check(
     from drift.report.formats import Format
     from drift.report.output import parse_output
 
-    project = with_options(api.load_project(config, Path.cwd(), schema_path), fail_on, strict)
+    project = with_options(api.load_project(config, Path.cwd(), schema_path, dialect), fail_on, strict)
     targets = [parse_output(spec, reports_dir(project)) for spec in outputs]
     chosen = Format(fmt)
     # the last saved scan gives statuses; a remote history is read only when --new-only needs it
@@ -93,6 +96,7 @@ def check(
 @main.command("scan")
 @config_option
 @schema_option
+@dialect_option
 @click.option("--no-save", is_flag=True, help="Do not save this scan to history.")
 @output_option
 @fail_on_option
@@ -101,6 +105,7 @@ def check(
 def scan_command(
     config: Path | None,
     schema_path: Path | None,
+    dialect: str | None,
     no_save: bool,
     outputs: Sequence[str],
     fail_on: str | None,
@@ -113,7 +118,7 @@ def scan_command(
     from drift.report.formats import Format
     from drift.report.output import parse_output
 
-    project = with_options(api.load_project(config, Path.cwd(), schema_path), fail_on, strict)
+    project = with_options(api.load_project(config, Path.cwd(), schema_path, dialect), fail_on, strict)
     reports = reports_dir(project)
     html_path = reports / "drift-report.html"
     targets = [
@@ -196,16 +201,17 @@ def report_command(config: Path | None, scan_id: str, fmt: str, outputs: Sequenc
 @main.command("baseline")
 @config_option
 @schema_option
+@dialect_option
 @click.option(
     "--days", default=90, show_default=True, type=click.IntRange(min=1), help="Days until each entry expires."
 )
 @handle_errors
-def baseline_command(config: Path | None, schema_path: Path | None, days: int) -> None:
+def baseline_command(config: Path | None, schema_path: Path | None, dialect: str | None, days: int) -> None:
     """Accept today's drift: write a suppression per current finding to the baseline file."""
     from drift import api
     from drift.baseline import write_baseline
 
-    project = api.load_project(config, Path.cwd(), schema_path)
+    project = api.load_project(config, Path.cwd(), schema_path, dialect)
     result = api.scan(project._replace(ignores=()), with_matrix=False)
     target = project.baseline or project.root / "drift-baseline.toml"
     count, skipped = write_baseline(target, result.findings, days)

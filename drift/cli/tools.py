@@ -10,6 +10,7 @@ import click
 
 from drift.cli import (
     config_option,
+    dialect_option,
     finish,
     handle_errors,
     main,
@@ -46,7 +47,7 @@ def diff_command(
 
     if len(files) < 2:
         raise ConfigError("drift diff needs at least two files")
-    detected = dialects.detect(schema_path.parent if schema_path else Path.cwd())
+    detected = dialects.detect(schema_path.parent if schema_path else Path.cwd(), Path.cwd())
     chosen = dialect or detected.name
     specs = {}
     if schema_path is not None:
@@ -238,9 +239,10 @@ def _inert_lines(text: str) -> str:
 
 @main.command("init")
 @schema_option
+@dialect_option
 @click.option("--force", is_flag=True, help="Overwrite an existing drift.toml.")
 @handle_errors
-def init_command(schema_path: Path | None, force: bool) -> None:
+def init_command(schema_path: Path | None, dialect: str | None, force: bool) -> None:
     """Write a drift.toml for the project here: environments from its env files, and what
     drift would infer written out as declarations to review."""
     from drift import init
@@ -251,7 +253,7 @@ def init_command(schema_path: Path | None, force: bool) -> None:
     target = Path.cwd() / "drift.toml"
     if target.exists() and not force:
         raise ConfigError("drift.toml already exists; pass --force to overwrite it")
-    text = init.propose(Path.cwd(), schema_path)
+    text = init.propose(Path.cwd(), schema_path, dialect)
     write_atomic(target, text)
     project = load_project(target, Path.cwd())  # what was written must load
     click.echo(
@@ -293,14 +295,15 @@ def schema() -> None:
 @schema.command("show")
 @config_option
 @schema_option
+@dialect_option
 @click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True)
 @handle_errors
-def schema_show(config: Path | None, schema_path: Path | None, fmt: str) -> None:
+def schema_show(config: Path | None, schema_path: Path | None, dialect: str | None, fmt: str) -> None:
     """Print every declared key with its merged spec."""
     from drift import api
     from drift.schema import show
 
-    project = api.load_project(config, Path.cwd(), schema_path)
+    project = api.load_project(config, Path.cwd(), schema_path, dialect)
     loaded = api.load_project_schema(project)
     text = show.as_json(loaded) if fmt == "json" else show.as_text(loaded, list(project.environments))
     if fmt != "json":  # keys and descriptions come from files: one inert line each
@@ -311,14 +314,15 @@ def schema_show(config: Path | None, schema_path: Path | None, fmt: str) -> None
 @schema.command("lint")
 @config_option
 @schema_option
+@dialect_option
 @handle_errors
-def schema_lint(config: Path | None, schema_path: Path | None) -> None:
+def schema_lint(config: Path | None, schema_path: Path | None, dialect: str | None) -> None:
     """Check the schema itself; exit 1 when it has errors."""
     from drift import api
     from drift.engine.lint import lint
     from drift.model import Severity
 
-    project = api.load_project(config, Path.cwd(), schema_path)
+    project = api.load_project(config, Path.cwd(), schema_path, dialect)
     findings = lint(api.load_project_schema(project), project.assertions)
     for finding in findings:
         where = f" ({finding.location})" if finding.location else ""

@@ -52,4 +52,9 @@ def read_env_text(text: str, dialect: str, expand: bool, shown: str, source: str
         Entry(key=key, value=a.value, source=source or f"dotenv:{shown}", location=f"{shown}:{a.line}")
         for key, a in read.values.items()
     ]
+    # a key whose value only the running application computes: there, value unknown
+    entries += [
+        Entry(key=key, value=None, source=source or f"dotenv:{shown}", location=f"{shown}:{line}")
+        for key, line in read.unknown.items()
+    ]
     return SourceData(entries, read.problems, read.malformed)

@@ -1,7 +1,8 @@
 """Dotenv dialects: a file means what the application's loader makes of it.
 
 `node` (the dotenv npm package), `python` (python-dotenv), `compose` (Docker Compose
-env_file), `shell` (`set -a; . file`) and `systemd` (a unit's `EnvironmentFile=`). Each
+env_file), `shell` (`set -a; . file`), `systemd` (a unit's `EnvironmentFile=`), `php`
+(phpdotenv and Laravel's `env()`), `ruby` (the dotenv gem) and `go` (godotenv). Each
 turns a text into numbered lines; `read` turns a text into the values one source holds, with
 `malformed` and `duplicate` problems, and is the only place any dotenv text is read (files,
 ECS environment files, command output, `drift diff`).
@@ -10,6 +11,7 @@ ECS environment files, command output, `drift diff`).
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,22 +41,24 @@ __all__ = [
 
 #: Each dialect's module, imported on first use: a run reads one or two dialects, and the
 #: check path's start-up time matters (the pre-commit case).
-DIALECTS = ("node", "python", "compose", "shell", "systemd")
-#: What each dialect is detected from, in order: the first file found beside the schema wins.
-_MARKERS = (
-    ("package.json", "node"),
-    ("pyproject.toml", "python"),
-    ("requirements.txt", "python"),
-    ("setup.py", "python"),
-    ("Pipfile", "python"),
-    ("compose.yaml", "compose"),
-    ("compose.yml", "compose"),
-    ("docker-compose.yml", "compose"),
-    ("docker-compose.yaml", "compose"),
+DIALECTS = ("node", "python", "compose", "shell", "systemd", "php", "ruby", "go")
+#: Files that say which loader reads the project's env files, strongest first within a folder.
+_BACKENDS = (("composer.json", "php"), ("Gemfile", "ruby"), ("go.mod", "go"))
+_PYTHON = ("pyproject.toml", "requirements.txt", "setup.py", "Pipfile")
+_COMPOSE = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+#: Packages that load env files on the server (or at build time, as Next.js does): with one of
+#: them package.json speaks for the loader; without, it only drives a front-end build.
+_NODE_LOADERS = re.compile(
+    r'"(dotenv|dotenv-flow|next|nuxt|@nestjs/config|@remix-run/node|@sveltejs/kit|astro|gatsby|expo|react-scripts)"'
 )
+_COMPOSE_READS = re.compile(r"\benv_file\b|\$\{")
 DEFAULT_DIALECT = "python"
 #: The dialects whose full parser interpolates from the lines above.
-_INTERPOLATING = ("compose", "shell")
+_INTERPOLATING = ("compose", "shell", "ruby", "go")
+#: The dialects read by their full parser alone: python-dotenv's statements come back to the
+#: fast path by themselves, and phpdotenv reads a comment holding `="` as the start of a
+#: multi-line value, so no line of its files is plain.
+_FULL_ONLY = ("python", "php")
 
 
 class Detected(NamedTuple):
@@ -70,12 +74,63 @@ class Detected(NamedTuple):
 DEFAULT = Detected(DEFAULT_DIALECT, "default")
 
 
-def detect(folder: Path) -> Detected:
-    """The dialect the project in `folder` loads its env files with, from the files there."""
-    for marker, dialect in _MARKERS:
+def detect(folder: Path, root: Path | None = None) -> Detected:
+    """The dialect the project loads its env files with, from what loads them: the folder of
+    the example file first, then each folder above it up to `root` (the project's), nearest
+    first. In a folder: composer.json (php), Gemfile (ruby), go.mod (go), a Compose file that
+    reads env files (`env_file`, or `${...}` from the project `.env`), a package.json that
+    names a loader, a Python project's files, then a package.json or Compose file alone."""
+    for where in _upwards(folder, root):
+        found = _detect_in(where)
+        if found is not None:
+            shown = found.reason if where == folder else f"{found.reason} in {where.name or where}"
+            return found._replace(reason=shown)
+    return DEFAULT
+
+
+def _upwards(folder: Path, root: Path | None) -> list[Path]:
+    """`folder`, then its parents up to `root` when `folder` is inside it (never above)."""
+    if root is None:
+        return [folder]
+    try:
+        folder.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return [folder]
+    found = [folder]
+    while found[-1].resolve() != root.resolve() and found[-1].parent != found[-1]:
+        found.append(found[-1].parent)
+    return found
+
+
+def _detect_in(folder: Path) -> Detected | None:
+    for marker, dialect in _BACKENDS:
         if (folder / marker).is_file():
             return Detected(dialect, f"detected from {marker}")
-    return DEFAULT
+    composes = [name for name in _COMPOSE if (folder / name).is_file()]
+    for name in composes:
+        if _COMPOSE_READS.search(_head(folder / name)):
+            return Detected("compose", f"detected from {name}, which reads env files")
+    package = folder / "package.json"
+    loader = _NODE_LOADERS.search(_head(package)) if package.is_file() else None
+    if loader is not None:
+        return Detected("node", f"detected from package.json ({loader.group(1)})")
+    for marker in _PYTHON:
+        if (folder / marker).is_file():
+            also = " (package.json only builds the front end)" if package.is_file() else ""
+            return Detected("python", f"detected from {marker}{also}")
+    if package.is_file():
+        return Detected("node", "detected from package.json")
+    if composes:
+        return Detected("compose", f"detected from {composes[0]}")
+    return None
+
+
+def _head(path: Path) -> str:
+    """A marker file's text, capped: only its words are looked at."""
+    try:
+        return read_text(path, DEFAULT_MAX_BYTES)
+    except UnreadableFile:
+        return ""
 
 
 def parse(text: str, dialect: str) -> list[Line]:
@@ -89,7 +144,7 @@ def parse(text: str, dialect: str) -> list[Line]:
     if dialect not in DIALECTS:
         raise ValueError(f"unknown dialect {dialect!r}")
     module = importlib.import_module(f"drift.dialects.{dialect}")
-    if dialect == "python":
+    if dialect in _FULL_ONLY:
         full: Callable[[str], list[Line]] = module.parse
         return full(text)
     lines: list[Line] = []
@@ -116,6 +171,8 @@ class EnvText:
     problems: list[Problem] = field(default_factory=list)
     #: True when a line was rejected or skipped: some keys may be lost.
     malformed: bool = False
+    #: Keys set by a line whose value only the running application knows (line numbers).
+    unknown: dict[str, int] = field(default_factory=dict)
 
 
 def read(text: str, dialect: str, expand: bool, shown: str) -> EnvText:
@@ -126,12 +183,16 @@ def read(text: str, dialect: str, expand: bool, shown: str) -> EnvText:
     result = EnvText()
     lines = parse(text, dialect)
     assignments: list[Assignment] = []
+    unsets = False
     for line in lines:
         if type(line) is Assignment:
             assignments.append(line)
+            unsets = unsets or line.unset
         elif type(line) is Malformed:
             result.problems.append(_malformed(shown, line.line, line.reason))
             result.malformed = True
+            if line.key is not None:
+                result.unknown[line.key] = line.line
     if expand:
         from drift.dialects.expand import ExpansionLoop, expand_node, expand_python
 
@@ -140,10 +201,13 @@ def read(text: str, dialect: str, expand: bool, shown: str) -> EnvText:
         except ExpansionLoop:
             result.problems.append(_malformed(shown, 0, "a ${...} expansion never settles"))
             result.malformed = True
-    # the common case in one step: no key twice, and no bare KEY (which comes with a malformed line)
+    # the common case in one step: no key twice, and no bare KEY (which unsets it)
     result.values = {assignment.key: assignment for assignment in assignments}
-    if len(result.values) == len(assignments) and not result.malformed:
+    if len(result.values) == len(assignments) and not result.malformed and not unsets:
         return result
+    if result.unknown:
+        assignments = [a for a in assignments if result.unknown.get(a.key, 0) < a.line]
+        result.unknown = {k: n for k, n in result.unknown.items() if not any(a.key == k for a in assignments)}
     result.values = {}
     for assignment in assignments:
         if assignment.unset:

@@ -20,6 +20,9 @@ class Assignment(NamedTuple):
     #: The loader drops the key here although an earlier line set it (python-dotenv's bare
     #: `KEY`, which comes with a Malformed line saying so).
     unset: bool = False
+    #: The application reads no value here on purpose (Laravel's `null` / `empty` keywords):
+    #: in an example file, a known optional key.
+    null: bool = False
 
 
 class Comment(NamedTuple):
@@ -40,6 +43,9 @@ class Malformed(NamedTuple):
 
     line: int
     reason: str
+    #: The key the line sets when the loader would compute its value at run time (a command
+    #: the ruby gem runs): the key is there, its value unknown.
+    key: str | None = None
 
 
 Line = Assignment | Comment | Blank | Malformed

@@ -29,6 +29,7 @@ from drift.secrets import (
     has_credential_format,
     is_browser_exposed,
     is_high_entropy_token,
+    is_identifier_name,
     is_public_by_design,
     is_setting_name,
     is_setting_value,
@@ -77,9 +78,20 @@ def classify(key: str, spec: KeySpec | None, entry: Entry, near_secret: NearMiss
         counts = len(value) >= STORE_SECRET_MIN_LENGTH
         return Secrecy(counts, True, counts and not public)
     near = verdict in (NEAR, WEAK) or (near_secret is not None and near_secret.closest(key) is not None)
-    if near or (value and is_high_entropy_token(value) and not is_public_by_design(key)):
+    if near or (value and _random_secret(key, spec, value)):
         return Secrecy(True, True, bool(value) and not public, INFERRED)
     return Secrecy(False, not showable(spec, value), bool(url_passwords(value)) and not public)
+
+
+def _random_secret(key: str, spec: KeySpec | None, value: str) -> bool:
+    """Whether a random-looking value is an (inferred) secret: not under a name public by
+    design or an identifier's (`..._ID`), and not the example's own value (the example file
+    is committed: what it holds is public, or already reported as `secret-in-example`)."""
+    if is_public_by_design(key) or is_identifier_name(key):
+        return False
+    if spec is not None and spec.example == value:
+        return False
+    return is_high_entropy_token(value)
 
 
 class SecrecyCache:

@@ -130,7 +130,8 @@ def parse_example(lines: list[Line]) -> ParsedExample:
                 duplicates.append((line.key, declarations[line.key].line, line.line))
             else:
                 inherited = paragraph if paragraph is not None else section
-                declarations[line.key] = _declare(line.key, line.value, "example", line.line, block, errors, inherited)
+                origin = "commented" if line.null else "example"  # `KEY=null`: declared, optional
+                declarations[line.key] = _declare(line.key, line.value, origin, line.line, block, errors, inherited)
             paragraph = _requirement_words(" ".join(c.text for c in block)) if block else paragraph
             block, underlined = [], False
     return ParsedExample(declarations, errors, duplicates, malformed)

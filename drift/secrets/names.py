@@ -120,6 +120,19 @@ def is_public_by_design(name: str) -> bool:
     return last_two in _PUBLIC_BY_DESIGN or (bool(words) and words[-1] == "DSN" and is_browser_exposed(name))
 
 
+#: Last name words of identifiers: random-looking by design, published in URLs and pages.
+_IDENTIFIER_WORDS = frozenset({"ID", "IDS", "UUID", "GUID"})
+
+
+@lru_cache(maxsize=65536)
+def is_identifier_name(name: str) -> bool:
+    """Whether the name ends in ID, UUID or GUID (`ANALYTICS_WORKSPACE_ID`, `OAUTH_CLIENT_ID`):
+    its value is random-looking by design, so that alone never makes it a secret (a credential
+    format still does: `AWS_ACCESS_KEY_ID=AKIA...`)."""
+    words = segments(name)
+    return bool(words) and words[-1] in _IDENTIFIER_WORDS
+
+
 @lru_cache(maxsize=65536)
 def is_setting_name(name: str) -> bool:
     """Whether the name says the key toggles or counts something (ENABLE_, _DISABLED, ALLOW_,

@@ -65,3 +65,63 @@ def bash_values(path: Path) -> dict[str, str] | None:
         return None
     pairs = [item.split(b"=", 1) for item in done.stdout.split(b"\0") if item]
     return {k.decode(): v.decode("utf-8", "surrogateescape") for k, v in pairs if k.decode() not in BASH_OWN}
+
+
+class LineOracle:
+    """A real loader in its own language answering `{"text": ...}` requests line by line
+    with `{"values": [[key, value], ...]}` or `{"error": ...}` (tests/dialects/oracles/)."""
+
+    def __init__(self, argv: list[str]) -> None:
+        self.process = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8", cwd=HERE
+        )
+
+    def parse(self, text: str) -> dict[str, str | None] | None:
+        """The values, or None when the loader refuses the text."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps({"text": text}) + "\n")
+        self.process.stdin.flush()
+        answer = json.loads(self.process.stdout.readline())
+        return None if "error" in answer else dict(answer.get("values") or [])
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
+def _oracle(argv: list[str], needs: str, package: str) -> Iterator[LineOracle]:
+    if shutil.which(argv[0]) is None or not Path(needs).exists():
+        pytest.fail(f"the {argv[0]} oracle is not installed: `apt-get install {package}` (.ci/run does)")
+    oracle = LineOracle(argv)
+    yield oracle
+    oracle.close()
+
+
+@pytest.fixture(scope="session")
+def php_oracle() -> Iterator[LineOracle]:
+    """vlucas/phpdotenv 5 from Debian (php-vlucas-phpdotenv), with Laravel's env() mapping."""
+    yield from _oracle(
+        ["php", str(HERE / "oracles" / "php.php")], "/usr/share/php/Dotenv/autoload.php", "php-cli php-vlucas-phpdotenv"
+    )
+
+
+@pytest.fixture(scope="session")
+def ruby_oracle() -> Iterator[LineOracle]:
+    """The dotenv gem from Debian (ruby-dotenv)."""
+    yield from _oracle(["ruby", str(HERE / "oracles" / "ruby.rb")], "/usr/bin/ruby", "ruby ruby-dotenv")
+
+
+@pytest.fixture(scope="session")
+def go_oracle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LineOracle]:
+    """joho/godotenv from Debian (golang-github-joho-godotenv-dev), built once per session."""
+    source = Path("/usr/share/gocode/src/github.com/joho/godotenv")
+    if shutil.which("go") is None or not source.is_dir():
+        pytest.fail("the go oracle is not installed: `apt-get install golang-go golang-github-joho-godotenv-dev`")
+    out = tmp_path_factory.mktemp("go")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(out), "GO111MODULE": "off", "GOPATH": "/usr/share/gocode",
+           "GOCACHE": str(out / "cache")}  # fmt: skip
+    subprocess.run(
+        ["go", "build", "-o", str(out / "oracle"), "."], cwd=HERE / "oracles" / "go", env=env, check=True, timeout=300
+    )
+    yield from _oracle([str(out / "oracle")], str(out / "oracle"), "golang-go")

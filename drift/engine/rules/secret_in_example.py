@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from drift.engine.rule import Rule, RuleContext
 from drift.engine.secrecy import INFERRED
 from drift.model import Finding, Severity
-from drift.secrets import FORMAT, credential_evidence
+from drift.secrets import FORMAT, credential_evidence, is_identifier_name
 
 
 class SecretInExample(Rule):
@@ -28,8 +28,8 @@ class SecretInExample(Rule):
             if not spec.example or spec.secret is False:
                 continue
             evidence = credential_evidence(spec.example)
-            if evidence is None:
-                continue
+            if evidence is None or (evidence != FORMAT and is_identifier_name(name)):
+                continue  # an identifier is random-looking by design
             yield self.finding(
                 None,
                 name,
