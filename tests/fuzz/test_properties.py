@@ -113,7 +113,7 @@ _LINE = st.one_of(
 
 @FUZZ
 @given(example=st.lists(_LINE, max_size=8).map("\n".join), env=st.lists(_LINE, max_size=8).map("\n".join),
-       dialect=st.sampled_from(["node", "python", "compose", "shell"]))  # fmt: skip
+       dialect=st.sampled_from(["node", "python", "compose", "shell", "php", "ruby", "go"]))  # fmt: skip
 def test_any_example_and_env_file(
     tmp_path_factory: pytest.TempPathFactory, example: str, env: str, dialect: str
 ) -> None:
