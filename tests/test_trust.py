@@ -138,7 +138,9 @@ def test_an_unknown_dialect_is_a_configuration_error(project: Project) -> None:
         '[environments.p]\nsources = [{ type = "dotenv", path = "p.env", dialect = "bash" }]\n',
     )
     stderr = run(["check"], expect=2).stderr
-    assert "dialect must be one of node, python, compose, shell, systemd, php, ruby, go (did you mean 'node'?)" in stderr
+    assert (
+        "dialect must be one of node, python, compose, shell, systemd, php, ruby, go (did you mean 'node'?)" in stderr
+    )
     assert "sources[0]: dialect must be one of" in stderr
 
 
