@@ -334,3 +334,22 @@ def test_dialect_option_on_every_command_that_reads_env_files(project: Project) 
     run(["init", "--dialect", "php"], expect=0)
     assert 'dialect = "php"  # set by --dialect' in (project.root / "drift.toml").read_text()
     assert "'perl' is not one of" in run(["check", "--dialect", "perl"], expect=2).output
+
+
+@pytest.mark.parametrize("with_git", [True, False])
+def test_init_marks_a_git_ignored_env_file_not_deployed(project: Project, with_git: bool) -> None:
+    """A file git ignores is a developer's own, absent from every CI checkout (issue #19): its
+    environment is `deployed = false`, so `drift check` in CI says so in one line and goes on."""
+    if with_git:
+        subprocess.run(["git", "init", "-q"], cwd=project.root, check=True)
+    project.write(".gitignore", "# local files\n.env.preview\n")
+    project.write(".env.example", "API_URL=https://api.acme.io\n")
+    project.write(".env.preview", "API_URL=https://api.acme.io\n")
+    project.write(".env.staging", "API_URL=https://api.acme.io\n")
+    run(["init"], expect=0)
+    text = (project.root / "drift.toml").read_text()
+    assert "[environments.preview]\ndeployed = false  # git ignores its file" in text
+    assert "[environments.staging]\ndeployed = true\n" in text
+    (project.root / ".env.preview").unlink()  # a clean checkout
+    result = run(["check"], expect=0)
+    assert "drift: info: preview: .env.preview does not exist; skipped" in result.stderr
