@@ -173,7 +173,9 @@ def scan(
     before: dict[str, dict[str, Mapping[str, object]]] = {}
     for entry in previous.entries if previous else []:
         before.setdefault(entry.env, {})[entry.key] = entry.metadata
-    snapshots = collect(project.root, selected, progress, before, project.dialect.name, project.expand)
+    snapshots = collect(
+        project.root, selected, progress, before, project.dialect.name, project.expand, project.allow_outside
+    )
     now = datetime.now(UTC).replace(microsecond=0)
     secrecy = secrecy_for(schema)
     entries: list[EntryRecord] = []

@@ -15,7 +15,7 @@ from drift import dialects
 from drift.config_ignore import NotifyConfig, SuppressionReader
 from drift.config_sources import EnvironmentReader
 from drift.errors import ConfigError
-from drift.files import read_toml
+from drift.files import Confined, read_toml
 from drift.model import Severity, Suppression
 from drift.paths import shown
 from drift.settings import Assertion, EnvironmentConfig, SourceConfig
@@ -106,6 +106,13 @@ class Project(NamedTuple):
     #: and which environments must agree (default: every deployed one).
     settings_allow: tuple[str, ...] = ()
     settings_environments: tuple[str, ...] = ()
+    #: `[drift] allow_outside`: paths may leave the project folder.
+    allow_outside: bool = False
+
+    @property
+    def confined(self) -> Confined:
+        """The project's confinement (`files.Confined`): every path goes through it."""
+        return Confined(self.root, self.allow_outside)
 
     def display(self, path: Path) -> str:
         """A path relative to the project root where possible (reports never show absolute paths)."""
@@ -322,6 +329,7 @@ class _Reader(EnvironmentReader):
             code=code,
             settings_allow=allow,
             settings_environments=compared,
+            allow_outside=self.allow_outside,
         )
 
     def code(self, table: Mapping[str, Any]) -> CodeConfig:

@@ -12,7 +12,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from drift.errors import ConfigError
 
@@ -116,3 +116,58 @@ def confinement(root: Path, value: str, allow_outside: bool) -> str | None:
     if not inside and not allow_outside:
         return "the path leaves the project folder; set [drift] allow_outside = true to allow it"
     return None
+
+
+class Confined(NamedTuple):
+    """The one path resolution every file drift reads or writes goes through: a path is
+    resolved (symbolic links and `..`, `~` expanded) and refused when it leaves the project
+    (unless `allow_outside`) or lies under `.git/`; a read is capped and refuses special files
+    (unless `allow_special`). Collectors, the code readers, migrations, sync, apply and
+    history reach files only through it (tests/test_confinement.py holds every module to it).
+    Paths a unit file or a Compose file names are configuration too, and come here alike.
+    Errors say why, never where a link points."""
+
+    root: Path
+    allow_outside: bool = False
+
+    def path(self, value: str | Path) -> Path:
+        """`value` (relative to the project, absolute, or `~/...`) as a path drift may use, or
+        UnreadableFile saying why not."""
+        text = str(value)
+        if text.startswith("~"):
+            try:
+                text = str(Path(text).expanduser())
+            except RuntimeError:
+                raise UnreadableFile("`~` cannot be resolved here") from None
+        why = confinement(self.root, text, self.allow_outside)
+        if why is not None:
+            raise UnreadableFile(why)
+        return self.root / text
+
+    def read_bytes(self, value: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, allow_special: bool = False) -> bytes:
+        return read_bytes(self.path(value), max_bytes, allow_special)
+
+    def read_text(self, value: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, allow_special: bool = False) -> str:
+        return read_text(self.path(value), max_bytes, allow_special)
+
+    def files(self, folder: str | Path, suffixes: tuple[str, ...] = ()) -> list[Path]:
+        """The regular files under `folder` (recursively, sorted; the path itself when it is a
+        file), each confined: one that links out of the project fails the listing, naming
+        it, rather than being skipped in silence."""
+        base = self.path(folder)
+        if not base.is_dir():
+            return [base]
+        found = []
+        for path in sorted(base.rglob("*")):
+            if suffixes and path.suffix not in suffixes:
+                continue
+            shown = path.relative_to(base).as_posix()
+            try:
+                self.path(path)
+            except UnreadableFile as exc:
+                raise UnreadableFile(f"{shown}: {exc}") from None
+            if path.is_file():
+                found.append(path)
+            elif not path.is_dir():
+                raise UnreadableFile(f"{shown}: not a regular file (a FIFO, device, socket or broken link)")
+        return found

@@ -20,6 +20,7 @@ with the rest so that the same command resumes.
 
 from __future__ import annotations
 
+import hmac
 import json
 import os
 import re
@@ -36,11 +37,12 @@ from drift.config import Project
 from drift.errors import CollectorError, ConfigError
 from drift.files import CONFIG_MAX_BYTES, DEFAULT_MAX_BYTES, UnreadableFile, read_bytes, read_text
 from drift.model import EnvSnapshot, ScanResult
+from drift.report import inert
 from drift.report.output import write_atomic
 from drift.schema import KeySpec, Schema
 from drift.schema.showable import shown, shown_whole
 from drift.secrets import MASK, Fingerprinter, masked
-from drift.settings import EnvironmentConfig
+from drift.settings import EnvironmentConfig, SourceConfig
 
 FORMAT = 1
 ABSENT = "absent"
@@ -84,25 +86,118 @@ class Plan:
     items: list[Item] = field(default_factory=list)
     needs_value: list[NeedsValue] = field(default_factory=list)
 
-    def dump(self) -> str:
-        return json.dumps({"drift_plan": FORMAT, **asdict(self)}, indent=2) + "\n"
+    def dump(self, fingerprint: Fingerprinter) -> str:
+        """The plan as JSON, sealed with a MAC under the project's fingerprint key: `apply`
+        refuses a plan edited by hand or made for another project."""
+        body = {"drift_plan": FORMAT, **asdict(self)}
+        return json.dumps({**body, "mac": _mac(body, fingerprint)}, indent=2) + "\n"
 
     @classmethod
-    def load(cls, path: Path) -> Plan:
+    def load(cls, path: Path, fingerprint: Fingerprinter) -> Plan:
+        """A plan `dump` wrote with this project's key, every field of the expected type;
+        anything else is "not a plan" (exit 2), naming the item."""
+        shown = inert.terminal(str(path))
         try:
             data = json.loads(read_text(path, CONFIG_MAX_BYTES))
-            if data.get("drift_plan") != FORMAT:
-                raise ValueError("format")
-            return cls(
-                str(data["project"]),
-                data.get("config"),
-                [Item(**item) for item in data["items"]],
-                [NeedsValue(**item) for item in data.get("needs_value", [])],
-            )
         except UnreadableFile as exc:
-            raise ConfigError(f"{path}: cannot read the plan: {exc}") from None
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
-            raise ConfigError(f"{path}: not a plan written by this drift (`drift plan --out FILE`)") from None
+            raise ConfigError(f"{shown}: cannot read the plan: {exc}") from None
+        except (ValueError, RecursionError):
+            raise ConfigError(f"{shown}: not a plan written by drift (`drift plan --out FILE`): not JSON") from None
+        if not isinstance(data, dict) or data.get("drift_plan") != FORMAT:
+            raise ConfigError(f"{shown}: not a plan written by drift (`drift plan --out FILE`)")
+        mac = data.pop("mac", None)
+        if not isinstance(mac, str) or not hmac.compare_digest(mac, _mac(data, fingerprint)):
+            raise ConfigError(
+                f"{shown}: not a plan drift wrote with this project's fingerprint key (edited by hand, or "
+                "made elsewhere): make a new plan"
+            )
+        try:
+            return _typed_plan(data)
+        except _NotAPlan as exc:
+            raise ConfigError(f"{shown}: not a plan: {exc}") from None
+
+
+def _mac(body: dict[str, Any], fingerprint: Fingerprinter) -> str:
+    return fingerprint("drift plan\0" + json.dumps(body, sort_keys=True, separators=(",", ":")))
+
+
+class _NotAPlan(Exception):
+    """A field of the wrong type or value, named."""
+
+
+_ITEM_FIELDS: dict[str, tuple[type, ...]] = {
+    "env": (str,), "key": (str,), "action": (str,), "store": (str,), "target": (str,), "reason": (str,),
+    "secret": (bool,), "value": (str, type(None)), "value_from": (str, type(None)), "version": (str, type(None)),
+    "observed": (str,), "shown": (str,),
+}  # fmt: skip
+_VALUE_FROM = re.compile(r"env:[A-Za-z_][A-Za-z0-9_]*|generate|declared:(?:equals|default)")
+
+
+def _typed_plan(data: dict[str, Any]) -> Plan:
+    """The plan from its JSON, each field checked (what a hand-made plan gets wrong)."""
+    if not isinstance(data.get("project"), str) or not isinstance(data.get("config"), (str, type(None))):
+        raise _NotAPlan("`project` and `config` must be text")
+    items, needs = data.get("items"), data.get("needs_value", [])
+    if not isinstance(items, list) or not isinstance(needs, list):
+        raise _NotAPlan("`items` and `needs_value` must be lists")
+    plan = Plan(data["project"], data["config"])
+    for number, raw in enumerate(items, 1):
+        if not isinstance(raw, dict) or set(raw) != set(_ITEM_FIELDS):
+            raise _NotAPlan(f"item {number} does not have the fields of a plan item")
+        for name, kinds in _ITEM_FIELDS.items():
+            if type(raw[name]) not in kinds:
+                raise _NotAPlan(f"item {number}: `{name}` has the wrong type")
+        item = Item(**raw)
+        if item.action not in ("set", "remove") or item.store not in ("ssm", "secretsmanager", "dotenv"):
+            raise _NotAPlan(f"item {number}: unknown action or store")
+        if item.value_from is not None and not _VALUE_FROM.fullmatch(item.value_from):
+            raise _NotAPlan(f"item {number}: `value_from` is not one drift writes")
+        plan.items.append(item)
+    for number, raw in enumerate(needs, 1):
+        if not isinstance(raw, dict) or set(raw) != {"env", "key", "reason", "command"}:
+            raise _NotAPlan(f"needs_value {number} does not have the fields drift writes")
+        if not all(isinstance(v, str) for v in raw.values()):
+            raise _NotAPlan(f"needs_value {number}: every field is text")
+        plan.needs_value.append(NeedsValue(**raw))
+    return plan
+
+
+def validate(plan: Plan, project: Project, schema: Schema) -> None:
+    """Refuse (exit 2, naming the item) any item the current configuration could not have
+    planned: an environment it does not have, a store that is not one of that environment's
+    sources, an SSM name outside the source's path, a secret bound for a plaintext file that
+    is not already its store, a dotenv file that is not a source or leaves the project."""
+    for number, item in enumerate(plan.items, 1):
+        where = f"item {number} ({inert.terminal(item.env)} {inert.terminal(item.key)})"
+        env = project.environments.get(item.env)
+        if env is None:
+            raise ConfigError(f"not a plan for this configuration: {where}: no such environment")
+        spec = schema.for_env(item.env).get(item.key)
+        secret = item.secret or (spec is not None and spec.schema_secret)
+        sources = [s for s in env.sources if s.type == item.store]
+        if not any(_targets(source, item) for source in sources):
+            raise ConfigError(f"not a plan for this configuration: {where}: its target is not a source of it")
+        if item.store == "dotenv":
+            try:
+                project.confined.path(item.target)
+            except UnreadableFile as exc:
+                raise ConfigError(f"not a plan for this configuration: {where}: {exc}") from None
+            secure = any(s.type in ("ssm", "secretsmanager") for s in env.sources)
+            if secret and item.action == "set" and secure and item.observed == ABSENT:
+                raise ConfigError(f"not a plan for this configuration: {where}: a secret goes to a secret store")
+        if item.value is not None and (secret or item.action == "remove"):
+            raise ConfigError(f"not a plan for this configuration: {where}: a secret's value is never in a plan")
+
+
+def _targets(source: SourceConfig, item: Item) -> bool:
+    """Whether `item`'s target is `source`'s, for its key."""
+    options = source.options
+    if item.store == "ssm":
+        prefix = str(options.get("path", "")).rstrip("/") + "/"
+        return item.target.startswith(prefix) and item.target[len(prefix) :].replace("/", "_") == item.key
+    if item.store == "secretsmanager":
+        return "secret_id" in options and item.target == f"{options['secret_id']}#{item.key}"
+    return item.target == str(options.get("path"))
 
 
 # --- planning ---------------------------------------------------------------------------------

@@ -86,7 +86,7 @@ def plan(
 def _read(project: Project, options: Mapping[str, object], default_dialect: str) -> dialects.EnvText:
     path = project.root / str(options["path"])
     try:
-        text = read_bytes(path, DEFAULT_MAX_BYTES).decode("utf-8")
+        text = project.confined.read_bytes(path, DEFAULT_MAX_BYTES).decode("utf-8")
     except UnreadableFile:
         return dialects.EnvText()  # a file that is not there yet has no keys: sync creates it
     except UnicodeDecodeError:
@@ -114,8 +114,11 @@ def _sync_file(
     everything: bool,
     rename: bool,
 ) -> FileSync:
-    path = project.root / str(options["path"])
-    shown = project.display(path)
+    shown = project.display(project.root / str(options["path"]))
+    try:  # a file (or a link) that leaves the project is never read, replaced or backed up
+        path = project.confined.path(str(options["path"])).resolve()
+    except UnreadableFile as exc:
+        raise ConfigError(f"{shown}: drift sync does not touch it: {exc}") from None
     dialect = str(options.get("dialect", project.dialect.name))
     try:
         original = read_bytes(path, DEFAULT_MAX_BYTES) if path.exists() else b""

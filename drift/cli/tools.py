@@ -129,7 +129,7 @@ def plan_command(
     made = plan.make_plan(project, api.load_project_schema(project), result, fingerprint, reference, pairs, generate)
     click.echo(_inert_lines(plan.render(made)), nl=False)
     if out is not None:
-        write_atomic(out, made.dump(), 0o600)
+        write_atomic(out, made.dump(fingerprint), 0o600)
         click.echo(f"wrote the plan to {out}; `drift apply {out}` applies it")
     finish(1 if made.items or made.needs_value else 0)
 
@@ -150,10 +150,11 @@ def apply_command(config: Path | None, plan_file: Path, yes: bool) -> None:
     from drift.report.output import write_atomic
 
     project = api.load_project(config, Path.cwd())
-    loaded = plan.Plan.load(plan_file)
-    schema = api.load_project_schema(project)
-    specs = {(i.env, i.key): schema.for_env(i.env).get(i.key) for i in loaded.items if i.env in project.environments}
     fingerprint = api.fingerprinter_for(project, persistent=True)  # plan and apply must agree
+    loaded = plan.Plan.load(plan_file, fingerprint)
+    schema = api.load_project_schema(project)
+    plan.validate(loaded, project, schema)  # data drift checks, not instructions it trusts
+    specs = {(i.env, i.key): schema.for_env(i.env).get(i.key) for i in loaded.items}
     stores = plan.Stores(project, fingerprint)
 
     def confirm(items: Sequence[plan.Item]) -> bool:
@@ -166,9 +167,9 @@ def apply_command(config: Path | None, plan_file: Path, yes: bool) -> None:
 
     outcome = plan.apply(loaded, stores, {k: v for k, v in specs.items() if v is not None}, confirm)
     for item in outcome.already:
-        click.echo(f"already applied: {item.env} {item.key}")
+        click.echo(inert.terminal(f"already applied: {item.env} {item.key}"))
     for item in outcome.applied:
-        click.echo(f"applied: {item.env} {item.key} ({item.store} {item.target})")
+        click.echo(inert.terminal(f"applied: {item.env} {item.key} ({item.store} {item.target})"))
     history = api.history_for(project)
     if history is not None and outcome.applied:
         history.audit(
@@ -192,12 +193,15 @@ def apply_command(config: Path | None, plan_file: Path, yes: bool) -> None:
         )
     if outcome.failed is not None:
         loaded.items = outcome.remaining
-        write_atomic(plan_file, loaded.dump(), 0o600)
+        write_atomic(plan_file, loaded.dump(fingerprint), 0o600)
         click.echo(
-            f"failed: {outcome.failed.env} {outcome.failed.key}: {outcome.error}\n"
-            f"not applied: {', '.join(f'{i.env} {i.key}' for i in outcome.remaining)}; "
-            f"{plan_file} now holds only those: `drift apply {plan_file}` resumes",
+            _inert_lines(
+                f"failed: {outcome.failed.env} {outcome.failed.key}: {outcome.error}\n"
+                f"not applied: {', '.join(f'{i.env} {i.key}' for i in outcome.remaining)}; "
+                f"{plan_file} now holds only those: `drift apply {plan_file}` resumes"
+            ),
             err=True,
+            nl=False,
         )
         finish(3)
     finish(0)

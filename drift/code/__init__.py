@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from drift import __version__
-from drift.files import DEFAULT_MAX_BYTES, UnreadableFile, read_bytes
+from drift.files import DEFAULT_MAX_BYTES, Confined, UnreadableFile, read_bytes
 from drift.model import CodeRead
 
 #: File suffix -> the module that reads it.
@@ -168,13 +168,14 @@ def scan(
     known = _load(cache)
     kept: dict[str, list[list[Any]]] = {}
     found: list[Read] = []
+    confined = Confined(root)  # a file that links out of the project (even a committed link) is not read
     for path in files(root, paths, exclude):
         relative = path.relative_to(root).as_posix()
         reader = _reader(relative)
         if reader is None or (languages and _language(relative) not in languages):
             continue
         try:
-            data = read_bytes(path, DEFAULT_MAX_BYTES)
+            data = confined.read_bytes(path, DEFAULT_MAX_BYTES)
         except UnreadableFile:
             continue
         digest = hashlib.sha256(f"{CACHE_VERSION}\0{relative}\0".encode() + data).hexdigest()
@@ -206,7 +207,19 @@ def _load(cache: Path | None) -> dict[str, list[list[Any]]]:
         return {}  # a damaged cache is rebuilt, never trusted
     if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or not isinstance(data.get("files"), dict):
         return {}
-    return {k: v for k, v in data["files"].items() if isinstance(v, list)}
+    return {k: v for k, v in data["files"].items() if isinstance(k, str) and _rows(v)}
+
+
+def _rows(value: Any) -> bool:
+    """Whether a cached entry has the shape `scan` writes: [[key, line, kind], ...]."""
+    return isinstance(value, list) and all(
+        isinstance(row, list)
+        and len(row) == 3
+        and isinstance(row[0], str)
+        and type(row[1]) is int
+        and row[2] in ("direct", "default", "dynamic")
+        for row in value
+    )
 
 
 def _save(cache: Path, files: dict[str, list[list[Any]]]) -> None:

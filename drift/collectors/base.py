@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
 from drift.errors import CollectorError
+from drift.files import Confined
 from drift.model import Entry, Problem
 from drift.paths import shown
 from drift.settings import SourceConfig
@@ -49,6 +50,13 @@ class CollectContext:
     #: For collectors that read after the others (`after_entries`): the environment's keys as
     #: its other sources gave them (a migrations source takes its database URL from there).
     entries: Mapping[str, Entry] = field(default_factory=dict)
+    #: `[drift] allow_outside`: whether paths may leave the project folder.
+    allow_outside: bool = False
+
+    @property
+    def confined(self) -> Confined:
+        """The project's confinement: every file a collector reads goes through it."""
+        return Confined(self.root, self.allow_outside)
 
     def display(self, path: Path) -> str:
         """A path as reports show it: relative to the project root where possible."""

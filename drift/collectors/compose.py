@@ -22,7 +22,6 @@ What Compose does, in its order:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -31,7 +30,6 @@ from drift import dialects
 from drift.collectors.base import Collector, CollectorError, Option, SourceData
 from drift.collectors.dotenv import read_env_text
 from drift.dialects import compose as compose_dialect
-from drift.files import confinement
 from drift.model import Entry, Problem
 from drift.yamlfile import Map, Override, Reset, Seq, YamlError, load_all
 
@@ -109,7 +107,7 @@ class ComposeCollector(Collector):
             return {}
         shown = self.context.display(path)
         try:
-            text = dialects.read_text(path, self._max_bytes())
+            text = self.context.confined.read_text(path, self._max_bytes())
         except dialects.UnreadableFile as exc:
             raise CollectorError(f"{shown}: {exc}") from None
         return {k: a.value for k, a in dialects.read(text, "compose", False, shown).values.items()}
@@ -120,8 +118,8 @@ class ComposeCollector(Collector):
     def _model(self, path: Path, values: Mapping[str, str]) -> tuple[str, Map]:
         """One Compose file, interpolated: (its name as shown, its top-level mapping)."""
         shown = self.context.display(path)
-        try:
-            text = dialects.read_text(path, self._max_bytes())
+        try:  # every Compose file, an `extends.file` included, is confined like a configured path
+            text = self.context.confined.read_text(path, self._max_bytes())
             documents = load_all(text, shown)
         except dialects.UnreadableFile as exc:
             raise CollectorError(f"{shown}: {exc}") from None
@@ -137,14 +135,15 @@ class ComposeCollector(Collector):
         malformed = False
         for path, required in _env_files(service.get("env_file")):
             target = project_dir / path
-            why = confinement(self.context.root, os.path.relpath(target, self.context.root), False)
             shown = self.context.display(target)
-            if why is not None:
-                raise CollectorError(f"env_file {shown}: {why}")
+            try:
+                self.context.confined.path(target)
+            except dialects.UnreadableFile as exc:
+                raise CollectorError(f"env_file {shown}: {exc}") from None
             if not target.exists() and not required:
                 continue
             try:
-                text = dialects.read_text(target, self._max_bytes())
+                text = self.context.confined.read_text(target, self._max_bytes())
             except dialects.UnreadableFile as exc:
                 raise CollectorError(f"env_file {shown}: {exc}") from None
             read = read_env_text(text, "compose", False, shown, source=f"compose:{shown}")

@@ -148,12 +148,18 @@ class KubernetesCollector(Collector):
                 raise CollectorError(f"{argv[0]} printed something that is not UTF-8 text") from None
             return
         manifests = options["manifests"]
-        for path in _manifest_files(self.context.root, [manifests] if isinstance(manifests, str) else manifests):
-            shown = self.context.display(path)
-            try:
-                yield dialects.read_text(path, max_bytes), shown
+        confined = self.context.confined
+        for item in [manifests] if isinstance(manifests, str) else manifests:
+            try:  # a manifest (or a folder of them) that links out of the project fails the source
+                paths = confined.files(item, MANIFEST_SUFFIXES)
             except dialects.UnreadableFile as exc:
-                raise CollectorError(f"{shown}: {exc}") from None
+                raise CollectorError(f"{item}: {exc}") from None
+            for path in paths:
+                shown = self.context.display(path)
+                try:
+                    yield confined.read_text(path, max_bytes), shown
+                except dialects.UnreadableFile as exc:
+                    raise CollectorError(f"{shown}: {exc}") from None
 
     def _container(self, workload: Map, where: str) -> tuple[Map, str]:
         kind = str(workload.get("kind", "")).lower()
@@ -202,18 +208,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Seq):
         return [_plain(v) for v in value]
     return value
-
-
-def _manifest_files(root: Path, given: list[str]) -> list[Path]:
-    """The files named, and the manifest files under the folders named (sorted)."""
-    found: list[Path] = []
-    for item in given:
-        path = root / item
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in MANIFEST_SUFFIXES and p.is_file()))
-        else:
-            found.append(path)
-    return found
 
 
 def object_values(obj: Mapping[str, Any], secret: bool) -> tuple[dict[str, tuple[str, int]], list[str]]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from drift.collectors.base import Collector, CollectorError, Option, SourceData
+from drift.files import UnreadableFile
 from drift.model import Migration, MigrationFacts
 
 TOOLS = ("prisma", "alembic", "sql")
@@ -104,21 +105,34 @@ class MigrationsCollector(Collector):
         if not folder.is_dir():
             raise CollectorError(f"{self.context.display(folder)}: no migrations folder")
         tool = self._tool()
-        if tool == "prisma":
-            found = []
-            for path in sorted(p for p in folder.iterdir() if (p / "migration.sql").is_file()):
-                found.append((path.name, hashlib.sha256((path / "migration.sql").read_bytes()).hexdigest()))
-            return tuple(found)
-        if tool == "alembic":
-            return tuple((name, None) for name in _alembic_chain(folder))
-        return tuple((p.stem, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(folder.glob("*.sql")))
+        confined = self.context.confined
+        try:  # through the confinement: capped, no FIFOs, nothing that links out of the project
+            if tool == "prisma":
+                files = [p for p in confined.files(folder) if p.name == "migration.sql" and p.parent.parent == folder]
+                return tuple((p.parent.name, _digest(confined.read_bytes(p, MIGRATION_MAX_BYTES))) for p in files)
+            if tool == "alembic":
+                files = [p for p in confined.files(folder, (".py",)) if p.parent == folder]
+                return tuple((name, None) for name in _alembic_chain([confined.read_bytes(p) for p in files]))
+            files = [p for p in confined.files(folder, (".sql",)) if p.parent == folder]
+            return tuple((p.stem, _digest(confined.read_bytes(p, MIGRATION_MAX_BYTES))) for p in files)
+        except UnreadableFile as exc:
+            raise CollectorError(f"{self.context.display(folder)}: {exc}") from None
 
 
-def _alembic_chain(folder: Path) -> list[str]:
+#: A migration file larger than this is not one drift reads.
+MIGRATION_MAX_BYTES = 16 * 1024 * 1024
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _alembic_chain(sources: list[bytes]) -> list[str]:
     """Revisions in order, following `down_revision` from the base."""
     parents: dict[str, str | None] = {}
-    for path in sorted(folder.glob("*.py")):
-        found = {bool(m.group(1)): m.group(2) for m in _REVISION.finditer(path.read_text(errors="replace"))}
+    for source in sources:
+        text = source.decode("utf-8", "replace")
+        found = {bool(m.group(1)): m.group(2) for m in _REVISION.finditer(text)}
         if False in found:
             parents[found[False]] = found.get(True) or None
     children = {parent: child for child, parent in parents.items()}

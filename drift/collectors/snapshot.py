@@ -71,10 +71,12 @@ def collect(
     previous: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
     dialect: str = "python",
     expand: bool = False,
+    allow_outside: bool = False,
 ) -> list[EnvSnapshot]:
     """One snapshot per environment, in the order given; network sources are read
     concurrently. `previous` is the last saved scan's metadata by environment and key;
-    `dialect` and `expand` are the project's defaults for dotenv texts."""
+    `dialect` and `expand` are the project's defaults for dotenv texts; `allow_outside` lets
+    paths leave the project folder."""
     resources: dict[str, Any] = {}  # shared by every source of this scan only
     jobs = [
         (
@@ -88,6 +90,7 @@ def collect(
                 (previous or {}).get(env.name, {}),
                 dialect=dialect,
                 expand=expand,
+                allow_outside=allow_outside,
             ),
         )
         for env in environments

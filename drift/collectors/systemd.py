@@ -37,7 +37,6 @@ from typing import Any, ClassVar
 
 from drift import dialects, ssh
 from drift.collectors.base import Collector, CollectorError, Option, SourceData
-from drift.files import confinement
 from drift.model import Entry, Problem
 
 SYSTEM_DIRS = (
@@ -160,9 +159,10 @@ class _Reader:
             except ssh.RemoteFailed as exc:
                 raise CollectorError(str(exc)) from None
         found = []
+        confined = self.collector.context.confined
         for path in paths:
-            try:
-                found.append(ssh.RemoteFile(path, dialects.read_text(Path(path).expanduser())))
+            try:  # what a unit names is configuration too: `%h`, `~` and absolute paths confined
+                found.append(ssh.RemoteFile(path, confined.read_text(path)))
             except dialects.UnreadableFile as exc:
                 found.append(ssh.RemoteFile(path, None, str(exc)))
         return found
@@ -172,13 +172,18 @@ class _Reader:
         assert self.root is not None
         if self.host is not None:
             return self.root.rstrip("/") or "/"
-        why = confinement(self.collector.context.root, self.root, False)
-        if why is not None:
-            raise CollectorError(f"root: {why}")
-        return str(self.collector.context.root / self.root)
+        try:
+            return str(self.collector.context.confined.path(self.root))
+        except dialects.UnreadableFile as exc:
+            raise CollectorError(f"root: {exc}") from None
 
     def unit_files(self, unit: str) -> list[tuple[str, str]]:
         """The unit file and its drop-ins, in the order systemd applies them."""
+        if self.root is None and self.host is None and not self.collector.context.allow_outside:
+            raise CollectorError(
+                "reading this machine's unit folders leaves the project: set `root` to a folder of the "
+                "project, `host` to read a server, or [drift] allow_outside = true"
+            )
         folders = [self._root()] if self.root is not None else list(USER_DIRS if self.user else SYSTEM_DIRS)
         base, _, _ = unit.rpartition(".")
         template = f"{base.partition('@')[0]}@.service" if "@" in base else None
@@ -218,10 +223,17 @@ class _Reader:
                 raise CollectorError(str(exc)) from None
             return list(zip(folders, names, strict=True))
         found: list[tuple[str, list[str]]] = []
+        confined = self.collector.context.confined
         for folder in folders:
             path = Path(folder).expanduser()
-            local = sorted(p.name for p in path.glob("*.conf") if p.is_file()) if path.is_dir() else []
-            found.append((folder, local))
+            if not path.is_dir():
+                found.append((folder, []))
+                continue
+            try:  # a drop-in folder that links out of the project fails the source
+                files = confined.files(folder, (".conf",))
+            except dialects.UnreadableFile as exc:
+                raise CollectorError(f"drop-in folder {self.shown(folder)}: {exc}") from None
+            found.append((folder, sorted(p.name for p in files if p.parent == path)))
         return found
 
 

@@ -169,7 +169,7 @@ def test_apply_asks_on_a_terminal_and_refuses_without(deployed: Path) -> None:
     make_plan()
     assert "pass --yes" in run(["apply", "plan.json"], expect=2).stderr
     Path("plan.json").write_text("{not a plan")
-    assert "not a plan written by this drift" in run(["apply", "plan.json", "--yes"], expect=2).stderr
+    assert "not a plan written by drift" in run(["apply", "plan.json", "--yes"], expect=2).stderr
 
 
 def test_each_finding_says_the_command_that_fixes_it_in_every_format(aws: Aws, deployed: Path) -> None:
