@@ -29,6 +29,24 @@ STDERR_TAIL = 4096
 MASK = "••••••"
 
 
+#: Programs named by the configuration run only when this is set (or `--allow-commands` is
+#: given): both are outside the repository, where a pull request cannot reach.
+ALLOW_ENV = "DRIFT_ALLOW_COMMANDS"
+
+
+def allowed() -> bool:
+    """Whether the user allowed the programs a configuration names, from outside it."""
+    return os.environ.get(ALLOW_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def refusal(what: str) -> str:
+    """Why `what` is not run, and how to allow it."""
+    return (
+        f"{what} runs a program, and drift.toml alone (which a pull request can edit) cannot allow that: "
+        f"pass --allow-commands or set {ALLOW_ENV}=1 where the run is set up"
+    )
+
+
 class CommandFailed(Exception):
     """The program could not be run, timed out, printed too much or exited non-zero; the
     message is safe to show."""

@@ -14,6 +14,7 @@ an unreadable one.
 from __future__ import annotations
 
 import contextlib
+import re
 import secrets
 import shlex
 import shutil
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drift import commands
+from drift.files import UnreadableFile, read_text
 
 DEFAULT_TIMEOUT = 20.0
 CONNECT_TIMEOUT = 10
@@ -113,7 +115,12 @@ class Connections:
         with host_lock:
             if host in self._failed:
                 raise RemoteFailed(self._failed[host])
+            if host.config is not None and not commands.allowed():
+                directive = executing_directive(host.config)
+                if directive is not None:
+                    raise RemoteFailed(commands.refusal(f"the ssh_config's {directive}"))
             if host not in self._up:
+                self._up.append(host)  # from here a master may run: close() ends it, failed or not
                 try:
                     output = commands.run(
                         argv(host, script, self.control_path(host), master=True), cwd, timeout, max_bytes
@@ -124,7 +131,6 @@ class Connections:
                         self._failed[host] = cause  # the next source of this host fails the same way, at once
                     raise RemoteFailed(cause) from None
                 self._wait_for_master(host, cwd)
-                self._up.append(host)
                 return output
         try:
             return commands.run(argv(host, script, self.control_path(host)), cwd, timeout, max_bytes)
@@ -167,6 +173,26 @@ class Connections:
                 process.wait()
         self._up.clear()
         shutil.rmtree(self._folder, ignore_errors=True)
+
+
+#: ssh_config keywords that run a program or load code (`Match exec`, `ProxyCommand`, ...), and
+#: `Include`, which brings in files drift has not looked at.
+_EXECUTING = re.compile(
+    r"^\s*(proxycommand|localcommand|knownhostscommand|permitlocalcommand|pkcs11provider|securitykeyprovider"
+    r"|include|match\b.*\bexec)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def executing_directive(config: Path) -> str | None:
+    """The first keyword of an ssh_config that can run a program, or None; an unreadable
+    file counts as one (it cannot be shown to be harmless)."""
+    try:
+        text = read_text(config, 1024 * 1024)
+    except UnreadableFile:
+        return "file, which cannot be read to check it"
+    found = _EXECUTING.search(text)
+    return f"`{found.group(1).split()[0]}`" if found else None
 
 
 _resources_lock = threading.Lock()

@@ -99,7 +99,9 @@ def _example_lines(example: Path | None) -> list[str]:
     if example is None:
         return []
     try:
-        return read_bytes(example, DEFAULT_MAX_BYTES).decode("utf-8").splitlines()
+        # lines as the dialects number them: `\n` ends a line (str.splitlines() also splits at a
+        # form feed or U+2028, where no loader does, and would shift every line after it)
+        return [line.removesuffix("\r") for line in read_bytes(example, DEFAULT_MAX_BYTES).decode("utf-8").split("\n")]
     except (UnreadableFile, UnicodeDecodeError):
         return []
 

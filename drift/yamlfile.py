@@ -18,7 +18,6 @@ of several files; any other tag is refused.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +29,9 @@ _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 MAX_DEPTH = 200
+#: Mapping pairs a file may hold once merges are expanded (a real Compose file or manifest
+#: holds thousands at most).
+MAX_NODES = 200_000
 #: The plain-data types a node becomes.
 Data = Any
 
@@ -114,6 +116,9 @@ class _Converter:
     def __init__(self, where: str) -> None:
         self.where = where
         self.done: dict[int, Data] = {}
+        #: Each mapping's pairs with merges expanded, once (merge keys share the alias budget).
+        self.merged: dict[int, list[tuple[yaml.Node, yaml.Node]]] = {}
+        self.budget = MAX_NODES
 
     def data(self, node: yaml.Node, depth: int) -> Data:
         known = self.done.get(id(node))
@@ -149,10 +154,17 @@ class _Converter:
             return mapping
         raise self.error(node, "unknown node")
 
-    def _pairs(self, node: yaml.MappingNode, depth: int) -> Iterator[tuple[yaml.Node, yaml.Node]]:
-        """The node's pairs with `<<` merges expanded, in the order that makes later pairs win
-        as YAML says: explicit keys over merged ones, an earlier merge source over a later."""
-        merged: list[tuple[yaml.Node, yaml.Node]] = []
+    def _pairs(self, node: yaml.MappingNode, depth: int) -> list[tuple[yaml.Node, yaml.Node]]:
+        """The node's pairs with `<<` merges expanded, as YAML says: explicit keys over merged
+        ones, an earlier merge source over a later. Computed once per mapping and deduplicated
+        by key, and every pair counted against the file's node budget, so a few lines of
+        nested merges (`<<: [*a, *a, *a]` over levels) cannot grow without bound."""
+        known = self.merged.get(id(node))
+        if known is not None:
+            return known
+        if depth > MAX_DEPTH:
+            raise self.error(node, f"nested more than {MAX_DEPTH} levels deep")
+        pairs: dict[object, tuple[yaml.Node, yaml.Node]] = {}
         own: list[tuple[yaml.Node, yaml.Node]] = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
@@ -160,14 +172,26 @@ class _Converter:
                 for source in reversed(sources):
                     if not isinstance(source, yaml.MappingNode):
                         raise self.error(value_node, "a << merge needs a mapping")
-                    merged.extend(self._pairs(source, depth + 1))
+                    for pair in self._pairs(source, depth + 1):
+                        pairs[_identity(pair[0])] = pair
             else:
                 own.append((key_node, value_node))
-        yield from merged
-        yield from own
+        for pair in own:
+            pairs[_identity(pair[0])] = pair
+        self.budget -= len(pairs)
+        if self.budget < 0:
+            raise self.error(node, f"more than {MAX_NODES:,} nodes once aliases and merge keys are expanded")
+        found = list(pairs.values())
+        self.merged[id(node)] = found
+        return found
 
     def error(self, node: yaml.Node, why: str) -> YamlError:
         return YamlError(f"{self.where}:{node.start_mark.line + 1}: {why}")
+
+
+def _identity(key: yaml.Node) -> object:
+    """What makes two keys the same key: a scalar's text, any other node itself."""
+    return ("scalar", key.value) if isinstance(key, yaml.ScalarNode) else id(key)
 
 
 def _untagged(node: yaml.Node) -> yaml.Node:

@@ -22,6 +22,12 @@ from tests.helpers import every_output
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "kubernetes"
 
 
+@pytest.fixture(autouse=True)
+def _commands_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These sources run programs: the user allows it from outside drift.toml (issue #20)."""
+    monkeypatch.setenv("DRIFT_ALLOW_COMMANDS", "1")
+
+
 @pytest.fixture
 def manifests(project: Project) -> Project:
     shutil.copytree(FIXTURE, project.root, dirs_exist_ok=True)

@@ -45,6 +45,12 @@ def recipes() -> dict[str, dict[str, Any]]:
     return found
 
 
+@pytest.fixture(autouse=True)
+def _commands_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These sources run programs: the user allows it from outside drift.toml (issue #20)."""
+    monkeypatch.setenv("DRIFT_ALLOW_COMMANDS", "1")
+
+
 @pytest.fixture
 def platforms(project: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
     monkeypatch.setenv("PATH", f"{STAND_INS}{os.pathsep}{os.environ['PATH']}")

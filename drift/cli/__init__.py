@@ -8,6 +8,7 @@ are imported only by the paths that need them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -75,8 +76,13 @@ def handle_errors(func: F) -> F:
             with paused_gc():
                 return func(*args, **kwargs)
         except DriftError as exc:
-            click.echo(f"drift: error: {exc}", err=True)
+            from drift.report.inert import terminal  # a message may name a key from a file: inert
+
+            click.echo("\n".join(terminal(line) for line in f"drift: error: {exc}".splitlines()), err=True)
             sys.exit(exc.exit_code)
+        except BrokenPipeError:  # the reader left (`drift ... | head -1`): nothing more to say
+            _quiet_stdout()
+            sys.exit(EXIT_PIPE_CLOSED)
         except (SystemExit, KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
             raise
         except BaseException as exc:  # the contract: no traceback, never 0 or 1
@@ -86,6 +92,28 @@ def handle_errors(func: F) -> F:
             sys.exit(EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
+
+
+#: A command whose reader closed its standard output: the shell's code for SIGPIPE.
+EXIT_PIPE_CLOSED = 141
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's last flush does not fail
+    on the closed pipe again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def deliver(text: str, color: bool | None = None) -> None:
+    """A report on standard output; a reader that closed the pipe early (`| head -1`) does not
+    change the exit code, which is the check's."""
+    try:
+        click.echo(text, nl=False, color=color)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
 
 
 def masked_traceback(exc: BaseException) -> str:
@@ -124,9 +152,31 @@ class _Commands(click.Group):
         return super().get_command(ctx, cmd_name)
 
 
+def _allow_commands(context: click.Context, parameter: click.Parameter, value: bool) -> None:
+    """`--allow-commands`: the user's leave, from outside the repository's configuration, for
+    the programs a configuration names (the `command` source, a kubernetes `command`, an
+    ssh_config that executes)."""
+    if value:
+        from drift.commands import ALLOW_ENV
+
+        os.environ[ALLOW_ENV] = "1"
+
+
+allow_commands_option = click.option(
+    "--allow-commands",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_allow_commands,
+    help="Run the programs the configuration names (command sources, a kubernetes command, an "
+    "ssh_config that executes); also DRIFT_ALLOW_COMMANDS=1. drift.toml alone never allows it.",
+)
+
+
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="drift")
 @click.option("--debug", is_flag=True, help="On an internal error, print the traceback (values masked).")
+@allow_commands_option
 def main(debug: bool) -> None:
     """Detect configuration drift between environments and the .env.example schema."""
     if debug:

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 import click
 
 from drift.cli import (
+    allow_commands_option,
     config_option,
+    deliver,
     dialect_option,
     fail_on_option,
     finish,
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 @config_option
 @schema_option
 @dialect_option
+@allow_commands_option
 @click.option("--env", "envs", multiple=True, metavar="NAME", help="Environment to check (repeatable; default all).")
 @fail_on_option
 @format_option
@@ -89,7 +92,7 @@ def check(
         click.echo(f"drift: warning: {exc}; checking without history", err=True)
         result = run(None)
     say_skipped(result)
-    click.echo(emit(to_document(result), chosen, targets, use_color()), nl=False, color=use_color())
+    deliver(emit(to_document(result), chosen, targets, use_color()), color=use_color())
     finish(result.exit_code)
 
 
@@ -97,6 +100,7 @@ def check(
 @config_option
 @schema_option
 @dialect_option
+@allow_commands_option
 @click.option("--no-save", is_flag=True, help="Do not save this scan to history.")
 @output_option
 @fail_on_option
@@ -135,7 +139,7 @@ def scan_command(
     text = emit(document, Format.TERMINAL, targets, use_color())
     if not no_save and store is not None:
         api.save_scan(result, store, fingerprint)  # committed last: a killed scan loses nothing
-    click.echo(text, nl=False, color=use_color())
+    deliver(text, color=use_color())
     click.echo(
         f"reports: {project.display(reports / 'drift-report.json')}, {project.display(html_path)}"
         + ("" if no_save else f"; saved as scan {result.scan_id}"),
@@ -202,6 +206,7 @@ def report_command(config: Path | None, scan_id: str, fmt: str, outputs: Sequenc
 @config_option
 @schema_option
 @dialect_option
+@allow_commands_option
 @click.option(
     "--days", default=90, show_default=True, type=click.IntRange(min=1), help="Days until each entry expires."
 )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from drift.cli import (
+    allow_commands_option,
     config_option,
     dialect_option,
     finish,
@@ -94,6 +95,7 @@ def sync_command(
 
 @main.command("plan")
 @config_option
+@allow_commands_option
 @click.option("--env", "envs", multiple=True, help="An environment to plan for (default: all).")
 @click.option("--from", "reference", help='Copy `parity = "same"` keys that are no secret from this environment.')
 @click.option(

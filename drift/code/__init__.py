@@ -215,7 +215,7 @@ def _rows(value: Any) -> bool:
     return isinstance(value, list) and all(
         isinstance(row, list)
         and len(row) == 3
-        and isinstance(row[0], str)
+        and isinstance(row[0], (str, type(None)))
         and type(row[1]) is int
         and row[2] in ("direct", "default", "dynamic")
         for row in value

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, ClassVar
 
 from drift import commands
@@ -70,6 +71,8 @@ class CommandCollector(Collector):
     def collect(self) -> SourceData:
         options = self.source.options
         argv = [str(a) for a in options["argv"]]
+        if not commands.allowed():
+            raise CollectorError(commands.refusal(f"the command source ({Path(argv[0]).name})"))
         try:
             output = commands.run(
                 argv,

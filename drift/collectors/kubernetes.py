@@ -136,6 +136,8 @@ class KubernetesCollector(Collector):
         max_bytes = int(options.get("max_bytes", commands.DEFAULT_MAX_BYTES))
         if "command" in options:
             argv = [str(a) for a in options["command"]]
+            if not commands.allowed():
+                raise CollectorError(commands.refusal(f"the kubernetes source's command ({Path(argv[0]).name})"))
             try:
                 output = commands.run(
                     argv, self.context.root, float(options.get("timeout", commands.DEFAULT_TIMEOUT)), max_bytes

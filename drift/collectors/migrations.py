@@ -54,6 +54,11 @@ class MigrationsCollector(Collector):
             problems.append(f"`tool` must be one of {', '.join(TOOLS)}")
         if tool == "sql" and not isinstance(options.get("query"), str):
             problems.append("tool sql needs a `query`")
+        elif tool == "sql" and not _one_select(str(options["query"])):
+            problems.append(
+                "`query` must be one SELECT of (name[, checksum]) from the migrations table: no `;`, "
+                "no statement that writes, no function call"
+            )
         return problems
 
     def _tool(self) -> str:
@@ -143,8 +148,54 @@ def _alembic_chain(sources: list[bytes]) -> list[str]:
     return chain
 
 
+_SELECT = re.compile(r"\s*select\s", re.IGNORECASE)
+#: Words a query that only reads the migration names never needs.
+_WRITES = re.compile(
+    r"\b(insert|update|delete|merge|create|drop|alter|truncate|grant|revoke|commit|rollback|begin|start|end|set|"
+    r"reset|copy|call|do|lock|listen|notify|vacuum|analyze|cluster|refresh|prepare|execute|into|savepoint|release|"
+    r"discard|load|import|comment|security|declare|fetch|move|close|checkpoint|reindex)\b|\(",
+    re.IGNORECASE,
+)
+#: What a migration's name looks like (`20240101120000_add_users`, `001_init`, a revision id).
+MIGRATION_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,200}")
+
+
+def _one_select(sql: str) -> bool:
+    """Whether a custom `query` is one plain SELECT: nothing that writes, ends the read-only
+    transaction or calls a function, and no second statement."""
+    body = sql.strip().removesuffix(";")
+    return bool(_SELECT.match(body)) and ";" not in body and _WRITES.search(body) is None and "--" not in body
+
+
 def _query(url: str, sql: str, timeout: float, tool: str) -> list[tuple[Any, ...]]:
-    """The rows of `sql`, read-only, within the timeouts; CollectorError in drift's words."""
+    """The rows of `sql`, read-only, within a client-side deadline as well as the server's
+    statement timeout (a server that accepts the login and never answers cannot hold the run);
+    CollectorError in drift's words."""
+    import threading
+
+    done: list[list[tuple[Any, ...]]] = []
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            done.append(_rows(url, sql, timeout, tool))
+        except BaseException as exc:  # handed to the waiting thread, which raises it there
+            failed.append(exc)
+
+    worker = threading.Thread(target=work, name="drift-migrations", daemon=True)
+    worker.start()
+    worker.join(2 * timeout + 5)  # connect, then the query: each bounded by `timeout`
+    if worker.is_alive():
+        raise CollectorError(f"the database did not answer within {2 * timeout + 5:g} s")
+    if failed:
+        raise failed[0]
+    rows = done[0]
+    if tool == "sql" and not all(row and isinstance(row[0], str) and MIGRATION_NAME.fullmatch(row[0]) for row in rows):
+        raise CollectorError("the query returned values that are not migration names; its rows are not shown")
+    return rows
+
+
+def _rows(url: str, sql: str, timeout: float, tool: str) -> list[tuple[Any, ...]]:
     import psycopg
     from psycopg import errors
 

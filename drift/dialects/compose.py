@@ -151,8 +151,14 @@ def _unescape(match: re.Match[str]) -> str:
     return _ESCAPES[sequence]
 
 
-def interpolate(text: str, values: Mapping[str, str]) -> str:
+#: `${A:-${B:-...}}` nested deeper than this is refused (bounded work on any input).
+MAX_NESTING = 50
+
+
+def interpolate(text: str, values: Mapping[str, str], depth: int = 0) -> str:
     """Compose's `$` substitution, resolving names from `values` only (unset: empty)."""
+    if depth > MAX_NESTING:
+        raise BadInterpolation(f"invalid interpolation: nested more than {MAX_NESTING} levels deep")
     out: list[str] = []
     index = 0
     while index < len(text):
@@ -167,7 +173,7 @@ def interpolate(text: str, values: Mapping[str, str]) -> str:
             index += 2
         elif following == "{":
             close = _closing_brace(text, index + 2)
-            out.append(_braced(text[index + 2 : close], values))
+            out.append(_braced(text[index + 2 : close], values, depth))
             index = close + 1
         else:
             name = substitution.NAME.match(text, index + 1)
@@ -190,12 +196,12 @@ def _closing_brace(text: str, start: int) -> int:
     raise BadInterpolation("invalid interpolation: unclosed '${'")
 
 
-def _braced(body: str, values: Mapping[str, str]) -> str:
+def _braced(body: str, values: Mapping[str, str], depth: int) -> str:
     parts = substitution.split(body)
     if parts is None:
         raise BadInterpolation("invalid interpolation: a bad name or operator in ${...}")
     name, operator, word = parts
     try:
-        return substitution.resolve(values.get(name), operator, lambda: interpolate(word, values))
+        return substitution.resolve(values.get(name), operator, lambda: interpolate(word, values, depth + 1))
     except substitution.Unset:
         raise BadInterpolation("a required variable is not set") from None

@@ -11,6 +11,8 @@ from typing import Any
 
 from drift.engine.rule import Rule, RuleContext
 from drift.model import Finding, Severity
+from drift.secrets import Fingerprinter, masked
+from drift.secrets.scrub import scrub
 
 #: Mappings of named things (`containerDefinitions[web]`), shown with brackets.
 _NAMED = ("containerDefinitions", "containers")
@@ -50,10 +52,14 @@ class SettingsDrift(Rule):
                             path = _path(item.path(output_format="list"))
                             if any(fnmatch.fnmatchcase(path, pattern) for pattern in state.settings_allow):
                                 continue
-                            yield self._finding(kind.partition(":")[2], path, env, other, item.t1, item.t2)
+                            yield self._finding(
+                                kind.partition(":")[2], path, env, other, item.t1, item.t2, state.fingerprint
+                            )
 
-    def _finding(self, kind: str, path: str, env: str, other: str, left: Any, right: Any) -> Finding:
-        shown = f"{path}: {env} {_shown(left)}, {other} {_shown(right)}"
+    def _finding(
+        self, kind: str, path: str, env: str, other: str, left: Any, right: Any, fingerprint: Fingerprinter
+    ) -> Finding:
+        shown = f"{path}: {env} {_shown(path, left, fingerprint)}, {other} {_shown(path, right, fingerprint)}"
         newer = _newer_image(env, left, other, right) if path.endswith(".image") else None
         return self.finding(
             None,
@@ -77,10 +83,24 @@ def _path(parts: list[Any]) -> str:
     return out
 
 
-def _shown(value: Any) -> str:
+#: Setting paths whose text is a place a secret goes (probe headers, exec commands, arguments,
+#: environment-like lists): shown only as a mask and fingerprint prefix.
+_SECRET_CARRIERS = re.compile(r"(?i)header|command|args|exec|env|secret|token|password|value")
+
+
+def _shown(path: str, value: Any, fingerprint: Fingerprinter) -> str:
+    """A setting's value through the display policy: numbers and flags as they are, text
+    scrubbed (and masked whole where settings carry secrets), structures only by size."""
     if value is None or type(value).__name__ == "NotPresent":
         return "(not set)"
+    if isinstance(value, bool | int | float):
+        return str(value)
+    if isinstance(value, dict | list):
+        return f"({len(value)} {'entries' if isinstance(value, dict) else 'items'})"
     text = str(value)
+    if _SECRET_CARRIERS.search(path):
+        return masked(fingerprint(text))
+    text = scrub(text)
     return text if len(text) <= 120 else text[:117] + "..."
 
 
