@@ -110,7 +110,10 @@ def _read(process: subprocess.Popen[bytes], timeout: float, max_bytes: int, prog
             left = deadline - time.monotonic()
             if left <= 0:
                 raise CommandFailed(f"{program} did not finish within {timeout:g} s")
-            for key, _ in selector.select(left):
+            ready = selector.select(min(left, 0.05))
+            if not ready and process.poll() is not None:
+                break  # the program ended; a child it left holds the pipes open: `_stop` ends it
+            for key, _ in ready:
                 chunk = os.read(key.fd, 65536)
                 if not chunk:
                     selector.unregister(key.fileobj)
@@ -129,11 +132,12 @@ def _read(process: subprocess.Popen[bytes], timeout: float, max_bytes: int, prog
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Kill the program's process group if it is still running, and reap it."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):  # it ended meanwhile
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    """Kill the program's whole process group, whether or not the program itself has ended (a
+    child it left in the background keeps running otherwise), and reap it. The group's id
+    cannot have been reused while any member lives; an empty group is ProcessLookupError."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
     for pipe in (process.stdout, process.stderr):
         if pipe is not None:
             pipe.close()

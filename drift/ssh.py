@@ -22,8 +22,10 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from drift import commands
 from drift.files import UnreadableFile, read_text
@@ -182,6 +184,14 @@ _EXECUTING = re.compile(
     r"|include|match\b.*\bexec)\b",
     re.IGNORECASE | re.MULTILINE,
 )
+
+
+def timeout_problems(options: Mapping[str, Any]) -> list[str]:
+    """A configured `timeout` that is not a number of seconds ssh can wait (0, negative, huge)."""
+    timeout = options.get("timeout", DEFAULT_TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 3600:
+        return ["`timeout` must be a number of seconds above 0 and at most 3600"]
+    return []
 
 
 def executing_directive(config: Path) -> str | None:

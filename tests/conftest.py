@@ -41,6 +41,13 @@ def _hermetic_environment() -> Iterator[None]:
     os.environ.update(saved)
 
 
+@pytest.fixture(autouse=True)
+def _no_leave_to_run_programs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts without `--allow-commands` (which a run sets in the process's
+    environment): a test that needs it says so."""
+    monkeypatch.delenv("DRIFT_ALLOW_COMMANDS", raising=False)
+
+
 @dataclass
 class Project:
     """A project folder written by a test."""

@@ -27,6 +27,7 @@ from drift.collectors.base import Collector, CollectorError, Option, SourceData
 from drift.collectors.dotenv import read_env_text
 from drift.collectors.kubernetes import object_values
 from drift.model import Entry, Problem
+from drift.secrets.scrub import scrub
 
 FORMATS = ("dotenv", "json", "names")
 #: A key as platforms name them (letters, digits, `_`, `.`, `-`; not starting with a digit).
@@ -66,7 +67,8 @@ class CommandCollector(Collector):
         return problems
 
     def name(self) -> str:
-        return " ".join(str(a) for a in self.source.options["argv"])[:120]
+        """The command line as reports name the source: scrubbed (an argument may be a token)."""
+        return scrub(" ".join(str(a) for a in self.source.options["argv"]))[:120]
 
     def collect(self) -> SourceData:
         options = self.source.options

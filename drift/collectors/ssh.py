@@ -42,6 +42,7 @@ class SshCollector(Collector):
             problems.append("`port` must be between 1 and 65535")
         if str(options.get("host", "")).startswith("-"):
             problems.append("`host` may not start with '-'")
+        problems += ssh.timeout_problems(options)
         return problems
 
     def _host(self) -> ssh.Host:

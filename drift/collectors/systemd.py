@@ -104,7 +104,7 @@ class SystemdCollector(Collector):
         unit = str(options.get("unit", ""))
         if not re.fullmatch(r"[A-Za-z0-9:_.\\@-]+\.service", unit):
             return ["`unit` must be a service unit name such as mre.service"]
-        return []
+        return ssh.timeout_problems(options)
 
     def name(self) -> str:
         options = self.source.options

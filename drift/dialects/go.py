@@ -98,6 +98,8 @@ def _key(text: str, pos: int) -> tuple[str, int]:
         while pos < len(text) and text[pos] in _SPACE:
             pos += 1
     start = pos
+    if start >= len(text):
+        raise Refused(min(start, max(len(text) - 1, 0)), "nothing after `export`")
     for index in range(pos, len(text)):
         char = text[index]
         if char in "=:":

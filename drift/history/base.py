@@ -78,6 +78,19 @@ _FINDING_FIELDS = (
 )
 
 
+#: What one saved scan may inflate to (20 environments x 5,000 keys take about 10 MB).
+MAX_SCAN_BYTES = 64 * 1024 * 1024
+
+
+def _inflate(blob: bytes) -> bytes:
+    """gzip.decompress with a cap on the output, counted as it is produced."""
+    inflater = zlib.decompressobj(wbits=31)
+    data = inflater.decompress(blob, MAX_SCAN_BYTES + 1)
+    if len(data) > MAX_SCAN_BYTES or inflater.unconsumed_tail:
+        raise ValueError("the saved scan inflates past the size limit")
+    return data
+
+
 @dataclass(frozen=True)
 class SavedScan:
     """Everything history keeps of one scan, as typed records: the findings it counted (with
@@ -115,8 +128,10 @@ class SavedScan:
 
     @classmethod
     def unpack(cls, blob: bytes, where: str) -> SavedScan:
+        """A saved scan from its blob; a blob that inflates past `MAX_SCAN_BYTES` (a gzip
+        bomb in a shared bucket) is damage, not a scan."""
         try:
-            data = json.loads(gzip.decompress(blob))
+            data = json.loads(_inflate(blob))
             entries = [EntryRecord(env, key, fp, display, meta) for env, key, fp, display, meta in data["entries"]]
             if data.get("format") == FORMAT:
                 findings = [_finding_from_row(row) for row in data["findings"]]

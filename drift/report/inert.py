@@ -53,8 +53,10 @@ def slack(text: str) -> str:
 
 
 def xml(text: str) -> str:
-    """Text XML 1.0 can hold: forbidden characters become visible escapes."""
-    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """Text XML 1.0 can hold, on one visible line: a value's newline or escape sequence cannot
+    start a line of the report (`::error` in a CI log), and forbidden characters become
+    visible escapes."""
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", terminal(text))
 
 
 def deep(data: T, channel: Callable[[str], str]) -> T:

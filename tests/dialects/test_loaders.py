@@ -109,6 +109,7 @@ def test_what_each_loader_refuses_is_named() -> None:
     assert refused('BAD="\\q"\n', "php")  # phpdotenv: an unexpected escape sequence
     assert refused("export NEVER_SET\n", "ruby")  # the gem: an unset variable
     assert refused("KEY WITH-DASH=1\n", "go")  # godotenv: an unexpected character
+    assert refused("export ", "go")  # godotenv: a zero-length name
     assert drift_values("MAIL_PASSWORD=null\nDEBUG=(true)\n", "php") == {"MAIL_PASSWORD": "", "DEBUG": "true"}
     ruby = dialects.parse("SECRET_KEY_BASE=$(rails secret)\n", "ruby")
     assert any(isinstance(line, Malformed) and "never runs" in line.reason for line in ruby)
