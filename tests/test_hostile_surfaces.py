@@ -17,6 +17,7 @@ from drift.yamlfile import YamlError, load_all
 from tests.conftest import Project, run
 
 CANARY = "CANARY-outside-7f3a"
+CODE_CONFIG = '[code]\npaths = ["src"]\n[environments.e]\nsources = [{ type = "dotenv", path = ".env.example" }]\n'
 
 
 @pytest.fixture
@@ -278,3 +279,35 @@ def test_a_gzip_bomb_in_the_history_is_damage_not_a_crash(project: Project) -> N
         db.execute("UPDATE scans SET data = ?", (gzip.compress(b" " * (80 * 1024 * 1024)),))
     result = run(["check"], expect=0)
     assert "checking without history" in result.stderr
+
+
+def test_the_javascript_reader_is_linear_in_its_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """6,000 `process.env.X` in one file took 27 s: each read looked at the whole program for
+    a `process` of its own. Counted, not timed: each scope is looked at once per file."""
+    from drift.code import javascript
+
+    calls: list[object] = []
+    real = javascript._declares_process
+
+    def counted(scope: object) -> bool:
+        calls.append(scope)
+        return real(scope)
+
+    monkeypatch.setattr(javascript, "_declares_process", counted)
+    for count in (100, 2000):
+        calls.clear()
+        text = "".join(f"const v{i} = process.env.KEY_{i};\n" for i in range(count))
+        assert len(javascript.reads(text, "a.js")) == count
+        assert len(calls) == 1  # the program, once
+
+
+def test_deeply_nested_code_makes_the_file_unreadable_not_the_run(project: Project) -> None:
+    project.write("src/deep.js", "const a = " + "(" * 25000 + "process.env.DEEP" + ")" * 25000 + ";\n")
+    project.write("src/ok.js", "const b = process.env.FINE;\n")
+    project.write(".env.example", "FINE=1\n")
+    project.write(
+        "drift.toml",
+        '[code]\npaths = ["src"]\n[environments.e]\nsources = [{ type = "dotenv", path = ".env.example" }]\n',
+    )
+    keys = {r["key"] for r in json.loads(run(["code", "--format", "json"], expect=0).stdout)["reads"]}
+    assert keys == {"FINE"}

@@ -45,6 +45,11 @@ SKIPPED = ("node_modules", "vendor", "dist", "build", ".next", ".venv", "venv", 
 Read = CodeRead
 
 
+class Unreadable(Exception):
+    """A file a reader gives up on (nested too deep, too slow): skipped like a binary file,
+    never the end of the run."""
+
+
 def files(root: Path, paths: Sequence[str], exclude: Sequence[str]) -> list[Path]:
     """The source files under `paths`: git's view of the tree when it is a repository (so
     `.gitignore` is honoured), else a walk; `exclude` globs and vendored folders left out."""
@@ -185,7 +190,10 @@ def scan(
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 continue
-            reads = importlib.import_module(f"drift.code.{reader}").reads(text, relative)
+            try:
+                reads = importlib.import_module(f"drift.code.{reader}").reads(text, relative)
+            except (Unreadable, RecursionError):
+                continue
             rows = [[r.key, r.line, r.kind] for r in reads]
         kept[digest] = rows
         found.extend(Read(key, relative, line, kind) for key, line, kind in rows)
