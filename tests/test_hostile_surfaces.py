@@ -311,3 +311,15 @@ def test_deeply_nested_code_makes_the_file_unreadable_not_the_run(project: Proje
     )
     keys = {r["key"] for r in json.loads(run(["code", "--format", "json"], expect=0).stdout)["reads"]}
     assert keys == {"FINE"}
+
+
+def test_a_cel_assertion_over_a_huge_value_is_not_evaluated(project: Project) -> None:
+    project.write(".env.example", "BIG=x\n")
+    project.write(".env.p", "BIG=" + "x" * (2 * 1024 * 1024) + "\n")
+    project.write(
+        "drift.toml",
+        '[environments.p]\nsources = [{ type = "dotenv", path = ".env.p" }]\n'
+        '[[assert]]\nname = "grow"\ncheck = "size(BIG + BIG + BIG + BIG + BIG + BIG + BIG + BIG) > 0"\n',
+    )
+    out = run(["check", "--format", "json", "--fail-on", "none"], expect=0).stdout
+    assert "over 65,536 characters" in out

@@ -167,6 +167,10 @@ class Compiled:
             if hidden:  # set, but its value is not given: never "holds" by default
                 yield assertion, f"could not be evaluated: the value of {hidden[0]} is not readable"
                 continue
+            large = [name for name in self.uses[assertion.name] if _too_large(snapshot, name)]
+            if large:  # CEL's budget counts steps, not bytes: what it may build is bounded here
+                yield assertion, f"could not be evaluated: the value of {large[0]} is over {MAX_VALUE:,} characters"
+                continue
             applies = True if when is None else self._run(when, data)
             outcome = self._run(check, data) if applies is True else applies
             if outcome is False and applies is True:
@@ -185,6 +189,16 @@ class Compiled:
             return text.split(":", 1)[0] if ":" in text else "error"
         result = value.value()
         return result if isinstance(result, bool) else "not a boolean"
+
+
+#: The longest value an assertion reads: with CEL's step budget, this bounds the memory an
+#: expression can build (a 120-character expression over a 2 MB value took 1.5 GB).
+MAX_VALUE = 64 * 1024
+
+
+def _too_large(snapshot: EnvSnapshot, name: str) -> bool:
+    entry = snapshot.entries.get(name)
+    return entry is not None and entry.value is not None and len(entry.value) > MAX_VALUE
 
 
 def _unreadable(snapshot: EnvSnapshot, name: str) -> bool:
