@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drift.code import config_files, go, javascript, python, ruby
-from tests.fuzz.test_reach_properties import FUZZ, YAML
+from tests.fuzz.profile import FUZZ
+from tests.fuzz.test_reach_properties import YAML
 
 PIECES = st.sampled_from(
     ["process.env.", "process.env[", "]", "import.meta.env.", "const {", "} = process.env", "?? 1", "|| 2", "`${",

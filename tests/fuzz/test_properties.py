@@ -13,19 +13,14 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from drift import cli
+from tests.fuzz.profile import FUZZ
 
 CORPUS = Path(__file__).parent / "corpus"
 DOCUMENTED = {0, 1, 2, 3}
-_PROFILES = {"default": 150, "nightly": 5000}
-FUZZ = settings(
-    max_examples=_PROFILES[os.environ.get("DRIFT_FUZZ_PROFILE", "default")],
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
 
 
 def invoke(root: Path, args: list[str]) -> int:

@@ -5,12 +5,11 @@ CollectorError (a `source-unavailable` finding), never another exception."""
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from drift import dialects
@@ -21,13 +20,7 @@ from drift.collectors.kubernetes import KubernetesCollector
 from drift.collectors.systemd import SystemdCollector
 from drift.settings import SourceConfig
 from drift.yamlfile import YamlError, load_all
-
-_PROFILES = {"default": 150, "nightly": 5000}
-FUZZ = settings(
-    max_examples=_PROFILES[os.environ.get("DRIFT_FUZZ_PROFILE", "default")],
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+from tests.fuzz.profile import FUZZ
 
 #: YAML made of the pieces real Compose files and manifests are made of, in any order.
 YAML_PIECES = st.sampled_from(

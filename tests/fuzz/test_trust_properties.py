@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from drift import dialects
@@ -18,13 +17,8 @@ from drift.plan import _NotAPlan, _typed_plan
 from drift.secrets import MASK, redact_urls
 from drift.secrets.scrub import scrub
 from drift.yamlfile import YamlError, load_all
+from tests.fuzz.profile import FUZZ
 
-_PROFILES = {"default": 150, "nightly": 5000}
-FUZZ = settings(
-    max_examples=_PROFILES[os.environ.get("DRIFT_FUZZ_PROFILE", "default")],
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=10),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=6),
