@@ -271,11 +271,17 @@ def list_files(
     found: dict[int, list[str]] = {}
     for chunk in output.stdout.decode("utf-8", "replace").split(f"\n{boundary} ")[1:]:
         header, _, body = chunk.partition("\n")
-        if header.isdigit() and int(header) < len(folders):
-            found[int(header)] = sorted(name for name in body.splitlines() if name)
+        if _INDEX.fullmatch(header) and int(header) < len(folders):
+            # names end at `\n` only: str.splitlines() would also cut a name at U+2028 or a form feed
+            found[int(header)] = sorted(name for name in body.split("\n") if name)
     if len(found) != len(folders):
         raise RemoteFailed(f"{host}: the remote shell did not answer for every folder (is it a POSIX sh?)")
     return [found[i] for i in range(len(folders))]
+
+
+#: A frame's index as drift's script prints it: ASCII digits, a few of them (a forged frame
+#: with Unicode digits or 5,000 of them is "something drift did not ask for", not a crash).
+_INDEX = re.compile(r"[0-9]{1,6}")
 
 
 def _frames(data: bytes, boundary: str, paths: list[str], host: Host) -> list[RemoteFile]:
@@ -284,7 +290,7 @@ def _frames(data: bytes, boundary: str, paths: list[str], host: Host) -> list[Re
     for chunk in chunks[1:]:
         header, _, body = chunk.partition(b"\n")
         status, _, index_text = header.decode("ascii", "replace").partition(" ")
-        if not index_text.isdigit() or int(index_text) >= len(paths):
+        if not _INDEX.fullmatch(index_text) or int(index_text) >= len(paths):
             raise RemoteFailed(f"{host}: the remote shell printed something drift did not ask for")
         path = paths[int(index_text)]
         if status != "ok":

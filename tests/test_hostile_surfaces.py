@@ -323,3 +323,11 @@ def test_a_cel_assertion_over_a_huge_value_is_not_evaluated(project: Project) ->
     )
     out = run(["check", "--format", "json", "--fail-on", "none"], expect=0).stdout
     assert "over 65,536 characters" in out
+
+
+@pytest.mark.parametrize("index", ["\u00b2", "9" * 5000, "\u0661", "-1"])
+def test_a_forged_frame_index_from_the_remote_is_refused(index: str) -> None:
+    from drift import ssh
+
+    with pytest.raises(ssh.RemoteFailed, match="did not ask for"):
+        ssh._frames(f"\n==b ok {index}\nA=1\n".encode(), "==b", ["/srv/.env"], ssh.Host("vm"))
