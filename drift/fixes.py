@@ -84,7 +84,7 @@ class _Fix(NamedTuple):
 
 def _set(env: EnvironmentConfig, key: str, source: str | None, fix: _Fix, secret: bool, syncable: bool) -> str | None:
     kind, _, name = source.partition(":") if source else ("", "", "")
-    secure = any(s.type in ("ssm", "secretsmanager") for s in env.sources)
+    secure = env.has_secret_store
     if not kind:
         for candidate in env.sources:
             if candidate.type == "ssm":

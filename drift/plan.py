@@ -182,8 +182,7 @@ def validate(plan: Plan, project: Project, schema: Schema) -> None:
                 project.confined.path(item.target)
             except UnreadableFile as exc:
                 raise ConfigError(f"not a plan for this configuration: {where}: {exc}") from None
-            secure = any(s.type in ("ssm", "secretsmanager") for s in env.sources)
-            if secret and item.action == "set" and secure and item.observed == ABSENT:
+            if secret and item.action == "set" and env.has_secret_store and item.observed == ABSENT:
                 raise ConfigError(f"not a plan for this configuration: {where}: a secret goes to a secret store")
         if item.value is not None and (secret or item.action == "remove"):
             raise ConfigError(f"not a plan for this configuration: {where}: a secret's value is never in a plan")
@@ -308,8 +307,7 @@ def _plan_given(
     file is already its store (it holds the key, or the environment has no secret store)."""
     secret = bool(spec.schema_secret)
     source = entry.source if entry is not None else None
-    secure = any(s.type in ("ssm", "secretsmanager") for s in env.sources)
-    plaintext_store = (source or "").startswith("dotenv:") or (source is None and not secure)
+    plaintext_store = (source or "").startswith("dotenv:") or (source is None and not env.has_secret_store)
     where = _where(project, env, source, spec.name, secret and not plaintext_store)
     if where is None:
         why = "no source of this environment drift can write it to"

@@ -43,6 +43,16 @@ class EnvironmentConfig(NamedTuple):
     #: Settings shared by the environment's sources, by family: `{"aws": {...}}`.
     settings: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
 
+    @property
+    def has_secret_store(self) -> bool:
+        """Whether a source is a secret store (SSM or Secrets Manager): where `plan`, `apply`
+        and the fix commands send a secret instead of a plaintext file."""
+        return any(s.type in SECRET_STORES for s in self.sources)
+
+
+#: Source types that keep secrets encrypted.
+SECRET_STORES = ("ssm", "secretsmanager")
+
 
 class Assertion(NamedTuple):
     """One `[[assert]]` table (compiled by drift.engine.assertions, only for projects that

@@ -163,12 +163,18 @@ def _value(value: str, known: dict[str, str]) -> str:
         length += len(text)
     if state in (SINGLE, DOUBLE, ESCAPE):
         raise Refused("a missing closing quote")
-    resolved = "".join(chars)
-    for index in sorted(variables, reverse=True):
-        match = _VARIABLE.match(resolved, index)
+    text = "".join(chars)
+    # `${NAME}` spans never hold another `$`, so resolving left to right in one pass gives what
+    # phpdotenv's right-to-left replacements give, in linear time
+    pieces = []
+    pos = 0
+    for index in variables:
+        match = _VARIABLE.match(text, index)
         if match is not None and match.group(1) in known:
-            resolved = resolved[:index] + known[match.group(1)] + resolved[match.end() :]
-    return resolved
+            pieces += [text[pos:index], known[match.group(1)]]
+            pos = match.end()
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _step(state: int, token: str) -> tuple[str, bool, int]:

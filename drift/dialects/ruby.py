@@ -31,9 +31,9 @@ _UNESCAPE = re.compile(r"\\([^$])")
 _VARIABLE = re.compile(r"(\\)?(\$)(?!\()\{?([A-Z0-9_]+)?\}?", re.IGNORECASE | re.ASCII)
 #: Ruby's `String#strip`: leading white space, trailing white space and NUL.
 _LEADING = "\t\n\v\f\r "
-_TRAILING = "\t\n\v\f\r \0"
-#: `String#split` with no pattern: runs of ASCII white space.
-_RUBY_SPACE = "\t\n\v\f\r "
+_TRAILING = _LEADING + "\0"
+_PARENS = re.compile(r"[()]")
+#: What `String#split` with no pattern splits at.
 _WORDS = re.compile(r"[\t\n\v\f\r ]+")
 
 SKIPPED = "the ruby dotenv gem skips this line (not KEY=value), so a key on it is lost"
@@ -60,7 +60,7 @@ def _line(line: str, number: int, values: dict[str, str]) -> Line:
         return Blank(number)
     match = _LINE.match(line)
     if match is None:
-        words = _WORDS.split(line.strip(_RUBY_SPACE))
+        words = _WORDS.split(line.strip(_LEADING))
         if words and words[0] == "export":
             if all(name in values for name in words[1:]):
                 return Blank(number)  # `export NAME` of a set NAME: nothing to do
@@ -99,12 +99,19 @@ def _substitute(match: re.Match[str], values: dict[str, str]) -> str:
     return match.group()
 
 
+#: The `$(` a value may hold before drift stops looking (and reports the line): bounded work.
+MAX_COMMANDS = 16
+
+
 def _commands(value: str) -> str | None:
     """The gem's command substitution without running anything: `\\$(...)` loses its
     backslash; an unescaped `$(...)` (balanced, not empty) would run, so None."""
     out = []
     pos = 0
-    while (found := value.find("$(", pos)) >= 0:
+    for _ in range(MAX_COMMANDS):
+        found = value.find("$(", pos)
+        if found < 0:
+            break
         escaped = found > pos and value[found - 1] == "\\"
         end = _command_end(value, found + 1)
         if end is None:
@@ -115,6 +122,8 @@ def _commands(value: str) -> str | None:
             return None
         out.append(value[pos : found - 1] + value[found:end])
         pos = end
+    else:
+        return None  # more `$(` than any real value holds: each costs a scan, so fail closed
     out.append(value[pos:])
     return "".join(out)
 
@@ -123,17 +132,19 @@ def _command_end(value: str, open_at: int) -> int | None:
     """Where the gem's `\\((?:[^()]|\\g<cmd>)+\\)` starting at `open_at` ends, or None: each
     level holds at least one character or nested group (iterative: no recursion limit)."""
     counts = [0]
-    for index in range(open_at + 1, len(value)):
-        char = value[index]
-        if char == "(":
+    previous = open_at
+    for paren in _PARENS.finditer(value, open_at + 1):  # only the parentheses: the text between counts as one
+        index = paren.start()
+        if index > previous + 1:
+            counts[-1] += 1
+        previous = index
+        if value[index] == "(":
             counts.append(0)
-        elif char == ")":
-            if counts[-1] == 0:
-                return None
-            counts.pop()
-            if not counts:
-                return index + 1
-            counts[-1] += 1
-        else:
-            counts[-1] += 1
+            continue
+        if counts[-1] == 0:
+            return None
+        counts.pop()
+        if not counts:
+            return index + 1
+        counts[-1] += 1
     return None

@@ -30,8 +30,9 @@ class Condition(NamedTuple):
         return f"{self.key}={self.value}"
 
 
-#: Types whose values are flags, numbers or enum words: never credentials.
-_SETTING_TYPES = frozenset({"bool", "int", "float", "port", "duration", "enum"})
+#: Types whose valid values are flags, numbers, durations or enum words: never credentials,
+#: so they may be shown (`showable`) and make a secret-sounding name a setting (`is_setting`).
+SETTING_TYPES = frozenset({"bool", "int", "float", "port", "duration", "enum"})
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class KeySpec:
         and whose type, declared or inferred from the example, is a flag, a number or an enum:
         a setting, not a secret, whatever other word the name holds. Never for a key declared
         secret."""
-        return self.secret is None and self.type in _SETTING_TYPES and is_setting_name(self.name)
+        return self.secret is None and self.type in SETTING_TYPES and is_setting_name(self.name)
 
     @cached_property
     def constrained(self) -> bool:

@@ -6,11 +6,11 @@ output decides alike: the reports (through `engine/secrecy.display`), `schema sh
 from __future__ import annotations
 
 from drift.schema import types
-from drift.schema.keyspec import KeySpec
+from drift.schema.keyspec import SETTING_TYPES, KeySpec
 from drift.secrets import is_url, redact_urls
 
 #: Types whose valid values are never secrets: they may be shown.
-SHOWABLE_TYPES = frozenset({"bool", "int", "float", "port", "duration", "enum"})
+SHOWABLE_TYPES = SETTING_TYPES
 
 
 def showable(spec: KeySpec | None, value: str) -> bool:

@@ -48,9 +48,13 @@ def _assignments(text: str) -> str:
         if after is None or (not after.group(1).strip() and not flag) or after.group(2) == MASK:
             continue  # `word word` is an assignment only after a flag
         spans.append(after.span(2))
-    for start, end in reversed(spans):
-        text = text[:start] + MASK + text[end:]
-    return text
+    pieces = []
+    pos = 0
+    for start, end in spans:  # in order, never overlapping: one pass, linear in the text
+        pieces += [text[pos:start], MASK]
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _secret_like(word: str) -> bool:
