@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import select
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -54,3 +56,18 @@ def every_output(run: Callable[..., Any], expect: int, args: Sequence[str] = ())
         result = run(["check", "--format", fmt.value, "--fail-on", "none", *args], expect=expect)
         texts.append(result.stdout + (result.stderr or ""))
     return "\n".join(texts)
+
+
+def ended(pid: int, within: float = 10.0) -> bool:
+    """Whether process `pid` has ended (gone, or a zombie awaiting its reaper). A process
+    sent SIGKILL ends asynchronously, so this waits on a pidfd, which becomes readable at
+    the moment it ends, for at most `within` seconds; a process that survives that is alive."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        readable, _, _ = select.select([fd], [], [], within)
+        return bool(readable)
+    finally:
+        os.close(fd)
