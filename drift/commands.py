@@ -57,7 +57,6 @@ class Output:
     """What a program printed."""
 
     stdout: bytes
-    stderr_tail: str
 
 
 def run(
@@ -95,7 +94,7 @@ def run(
     if process.returncode != 0:
         status = f"signal {-process.returncode}" if process.returncode < 0 else f"status {process.returncode}"
         raise CommandFailed(f"{program} exited with {status}" + (f": {tail}" if tail else ""))
-    return Output(stdout, tail)
+    return Output(stdout)
 
 
 def _read(process: subprocess.Popen[bytes], timeout: float, max_bytes: int, program: str) -> tuple[bytes, bytes]:

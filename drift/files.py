@@ -42,7 +42,8 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, allow_special: bo
     except ValueError:  # a NUL character in the path
         raise UnreadableFile("not a valid path") from None
     try:
-        mode = os.fstat(fd).st_mode
+        status = os.fstat(fd)
+        mode = status.st_mode
         if stat.S_ISDIR(mode):
             raise UnreadableFile("is a directory, not a file")
         if not stat.S_ISREG(mode):
@@ -54,7 +55,11 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, allow_special: bo
             fd = os.open(path, os.O_RDONLY)
         with os.fdopen(fd, "rb", closefd=True) as handle:
             fd = -1
-            data = handle.read(max_bytes + 1)
+            # read(n) allocates n bytes first: ask for the size the file says it has (plus one,
+            # to see growth) and only then for the rest of the budget
+            data = handle.read(min(status.st_size, max_bytes) + 1)
+            if status.st_size < len(data) <= max_bytes:
+                data += handle.read(max_bytes + 1 - len(data))
     except OSError as exc:
         raise UnreadableFile(exc.strerror or "cannot be read") from None
     finally:

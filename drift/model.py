@@ -19,6 +19,12 @@ from typing import Any, NamedTuple
 
 from drift.errors import EXIT_DRIFT, EXIT_OK, EXIT_UNAVAILABLE
 
+#: The most keys drift takes from one source or one schema. Real applications declare
+#: hundreds; a source with more is hostile or not configuration, and reading it would
+#: spend memory per key on findings and matrix rows. Over the limit a source is
+#: unreadable (a finding) and a schema an error, so the bound holds for every source type.
+MAX_KEYS = 10_000
+
 
 class Severity(enum.IntEnum):
     """Ordered so that `severity >= threshold` reads naturally."""

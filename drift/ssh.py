@@ -49,11 +49,15 @@ done
 #: Lists the `*<suffix>` files of each folder: a header `<boundary> <index>`, then one name
 #: per line (names with a newline are left out).
 _LIST = r"""
-cd "$HOME" 2>/dev/null; b=$1; s=$2; shift 2; i=0
+cd "$HOME" 2>/dev/null; b=$1; s=$2; shift 2; i=0; nl='
+'
 for d in "$@"; do
   case $d in "~/"*) d="$HOME/${d#??}";; esac
   printf '\n%s %s\n' "$b" "$i"
-  if [ -d "$d" ]; then for f in "$d"/*"$s"; do [ -f "$f" ] && printf '%s\n' "${f##*/}"; done; fi
+  if [ -d "$d" ]; then for f in "$d"/*"$s"; do
+    [ -f "$f" ] || continue; n=${f##*/}
+    case $n in *"$nl"*) printf '/\n';; *) printf '%s\n' "$n";; esac
+  done; fi
   i=$((i+1))
 done
 """
@@ -263,7 +267,9 @@ def list_files(
     connections: Connections, host: Host, folders: list[str], suffix: str, cwd: Path, timeout: float
 ) -> list[list[str]]:
     """The names of the `*suffix` files in each folder on `host` (empty for a folder that
-    does not exist), in one session."""
+    does not exist), in one session. Names are listed a line each, so the script prints a
+    name holding a newline as `/` (which no name holds) and the listing fails, naming the
+    folder, rather than reading two names that do not exist."""
     boundary = "==drift-" + secrets.token_hex(12)
     quoted = " ".join(shlex.quote(p) for p in [boundary, suffix, *folders])
     script = f"sh -c {shlex.quote(_LIST)} drift {quoted}"
@@ -273,7 +279,10 @@ def list_files(
         header, _, body = chunk.partition("\n")
         if _INDEX.fullmatch(header) and int(header) < len(folders):
             # names end at `\n` only: str.splitlines() would also cut a name at U+2028 or a form feed
-            found[int(header)] = sorted(name for name in body.split("\n") if name)
+            names = [name for name in body.split("\n") if name]
+            if "/" in names:
+                raise RemoteFailed(f"{host}:{folders[int(header)]}: a file name there holds a newline")
+            found[int(header)] = sorted(names)
     if len(found) != len(folders):
         raise RemoteFailed(f"{host}: the remote shell did not answer for every folder (is it a POSIX sh?)")
     return [found[i] for i in range(len(folders))]

@@ -301,8 +301,19 @@ def test_the_javascript_reader_is_linear_in_its_reads(monkeypatch: pytest.Monkey
         assert len(calls) == 1  # the program, once
 
 
-def test_deeply_nested_code_makes_the_file_unreadable_not_the_run(project: Project) -> None:
-    project.write("src/deep.js", "const a = " + "(" * 25000 + "process.env.DEEP" + ")" * 25000 + ";\n")
+@pytest.mark.parametrize(
+    ("name", "before", "read"),
+    [
+        ("deep.js", "const a = ", "process.env.DEEP"),
+        ("deep.py", "import os\na = ", "os.environ['DEEP']"),
+        ("deep.rb", "a = ", "ENV['DEEP']"),
+        ("deep.go", 'package main\nimport "os"\nvar a = ', 'os.Getenv("DEEP")'),
+    ],
+)
+def test_deeply_nested_code_makes_the_file_unreadable_not_the_run(
+    project: Project, name: str, before: str, read: str
+) -> None:
+    project.write(f"src/{name}", before + "(" * 25000 + read + ")" * 25000 + "\n")
     project.write("src/ok.js", "const b = process.env.FINE;\n")
     project.write(".env.example", "FINE=1\n")
     project.write(

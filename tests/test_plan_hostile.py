@@ -110,3 +110,16 @@ def test_a_plan_that_is_not_json_or_not_an_object(planned: dict[str, Any]) -> No
         Path("plan.json").write_text(text)
         stderr = run(["apply", "plan.json", "--yes"], expect=2).stderr
         assert ("not a plan" in stderr or "cannot read the plan" in stderr) and "Traceback" not in stderr
+
+
+@pytest.mark.parametrize("field", ["key", "env", "target"])
+def test_apply_prints_a_plans_names_inert(planned: dict[str, Any], field: str) -> None:
+    """A newline in a plan's key, environment or target would start a GitHub workflow command
+    in apply's output (and in the `drift: error:` line); an escape sequence would reach the
+    terminal."""
+    planned["items"][0][field] += "\n::error::pwned\x1b]0;title\x07\u2028"
+    sealed(planned)
+    result = run(["apply", "plan.json", "--yes"], expect=2, env={"GITHUB_ACTIONS": "true"})
+    for text in (result.stdout, result.stderr):
+        assert not any(line.startswith("::error::pwned") for line in text.splitlines())
+        assert "\x1b" not in text and "\x07" not in text and "\u2028" not in text

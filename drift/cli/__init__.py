@@ -76,9 +76,9 @@ def handle_errors(func: F) -> F:
             with paused_gc():
                 return func(*args, **kwargs)
         except DriftError as exc:
-            from drift.report.inert import terminal  # a message may name a key from a file: inert
+            from drift.report.inert import lines  # a message may name a key from a file: inert
 
-            click.echo("\n".join(terminal(line) for line in f"drift: error: {exc}".splitlines()), err=True)
+            click.echo(lines(f"drift: error: {exc}"), err=True)
             sys.exit(exc.exit_code)
         except BrokenPipeError:  # the reader left (`drift ... | head -1`): nothing more to say
             _quiet_stdout()

@@ -129,7 +129,7 @@ def plan_command(
     fingerprint = api.fingerprinter_for(project, persistent=True)  # plan and apply must agree
     result = api.scan(project, names, with_matrix=False, fingerprinter=fingerprint)
     made = plan.make_plan(project, api.load_project_schema(project), result, fingerprint, reference, pairs, generate)
-    click.echo(_inert_lines(plan.render(made)), nl=False)
+    click.echo(inert.lines(plan.render(made)), nl=False)
     if out is not None:
         write_atomic(out, made.dump(fingerprint), 0o600)
         click.echo(f"wrote the plan to {out}; `drift apply {out}` applies it")
@@ -164,7 +164,7 @@ def apply_command(config: Path | None, plan_file: Path, yes: bool) -> None:
             return True
         if not sys.stdin.isatty():
             raise ConfigError("not a terminal: pass --yes to apply without asking")
-        click.echo(_inert_lines(plan.render(plan.Plan(loaded.project, loaded.config, list(items)))), nl=False)
+        click.echo(inert.lines(plan.render(plan.Plan(loaded.project, loaded.config, list(items)))), nl=False)
         return click.confirm(f"apply these {len(items)} changes?")
 
     outcome = plan.apply(loaded, stores, {k: v for k, v in specs.items() if v is not None}, confirm)
@@ -197,7 +197,7 @@ def apply_command(config: Path | None, plan_file: Path, yes: bool) -> None:
         loaded.items = outcome.remaining
         write_atomic(plan_file, loaded.dump(fingerprint), 0o600)
         click.echo(
-            _inert_lines(
+            inert.lines(
                 f"failed: {outcome.failed.env} {outcome.failed.key}: {outcome.error}\n"
                 f"not applied: {', '.join(f'{i.env} {i.key}' for i in outcome.remaining)}; "
                 f"{plan_file} now holds only those: `drift apply {plan_file}` resumes"
@@ -236,11 +236,6 @@ def code_command(config: Path | None, fmt: str) -> None:
     keys = {r.key for r in reads if r.key is not None}
     dynamic = sum(1 for r in reads if r.key is None)
     click.echo(f"{len(reads)} reads of {len(keys)} keys" + (f", {dynamic} with a computed name" if dynamic else ""))
-
-
-def _inert_lines(text: str) -> str:
-    """Text of several lines made inert for a terminal line by line (the newlines kept)."""
-    return "".join(inert.terminal(line) + "\n" for line in text.splitlines())
 
 
 @main.command("init")
@@ -313,7 +308,7 @@ def schema_show(config: Path | None, schema_path: Path | None, dialect: str | No
     loaded = api.load_project_schema(project)
     text = show.as_json(loaded) if fmt == "json" else show.as_text(loaded, list(project.environments))
     if fmt != "json":  # keys and descriptions come from files: one inert line each
-        text = "\n".join(inert.terminal(line) for line in text.splitlines()) + "\n"
+        text = inert.lines(text.rstrip("\n")) + "\n"
     click.echo(text, nl=False)
 
 

@@ -50,6 +50,45 @@ class Unreadable(Exception):
     never the end of the run."""
 
 
+#: A syntax tree deeper than this (25,000 nested parentheses; a chain of 500 calls is about
+#: 1,000) is not code anybody reads settings in: the file is unreadable, not the run.
+MAX_DEPTH = 1_000
+#: Seconds one file may take.
+TIME_BUDGET = 5.0
+
+
+class Walk:
+    """The nodes of a syntax tree depth-first in source order, for every reader: iterative
+    (no recursion limit to hit), each node once (linear in the file), and bounded: deeper than
+    MAX_DEPTH or longer than TIME_BUDGET, the file is Unreadable. `skip()` after a node keeps
+    the walk out of its children (a reader that has read what it needs there)."""
+
+    def __init__(self, root: Any, path: str) -> None:
+        self._stack: list[tuple[Any, int]] = [(root, 0)]
+        self._path = path
+        self._skip = False
+
+    def __iter__(self) -> Iterator[Any]:
+        import time
+
+        budget = time.monotonic() + TIME_BUDGET
+        stack = self._stack
+        while stack:
+            node, depth = stack.pop()
+            if depth > MAX_DEPTH or (len(stack) % 4096 == 0 and time.monotonic() > budget):
+                raise Unreadable(
+                    f"{self._path}: nested deeper than {MAX_DEPTH} levels or slower than {TIME_BUDGET:g} s to read"
+                )
+            self._skip = False
+            yield node
+            if not self._skip:
+                stack.extend((child, depth + 1) for child in reversed(node.children))
+
+    def skip(self) -> None:
+        """Do not descend into the node just given."""
+        self._skip = True
+
+
 def files(root: Path, paths: Sequence[str], exclude: Sequence[str]) -> list[Path]:
     """The source files under `paths`: git's view of the tree when it is a repository (so
     `.gitignore` is honoured), else a walk; `exclude` globs and vendored folders left out."""

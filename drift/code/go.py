@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from drift.code import Read
+from drift.code import Read, Walk
 from drift.code.python import _text
 
 
@@ -23,9 +23,7 @@ def reads(text: str, path: str) -> list[Read]:
     tree = _parser().parse(text.encode("utf-8", "surrogatepass"))
     names = _os_names(tree.root_node)
     found: list[Read] = []
-    stack = [tree.root_node]
-    while stack:
-        node = stack.pop()
+    for node in Walk(tree.root_node, path):
         if node.type == "call_expression":
             function = node.child_by_field_name("function")
             if function is not None and function.type == "selector_expression":
@@ -36,7 +34,6 @@ def reads(text: str, path: str) -> list[Read]:
                     key = _literal(values[0]) if values else None
                     kind = "dynamic" if key is None else "direct" if field == "Getenv" else "default"
                     found.append(Read(key, path, node.start_point[0] + 1, kind))
-        stack.extend(reversed(node.children))
     return sorted(found, key=lambda r: (r.line, r.key or ""))
 
 

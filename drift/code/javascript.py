@@ -7,11 +7,10 @@ declares itself (a parameter, a variable) is not Node's, so nothing read through
 
 from __future__ import annotations
 
-import time
 from functools import cache
 from typing import Any
 
-from drift.code import Read, Unreadable
+from drift.code import Read, Walk
 
 _SCOPES = ("function_declaration", "function_expression", "arrow_function", "method_definition",
            "generator_function_declaration", "program", "statement_block")  # fmt: skip
@@ -34,13 +33,6 @@ def _parser(kind: str) -> Any:
     return Parser(Language(tree_sitter_javascript.language()))
 
 
-#: A syntax tree deeper than this (25,000 nested parentheses) is not code anybody reads
-#: settings in: the file is unreadable, not the run.
-MAX_DEPTH = 400
-#: Seconds one file may take.
-TIME_BUDGET = 5.0
-
-
 def reads(text: str, path: str) -> list[Read]:
     kind = "tsx" if path.endswith(".tsx") else "ts" if path.endswith((".ts", ".mts", ".cts")) else "js"
     source = text.encode("utf-8", "surrogatepass")
@@ -48,16 +40,13 @@ def reads(text: str, path: str) -> list[Read]:
     found: list[Read] = []
     next_config = path.rsplit("/", 1)[-1].startswith("next.config.")
     declares: dict[tuple[int, int, str], bool] = {}  # each scope looked at once: linear in the file
-    stack = [(tree.root_node, 0)]
-    budget = time.monotonic() + TIME_BUDGET
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_DEPTH or (len(stack) % 4096 == 0 and time.monotonic() > budget):
-            raise Unreadable(f"{path}: nested deeper than {MAX_DEPTH} levels or slower than {TIME_BUDGET:g} s to read")
+    walk = Walk(tree.root_node, path)
+    for node in walk:
         if node.type in ("member_expression", "subscript_expression") and _is_env(node.child_by_field_name("object")):
             read = _member_read(node, path)
             if read is not None and not _shadowed(node, declares):
                 found.append(read)
+            walk.skip()
             continue
         if next_config and node.type == "pair" and _text(node.child_by_field_name("key")) == "env":
             found.extend(_next_env(node.child_by_field_name("value"), path))
@@ -65,7 +54,6 @@ def reads(text: str, path: str) -> list[Read]:
             pattern = node.child_by_field_name("name")
             if pattern is not None and pattern.type == "object_pattern" and not _shadowed(node, declares):
                 found.extend(_destructured(pattern, path))
-        stack.extend((child, depth + 1) for child in reversed(node.children))
     return sorted(found, key=lambda r: (r.line, r.key or ""))
 
 

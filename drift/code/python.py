@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from drift.code import Read
+from drift.code import Read, Walk
 
 
 @cache
@@ -75,9 +75,8 @@ def reads(text: str, path: str) -> list[Read]:
     for node in tree.root_node.named_children:
         names.learn(node)
     found: list[Read] = []
-    stack = [tree.root_node]
-    while stack:
-        node = stack.pop()
+    walk = Walk(tree.root_node, path)
+    for node in walk:
         line = node.start_point[0] + 1
         if node.type == "subscript" and names.is_environ(node.child_by_field_name("value")):
             key = _literal(node.child_by_field_name("subscript"))
@@ -91,8 +90,7 @@ def reads(text: str, path: str) -> list[Read]:
             found.append(Read(key, path, line, "dynamic" if key is None else "default"))
         elif node.type == "class_definition" and _is_settings(node):
             found.extend(_settings_fields(node, path))
-            continue
-        stack.extend(reversed(node.children))
+            walk.skip()
     return sorted(found, key=lambda r: (r.line, r.key or ""))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from drift.code import Read
+from drift.code import Read, Walk
 from drift.code.python import _text
 
 
@@ -22,9 +22,7 @@ def _parser() -> Any:
 def reads(text: str, path: str) -> list[Read]:
     tree = _parser().parse(text.encode("utf-8", "surrogatepass"))
     found: list[Read] = []
-    stack = [tree.root_node]
-    while stack:
-        node = stack.pop()
+    for node in Walk(tree.root_node, path):
         line = node.start_point[0] + 1
         if node.type == "element_reference" and _is_env(node.child_by_field_name("object")):
             arguments = [c for c in node.named_children[1:] if c.type != "comment"]
@@ -38,7 +36,6 @@ def reads(text: str, path: str) -> list[Read]:
                 key = _literal(values[0])
                 fallback = len(values) > 1 or node.child_by_field_name("block") is not None or method != "fetch"
                 found.append(Read(key, path, line, "dynamic" if key is None else "default" if fallback else "direct"))
-        stack.extend(reversed(node.children))
     return sorted(found, key=lambda r: (r.line, r.key or ""))
 
 

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from drift.collectors import registry
 from drift.collectors.base import CollectContext, CollectorError, SourceData
-from drift.model import Entry, EnvSnapshot, Problem, SourceStatus
+from drift.model import MAX_KEYS, Entry, EnvSnapshot, Problem, SourceStatus
 from drift.settings import EnvironmentConfig, SourceConfig
 
 MAX_WORKERS = 32
@@ -39,9 +39,12 @@ def _read(source: SourceConfig, context: CollectContext, progress: Progress | No
     name = collector.name()
     if progress:
         progress(context.env, name, None)
+    data: SourceData | None
     try:
         data = collector.collect()
         error = None
+        if len(data.entries) > MAX_KEYS:
+            data, error = None, f"holds more than {MAX_KEYS:,} keys, the most drift reads from one source"
     except CollectorError as exc:
         data, error = None, exc.reason
     except Exception as exc:  # a collector bug must not pass as an empty source; the finding says it

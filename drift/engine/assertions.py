@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from drift.engine import bounded
 from drift.model import EnvSnapshot
 from drift.schema import Schema, types
 from drift.settings import Assertion
@@ -160,6 +161,7 @@ class Compiled:
         """Each assertion that does not hold in the environment, with None when it is false
         or the reason it could not be evaluated."""
         data = self.data(snapshot)
+        runnable = []
         for assertion, check, when in self.assertions:
             if assertion.envs and snapshot.env not in assertion.envs:
                 continue
@@ -171,18 +173,30 @@ class Compiled:
             if large:  # CEL's budget counts steps, not bytes: what it may build is bounded here
                 yield assertion, f"could not be evaluated: the value of {large[0]} is over {MAX_VALUE:,} characters"
                 continue
-            applies = True if when is None else self._run(when, data)
-            outcome = self._run(check, data) if applies is True else applies
-            if outcome is False and applies is True:
+            runnable.append((assertion, check, when))
+        outcomes = bounded.run_each(runnable, lambda job: self._outcome(job[1], job[2], data))
+        for (assertion, _, _), outcome in zip(runnable, outcomes, strict=True):
+            if outcome is False:
                 yield assertion, None
-            elif outcome is not True and outcome is not False:
+            elif isinstance(outcome, str):
                 yield assertion, f"could not be evaluated: {outcome}"
+
+    def _outcome(self, check: Any, when: Any, data: Mapping[str, Any]) -> bool | str | None:
+        """True or False; None when `when` does not hold; else why it could not be evaluated."""
+        applies = True if when is None else self._run(when, data)
+        if applies is not True:
+            return None if applies is False else applies
+        return self._run(check, data)
 
     def _run(self, compiled: Any, data: Mapping[str, Any]) -> bool | str:
         """True, False, or the kind of error (CEL's status code, never its text)."""
         try:
             value = compiled.eval(data=data)
-        except (TypeError, ValueError, OverflowError, RuntimeError):  # a value CEL cannot hold
+        except RuntimeError as exc:
+            if "budget" in str(exc):
+                return "it ran past CEL's iteration budget"
+            return "a value could not be converted"
+        except (TypeError, ValueError, OverflowError):  # a value CEL cannot hold
             return "a value could not be converted"
         if value.type() == self._cel.Type.ERROR:
             text = str(value.value())

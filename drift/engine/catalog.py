@@ -11,7 +11,7 @@ import importlib
 import pkgutil
 from collections.abc import Sequence
 
-from drift.engine.rule import SCOPES, Rule
+from drift.engine.rule import KEY_STATES, SCOPES, Rule
 from drift.errors import ConfigError
 
 ENTRY_POINT_GROUP = "drift.rules"
@@ -33,6 +33,8 @@ def checked(loaded: object, where: str, name: str, scopes: Sequence[str] = SCOPE
         raise ConfigError(f"{where} is registered as {name!r} but declares slug {rule.slug!r}")
     if not rule.scopes or any(scope not in scopes for scope in rule.scopes):
         raise ConfigError(f"{where}: scope must be one of {', '.join(scopes)}")
+    if any(state not in KEY_STATES for state in rule.keys):
+        raise ConfigError(f"{where}: keys must be among {', '.join(KEY_STATES)}")
     return rule
 
 

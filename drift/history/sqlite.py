@@ -80,11 +80,6 @@ class SqliteHistory(HistoryStore):
         with guarded(self.where, "saving the audit record"), closing(self._connect()) as db:
             db.execute("INSERT INTO audit VALUES (?, ?)", (str(record.get("at", "")), json.dumps(record)))
 
-    def audits(self) -> list[dict[str, Any]]:
-        """Every audit record, oldest first."""
-        with guarded(self.where, "reading the audit records"), closing(self._connect()) as db:
-            return [json.loads(row[0]) for row in db.execute("SELECT data FROM audit ORDER BY rowid")]
-
     def save(self, scan: SavedScan, check_value: str) -> None:
         with guarded(self.where, "saving the scan"), closing(self._connect()) as db:
             try:

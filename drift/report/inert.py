@@ -39,6 +39,21 @@ def terminal(text: str) -> str:
     return _CONTROL.sub(_escape_control, text)
 
 
+def lines(text: str) -> str:
+    """A message of several lines drift composed around names from files (the `drift:
+    error:` handler's): each line made `terminal`, and a line that still begins, after
+    blanks, with `::` (a name that held a newline) has that colon escaped, so no line can
+    be taken for a workflow command."""
+    out = []
+    for line in text.split("\n"):
+        line = terminal(line)
+        blank = len(line) - len(line.lstrip())
+        if line.startswith("::", blank):
+            line = f"{line[:blank]}\\u003a{line[blank + 1 :]}"
+        out.append(line)
+    return "\n".join(out)
+
+
 def markdown(text: str) -> str:
     """Text inside a Markdown table cell or list item: no link, image, emphasis, HTML,
     autolink or @mention survives, and a newline becomes `<br>`."""

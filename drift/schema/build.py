@@ -17,6 +17,7 @@ from typing import Any
 from drift import dialects
 from drift.errors import ConfigError, SchemaError
 from drift.globs import is_glob, is_valid_glob
+from drift.model import MAX_KEYS
 from drift.schema import keyspec
 from drift.schema.annotations import Declaration, parse_example
 from drift.schema.infer import infer
@@ -85,6 +86,8 @@ def load_schema(
         except dialects.UnreadableFile as exc:
             raise SchemaError(f"{example_display}: cannot read the schema: {exc}") from None
         parsed = parse_example(dialects.parse(text, dialect))
+        if len(parsed.declarations) > MAX_KEYS:
+            raise SchemaError(f"{example_display}: declares more than {MAX_KEYS:,} keys, the most drift reads")
         if parsed.errors:
             lines = [f"{example_display}:{line}: {message}" for line, message in parsed.errors]
             raise SchemaError("the schema has errors:\n  " + "\n  ".join(lines))

@@ -1,5 +1,5 @@
 """Hostile input for what issues #19 and #20 added: the php, ruby and go dialects, the URL
-display and the scrubber, plans and YAML merge keys. Whatever the text, each ends in values,
+display and the scrubber, plans, YAML merge keys and migrations folders. Whatever the text, each ends in values,
 `malformed` lines or a named refusal, never another exception, and nothing it masks comes
 back."""
 
@@ -13,9 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drift import dialects
+from drift.collectors.base import CollectContext, CollectorError
+from drift.collectors.migrations import MigrationsCollector
 from drift.plan import _NotAPlan, _typed_plan
 from drift.secrets import MASK, redact_urls
 from drift.secrets.scrub import scrub
+from drift.settings import SourceConfig
 from drift.yamlfile import YamlError, load_all
 from tests.fuzz.profile import FUZZ
 
@@ -76,3 +79,38 @@ def test_nested_merge_keys_stay_bounded(count: int, width: int) -> None:
     )
     with contextlib.suppress(YamlError):
         load_all(text, "f.yaml")
+
+
+_FILE_NAME = st.text(
+    alphabet=st.characters(exclude_characters="/\x00", exclude_categories=["Cs"]), min_size=1, max_size=20
+)
+_REVISION_LINE = st.sampled_from(["revision = 'a'", "revision = 'b'", "down_revision = 'a'", "down_revision = None"])
+
+
+@FUZZ
+@pytest.mark.parametrize("tool", ["sql", "prisma", "alembic"])
+@given(
+    files=st.dictionaries(
+        _FILE_NAME.filter(lambda name: name not in {".", ".."}),
+        st.lists(_REVISION_LINE | st.text(max_size=30), max_size=4).map("\n".join),
+        max_size=6,
+    ),
+    nested=st.booleans(),
+)
+def test_any_migrations_folder(
+    tmp_path_factory: pytest.TempPathFactory, tool: str, files: dict[str, str], nested: bool
+) -> None:
+    """Whatever a migrations folder holds (odd names, cycles of revisions, folders where files
+    are expected), the repository side is a list of names or a named refusal."""
+    root = tmp_path_factory.mktemp("migrations")
+    folder = root / "migrations"
+    folder.mkdir()
+    for name, text in files.items():
+        path = folder / name / "migration.sql" if nested else folder / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    source = SourceConfig("migrations", {"tool": tool, "dir": "migrations"})
+    collector = MigrationsCollector(source, CollectContext(root, "p"))
+    with contextlib.suppress(CollectorError):
+        names = [name for name, _ in collector._repository()]
+        assert len(names) == len(set(names)) or tool == "sql"

@@ -9,6 +9,7 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -122,6 +123,15 @@ def test_a_systemd_user_unit_read_over_ssh(host: Project, sshd: Sshd) -> None:
     undeclared = {f["key"]: f["location"] for f in document["findings"] if f["rule"] == "undeclared"}
     assert undeclared == {"LOG_LEVEL": "vm1:~/.config/systemd/user/mre.service.d/10-port.conf:2"}
     assert "CANARY" not in every_output(run, 0)
+    for name in ("20-odd\u2028name.conf", "30-form\ffeed.conf"):  # names end at newlines only
+        (units / "mre.service.d" / name).write_text("[Service]\nEnvironment=LOG_LEVEL=debug\n")
+    document = json.loads(run(["check", "--format", "json", "--fail-on", "none"], expect=0).stdout)
+    (location,) = [f["location"] for f in document["findings"] if f["rule"] == "undeclared"]
+    assert location == "vm1:~/.config/systemd/user/mre.service.d/30-form\ffeed.conf:2"  # the last one wins
+    (units / "mre.service.d" / "40-two\nlines.conf").write_text("[Service]\nEnvironment=LOG_LEVEL=trace\n")
+    document = json.loads(run(["check", "--format", "json"], expect=3).stdout)
+    (finding,) = [f for f in document["findings"] if f["rule"] == "source-unavailable"]
+    assert finding["message"].endswith("mre.service.d: a file name there holds a newline")
 
 
 def test_one_connection_per_host_for_a_scan(host: Project, sshd: Sshd) -> None:
@@ -142,3 +152,36 @@ def test_one_connection_per_host_for_a_scan(host: Project, sshd: Sshd) -> None:
     document = json.loads(run(["check", "--format", "json"], expect=1).stdout)
     assert [e["status"] for e in document["environments"]] == ["ok", "ok", "ok"]
     assert sshd.logins() - before == 2
+
+
+def _masters() -> list[str]:
+    """Command lines of ssh masters drift started (their control sockets live in drift-ssh-*)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:  # the process ended meanwhile
+            continue
+        if words[0] == b"ssh" and any(b"ControlPath=/tmp/drift-ssh-" in w for w in words):
+            found.append(b" ".join(words).decode())
+    return found
+
+
+def test_a_failed_sessions_remote_stderr_is_scrubbed_and_its_master_ended(sshd: Sshd, host: Project) -> None:
+    """The remote login shell (bash reads ~/.bashrc for an ssh command) prints assignments and
+    a header to a secret name, then fails the session: the cause is shown, the secrets not,
+    and the master connection the first session opened does not outlive the run."""
+    rc = sshd.home / ".bashrc"
+    rc.write_text(
+        "echo 'export DB_PASSWORD=CANARY-rc-1' >&2\necho 'Authorization: Bearer CANARY-rc-2' >&2\n"
+        "echo 'retry with --password CANARY-rc-3 or API_TOKEN: CANARY-rc-4' >&2\nexit 7\n"
+    )
+    try:
+        configure(host, vm=ssh_source())
+        document = json.loads(run(["check", "--format", "json"], expect=3).stdout)
+    finally:
+        rc.unlink()
+    (finding,) = [f for f in document["findings"] if f["rule"] == "source-unavailable"]
+    assert "vm1" in finding["message"] and "retry with --password" in finding["message"], finding["message"]
+    assert "CANARY-rc" not in json.dumps(document)
+    assert _masters() == []
