@@ -24,8 +24,7 @@ from typing import Any, ClassVar
 
 from drift import commands
 from drift.collectors.base import Collector, CollectorError, Option, SourceData
-from drift.collectors.dotenv import read_env_text
-from drift.collectors.kubernetes import object_values
+from drift.collectors.parsers import json_text, object_values, read_env_text
 from drift.model import Entry, Problem
 from drift.secrets.scrub import scrub
 
@@ -144,9 +143,9 @@ def _object(data: dict[str, Any], label: str, store_secret: bool = False) -> Sou
     entries: list[Entry] = []
     problems: list[Problem] = []
     for key, value in data.items():
-        text = _text(value)
+        text = json_text(value)
         if text is None:
-            problems.append(Problem("unreadable-line", key, f"{label}: the value of {key} is not a string", None, key))
+            problems.append(Problem("unreadable-line", key, f"{label}: the value of {key} is null", None, key))
             continue
         entries.append(Entry(key, text, label, f"{label}:{key}", store_secret=store_secret))
     return SourceData(entries, problems, malformed=bool(problems))
@@ -166,11 +165,9 @@ def _items(data: list[Any], label: str) -> SourceData:
             facts = {_FACT_FIELDS[f]: str(item[f]) for f in _FACT_FIELDS if isinstance(item.get(f), str)}
             entries.append(names_only(name, label, location, facts))
             continue
-        text = _text(item[field])
+        text = json_text(item[field])
         if text is None:
-            problems.append(
-                Problem("unreadable-line", name, f"{label}: the value of {name} is not a string", None, name)
-            )
+            problems.append(Problem("unreadable-line", name, f"{label}: the value of {name} is null", None, name))
             continue
         entries.append(Entry(name, text, label, location))
     return SourceData(entries, problems, malformed=bool(problems))
@@ -185,14 +182,3 @@ def _kubernetes_object(data: dict[str, Any], label: str) -> SourceData:
         for key in undecodable
     ]
     return SourceData(entries, problems, malformed=bool(problems))
-
-
-def _text(value: object) -> str | None:
-    """A JSON scalar as the text an environment variable would hold; None for anything else."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return json.dumps(value)
-    return None

@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 
 from drift import dialects
 from drift.collectors.base import Collector, CollectorError, Option, SourceData
-from drift.collectors.dotenv import read_env_text
+from drift.collectors.parsers import read_env_text
 from drift.dialects import compose as compose_dialect
 from drift.model import Entry, Problem
 from drift.yamlfile import Map, Override, Reset, Seq, YamlError, load_all

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from drift import dialects
 from drift.collectors.base import Collector, CollectorError, Option, SourceData
-from drift.model import Entry
+from drift.collectors.parsers import read_env_text
 
 
 class DotenvCollector(Collector):
@@ -43,18 +43,3 @@ class DotenvCollector(Collector):
 
     def _expand(self) -> bool:
         return bool(self.source.options.get("expand", self.context.expand))
-
-
-def read_env_text(text: str, dialect: str, expand: bool, shown: str, source: str | None = None) -> SourceData:
-    """Entries of a dotenv text (a file, an ECS environment file), with its problems."""
-    read = dialects.read(text, dialect, expand, shown)
-    entries = [
-        Entry(key=key, value=a.value, source=source or f"dotenv:{shown}", location=f"{shown}:{a.line}")
-        for key, a in read.values.items()
-    ]
-    # a key whose value only the running application computes: there, value unknown
-    entries += [
-        Entry(key=key, value=None, source=source or f"dotenv:{shown}", location=f"{shown}:{line}")
-        for key, line in read.unknown.items()
-    ]
-    return SourceData(entries, read.problems, read.malformed)

@@ -14,8 +14,6 @@ simply not set. Values from a Secret are store secrets whatever their names. `fi
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ from typing import Any, ClassVar
 
 from drift import commands, dialects
 from drift.collectors.base import Collector, CollectorError, Option, SourceData
+from drift.collectors.parsers import object_values
 from drift.model import Entry, Problem
 from drift.yamlfile import Map, Seq, YamlError, load_all
 
@@ -210,30 +209,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Seq):
         return [_plain(v) for v in value]
     return value
-
-
-def object_values(obj: Mapping[str, Any], secret: bool) -> tuple[dict[str, tuple[str, int]], list[str]]:
-    """A ConfigMap's or Secret's values with the line of each key (0 when unknown), and the
-    keys of a Secret whose `data` is not base64 of UTF-8 text. A Secret's `stringData` wins
-    over its `data`, as the API server merges them."""
-    found: dict[str, tuple[str, int]] = {}
-    undecodable: list[str] = []
-    for section in ("data", "stringData") if secret else ("data",):
-        values = obj.get(section)
-        if not isinstance(values, Mapping):
-            continue
-        lines = getattr(values, "lines", {})
-        for key, value in values.items():
-            if not isinstance(value, str):
-                continue
-            if section == "data" and secret:
-                try:
-                    value = base64.b64decode(value, validate=True).decode("utf-8")
-                except (binascii.Error, UnicodeDecodeError, ValueError):
-                    undecodable.append(key)
-                    continue
-            found[key] = (value, lines.get(key, 0))
-    return found, undecodable
 
 
 def _store(obj: Map, where: str, secret: bool) -> _Object:

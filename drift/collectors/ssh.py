@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from drift import dialects, ssh
 from drift.collectors.base import Collector, CollectorError, Option, SourceData
-from drift.collectors.dotenv import read_env_text
+from drift.collectors.parsers import read_env_text
 
 
 class SshCollector(Collector):

@@ -10,7 +10,7 @@ from drift.aws import aws_errors
 from drift.collectors.aws.base import AWS_OPTIONS, AwsCollector
 from drift.collectors.aws.references import Reference, resolve
 from drift.collectors.base import CollectorError, Option, SourceData
-from drift.collectors.dotenv import read_env_text
+from drift.collectors.parsers import read_env_text
 from drift.model import Entry, Problem
 
 #: Larger environment files are refused rather than read into memory whole.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from drift.aws import aws_errors, iso
-from drift.collectors.aws.values import json_object, json_text
+from drift.collectors.parsers import json_object, json_text
 
 SSM_BATCH = 10
 SECRETS_BATCH = 20
@@ -99,7 +99,10 @@ def resolve(ssm: Any, secrets: Any, references: list[Reference]) -> dict[str, Re
             members = json_object(text)
             if members is None or ref.json_key not in members:
                 continue
-            text = json_text(members[ref.json_key])
+            member = json_text(members[ref.json_key])
+            if member is None:  # null holds no value: the reference resolves to nothing
+                continue
+            text = member
         found[ref.key] = Resolved(
             text,
             f"secretsmanager:{secret['Name']}",

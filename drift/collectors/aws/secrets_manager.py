@@ -11,8 +11,8 @@ from typing import Any, ClassVar
 
 from drift.aws import aws_errors, iso
 from drift.collectors.aws.base import AWS_OPTIONS, AwsCollector
-from drift.collectors.aws.values import json_object, json_text
 from drift.collectors.base import CollectorError, Option, SourceConfig, SourceData
+from drift.collectors.parsers import json_object, json_text
 from drift.model import Entry
 
 BATCH = 20
@@ -93,7 +93,7 @@ class SecretsManagerCollector(AwsCollector):
         if members is None:
             if not plain_key:
                 raise CollectorError(f'secret {name} is not a JSON object; set key = "NAME" for a plain string')
-            pairs = [(plain_key, text)]
+            pairs: list[tuple[str, str | None]] = [(plain_key, text)]
         else:
             pairs = [(key, json_text(value)) for key, value in members.items()]
         return [
