@@ -23,12 +23,12 @@ from drift.engine.evaluate import evaluate, secrecy_for
 from drift.engine.matrix import build_matrix
 from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError
-from drift.fixes import with_commands
 from drift.model import CodeRead, EntryRecord, Finding, ScanResult, TrendPoint, new_scan_id
 from drift.runtime import paused_gc
 from drift.schema import Schema, load_schema
 from drift.secrets import FINGERPRINT_ENV, Fingerprinter
 from drift.settings import EnvironmentConfig
+from drift.stores.fixes import with_commands
 from drift.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -216,7 +216,7 @@ def scan(
         marked = annotate(active, suppressed, previous, snapshots, list(project.environments), stamp)
         active, suppressed = marked.findings, marked.suppressed
         resolved, unverified = marked.resolved, marked.unverified
-    active = with_commands(active, project, schema, snapshots)
+    active = with_commands(active, project.environments, schema, snapshots)
     matrix = build_matrix(schema, snapshots, active, fingerprint, secrecy) if with_matrix else ()
     trend: tuple[TrendPoint, ...] = ()
     if history is not None:

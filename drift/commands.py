@@ -26,7 +26,6 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 #: How much of standard error is kept, for the last line of a failure.
 STDERR_TAIL = 4096
-MASK = "••••••"
 
 
 #: Programs named by the configuration run only when this is set (or `--allow-commands` is

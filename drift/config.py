@@ -16,12 +16,12 @@ from drift.config_ignore import NotifyConfig, SuppressionReader
 from drift.config_sources import EnvironmentReader
 from drift.errors import ConfigError
 from drift.files import Confined, read_toml
-from drift.model import Severity, Suppression
+from drift.model import SEVERITY_LABELS, Severity, Suppression
 from drift.paths import shown
 from drift.settings import Assertion, EnvironmentConfig, SourceConfig
 from drift.suggest import did_you_mean
 
-FAIL_ON_LEVELS = ("error", "warning", "info", "none")
+FAIL_ON_LEVELS = (*SEVERITY_LABELS, "none")
 _DRIFT_FIELDS = (
     "schema",
     "fail_on",

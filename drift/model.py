@@ -44,6 +44,11 @@ class Severity(enum.IntEnum):
         return cls[text.upper()]
 
 
+#: The severity labels, most severe first: the one list every report, the document's schema
+#: and `fail_on` read.
+SEVERITY_LABELS = tuple(s.label for s in sorted(Severity, reverse=True))
+
+
 class Entry(NamedTuple):
     """One key as one source saw it."""
 
@@ -176,7 +181,7 @@ class Finding(NamedTuple):
     #: `declared` when it rests on the schema, a store or the value itself; `inferred` when
     #: it rests on a guess (a name, an empty example value, an inferred type).
     basis: str = "declared"
-    #: The concrete command that fixes it, where drift can know it (`drift.fixes`); never a
+    #: The concrete command that fixes it, where drift can know it (`drift.stores.fixes`); never a
     #: secret's value.
     command: str | None = None
 

@@ -31,22 +31,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drift import dialects
-from drift.aws import AwsTarget, SessionPool, aws_errors
+from drift import stores
+from drift.aws import SessionPool
 from drift.config import Project
 from drift.errors import CollectorError, ConfigError
-from drift.files import CONFIG_MAX_BYTES, DEFAULT_MAX_BYTES, UnreadableFile, read_bytes, read_text
+from drift.files import CONFIG_MAX_BYTES, UnreadableFile, read_text
 from drift.model import EnvSnapshot, ScanResult
 from drift.report import inert
-from drift.report.output import write_atomic
 from drift.schema import KeySpec, Schema
 from drift.schema.showable import shown, shown_whole
 from drift.secrets import MASK, Fingerprinter, masked
-from drift.settings import EnvironmentConfig, SourceConfig
+from drift.settings import EnvironmentConfig
 
 FORMAT = 1
 ABSENT = "absent"
-_PLAIN = re.compile(r"[A-Za-z0-9_./:@,+=%-]*")
 
 
 @dataclass
@@ -174,8 +172,9 @@ def validate(plan: Plan, project: Project, schema: Schema) -> None:
             raise ConfigError(f"not a plan for this configuration: {where}: no such environment")
         spec = schema.for_env(item.env).get(item.key)
         secret = item.secret or (spec is not None and spec.schema_secret)
+        store = stores.lookup(item.store)
         sources = [s for s in env.sources if s.type == item.store]
-        if not any(_targets(source, item) for source in sources):
+        if store is None or not any(store.owns(source, item.target, item.key) for source in sources):
             raise ConfigError(f"not a plan for this configuration: {where}: its target is not a source of it")
         if item.store == "dotenv":
             try:
@@ -186,17 +185,6 @@ def validate(plan: Plan, project: Project, schema: Schema) -> None:
                 raise ConfigError(f"not a plan for this configuration: {where}: a secret goes to a secret store")
         if item.value is not None and (secret or item.action == "remove"):
             raise ConfigError(f"not a plan for this configuration: {where}: a secret's value is never in a plan")
-
-
-def _targets(source: SourceConfig, item: Item) -> bool:
-    """Whether `item`'s target is `source`'s, for its key."""
-    options = source.options
-    if item.store == "ssm":
-        prefix = str(options.get("path", "")).rstrip("/") + "/"
-        return item.target.startswith(prefix) and item.target[len(prefix) :].replace("/", "_") == item.key
-    if item.store == "secretsmanager":
-        return "secret_id" in options and item.target == f"{options['secret_id']}#{item.key}"
-    return item.target == str(options.get("path"))
 
 
 # --- planning ---------------------------------------------------------------------------------
@@ -244,7 +232,7 @@ def _plan_key(
         return  # a source that failed may hold it: nothing is planned on a guess
     if spec.deprecated is not None:
         if entry is not None:
-            where = _where(project, env, entry.source, name, secret=False)
+            where = stores.locate(env, entry.source, name, secret=False)
             if where is not None:
                 plan.items.append(
                     _item(env.name, name, "remove", where, "deprecated: " + spec.deprecated, entry, fingerprint)
@@ -273,7 +261,7 @@ def _plan_key(
         elif entry is None and spec.requirement(snapshot.env)[0]:
             plan.needs_value.append(NeedsValue(env.name, name, "required, with no declared default or equals", command))
         return
-    where = _where(project, env, entry.source if entry is not None else None, name, secret)
+    where = stores.locate(env, entry.source if entry is not None else None, name, secret)
     if where is None:
         why = "no source of this environment drift can write it to"
         plan.needs_value.append(NeedsValue(env.name, name, why, "add an ssm, secretsmanager or dotenv source"))
@@ -307,8 +295,7 @@ def _plan_given(
     file is already its store (it holds the key, or the environment has no secret store)."""
     secret = bool(spec.schema_secret)
     source = entry.source if entry is not None else None
-    plaintext_store = (source or "").startswith("dotenv:") or (source is None and not env.has_secret_store)
-    where = _where(project, env, source, spec.name, secret and not plaintext_store)
+    where = stores.locate(env, source, spec.name, secret and not stores.plaintext_allowed(env, source))
     if where is None:
         why = "no source of this environment drift can write it to"
         why += " (a secret goes to a secret store)" if secret else ""
@@ -352,7 +339,7 @@ def _shown(spec: KeySpec, value: str) -> str:
     return shown(spec, value) or MASK
 
 
-def _item(env: str, key: str, action: str, where: tuple[str, str, bool], reason: str, entry: Any,
+def _item(env: str, key: str, action: str, where: stores.Target, reason: str, entry: Any,
           fingerprint: Fingerprinter) -> Item:  # fmt: skip
     store, target, _ = where
     version = None
@@ -361,30 +348,6 @@ def _item(env: str, key: str, action: str, where: tuple[str, str, bool], reason:
         observed = fingerprint(entry.value)
         version = str(entry.metadata.get("version")) if entry.metadata.get("version") is not None else None
     return Item(env, key, action, store, target, reason, version=version, observed=observed)
-
-
-def _where(
-    project: Project, env: EnvironmentConfig, source: str | None, key: str, secret: bool
-) -> tuple[str, str, bool] | None:
-    """(store, target, secure) for a key: where it is now, else the environment's first
-    source that may hold it (a secret only in a SecureString or Secrets Manager)."""
-    if source is not None:
-        kind, _, rest = source.partition(":")
-        if kind == "ssm":
-            return "ssm", rest, secret
-        if kind == "secretsmanager":
-            return "secretsmanager", f"{rest}#{key}", True
-        if kind == "dotenv" and not secret:
-            return "dotenv", rest, False
-        return None  # a secret is never written to a plaintext file
-    for candidate in env.sources:
-        if candidate.type == "secretsmanager" and secret and "secret_id" in candidate.options:
-            return "secretsmanager", f"{candidate.options['secret_id']}#{key}", True
-        if candidate.type == "ssm":
-            return "ssm", f"{str(candidate.options['path']).rstrip('/')}/{key}", secret
-        if candidate.type == "dotenv" and not secret:
-            return "dotenv", str(candidate.options["path"]), False
-    return None
 
 
 def render(plan: Plan) -> str:
@@ -417,130 +380,28 @@ class Outcome:
 
 
 class Stores:
-    """Reading and writing one item in its store, for one apply."""
+    """Reading and writing each item in its store (`drift/stores/`), for one apply."""
 
     def __init__(self, project: Project, fingerprint: Fingerprinter) -> None:
         self.project = project
         self.fingerprint = fingerprint
-        self.pool = SessionPool()
+        self.place = stores.Place(project.root, project.dialect.name, project.confined, SessionPool())
 
-    def _target(self, item: Item) -> AwsTarget:
+    def _store(self, item: Item) -> stores.Store:
         env = self.project.environments.get(item.env)
-        if env is None:
-            raise ConfigError(f"the plan names environment {item.env}, which the configuration does not have")
-        kinds = [s for s in env.sources if s.type == item.store]
-        options = kinds[0].options if kinds else {}
-        return AwsTarget.of(options, env.settings.get("aws", {}))
-
-    def _client(self, item: Item) -> Any:
-        return self.pool.client(item.store, self._target(item))
+        store = stores.lookup(item.store)
+        if env is None or store is None:  # validate() refused such a plan already
+            raise ConfigError(f"the plan names {item.env} / {item.store}, which the configuration does not have")
+        return store(self.place, env)
 
     def observe(self, item: Item) -> tuple[str | None, str]:
         """(version, fingerprint or "absent") of the item now."""
-        value, version = self._read(item)
+        value, version = self._store(item).read(item.target, item.key)
         return version, ABSENT if value is None else self.fingerprint(value)
-
-    def _read(self, item: Item) -> tuple[str | None, str | None]:
-        if item.store == "ssm":
-            with aws_errors(f"reading {item.target}"):
-                client = self._client(item)
-                try:
-                    found = client.get_parameter(Name=item.target, WithDecryption=True)["Parameter"]
-                except client.exceptions.ParameterNotFound:
-                    return None, None
-            return str(found["Value"]), str(found.get("Version"))
-        if item.store == "secretsmanager":
-            secret_id, _, member = item.target.partition("#")
-            members, version = self._secret(item, secret_id)
-            value = members.get(member)
-            return (None if value is None else str(value)), version
-        path = self.project.root / item.target
-        try:
-            text = read_bytes(path, DEFAULT_MAX_BYTES).decode("utf-8")
-        except (UnreadableFile, UnicodeDecodeError):
-            return None, None
-        assignment = dialects.read(text, self.project.dialect.name, False, item.target).values.get(item.key)
-        return (assignment.value if assignment is not None else None), None
-
-    def _secret(self, item: Item, secret_id: str) -> tuple[dict[str, Any], str | None]:
-        with aws_errors(f"reading secret {secret_id}"):
-            client = self._client(item)
-            try:
-                found = client.get_secret_value(SecretId=secret_id)
-            except client.exceptions.ResourceNotFoundException:
-                return {}, None
-        try:
-            members = json.loads(found.get("SecretString") or "{}")
-        except json.JSONDecodeError:
-            members = None
-        if not isinstance(members, dict):
-            raise CollectorError(f"secret {secret_id} is not a JSON object: drift sets JSON secrets member by member")
-        return members, str(found.get("VersionId"))
 
     def write(self, item: Item, value: str | None) -> None:
         """Set (value) or remove (None) the item."""
-        if item.store == "ssm":
-            with aws_errors(f"writing {item.target}"):
-                client = self._client(item)
-                if value is None:
-                    client.delete_parameter(Name=item.target)
-                else:
-                    kind = "SecureString" if item.secret else "String"
-                    client.put_parameter(Name=item.target, Value=value, Type=kind, Overwrite=True)
-            return
-        if item.store == "secretsmanager":
-            secret_id, _, member = item.target.partition("#")
-            members, version = self._secret(item, secret_id)
-            if value is None:
-                members.pop(member, None)
-            else:
-                members[member] = value
-            with aws_errors(f"writing secret {secret_id}"):
-                client = self._client(item)
-                if version is None:
-                    client.create_secret(Name=secret_id, SecretString=json.dumps(members))
-                else:
-                    client.put_secret_value(SecretId=secret_id, SecretString=json.dumps(members))
-            return
-        _write_dotenv(self.project, item, value)
-
-
-def _write_dotenv(project: Project, item: Item, value: str | None) -> None:
-    """Set or remove one key of a dotenv file, changing only its line, read back before the
-    file is replaced."""
-    path = project.root / item.target
-    try:
-        original = read_bytes(path, DEFAULT_MAX_BYTES).decode("utf-8") if path.exists() else ""
-    except (UnreadableFile, UnicodeDecodeError) as exc:
-        raise CollectorError(f"{item.target}: cannot be changed: {exc}") from None
-    dialect = project.dialect.name
-    before = dialects.read(original, dialect, False, item.target).values
-    lines = original.splitlines(keepends=True)
-    newline = "\r\n" if "\r\n" in original else "\n"
-    line = f"{item.key}={value if value is not None and _PLAIN.fullmatch(value) else _quoted(value or '')}"
-    current = before.get(item.key)
-    if current is not None and "\n" in current.value:
-        raise CollectorError(f"{item.target}: {item.key} spans several lines; drift does not rewrite it")
-    if current is not None:
-        ending = newline if lines[current.line - 1].endswith(("\n", "\r")) else ""
-        lines[current.line - 1] = "" if value is None else line + ending
-    elif value is not None:
-        if lines and not lines[-1].endswith(("\n", "\r")):
-            lines[-1] += newline
-        lines.append(line + newline)
-    updated = "".join(lines)
-    after = dialects.read(updated, dialect, False, item.target).values
-    expected = {k: a.value for k, a in before.items() if k != item.key}
-    if value is not None:
-        expected[item.key] = value
-    if {k: a.value for k, a in after.items()} != expected:
-        raise CollectorError(f"{item.target}: the change would not read back exactly in the {dialect} dialect")
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o600
-    write_atomic(path, updated.encode("utf-8"), mode)
-
-
-def _quoted(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        self._store(item).write(item.target, item.key, value, item.secret)
 
 
 def given_value(item: Item, spec: KeySpec | None) -> str:
@@ -586,7 +447,7 @@ def generated(spec: KeySpec | None) -> str:
 
 def apply(
     plan: Plan,
-    stores: Stores,
+    writer: Stores,
     specs: Mapping[tuple[str, str], KeySpec],
     confirm: Callable[[Sequence[Item]], bool],
 ) -> Outcome:
@@ -595,14 +456,14 @@ def apply(
     changed = []
     pending = []
     for item in plan.items:
-        version, seen = stores.observe(item)
+        version, seen = writer.observe(item)
         if item.action == "remove":
             done = seen == ABSENT
         elif item.value_from == "generate":
             done = item.observed == ABSENT and seen != ABSENT  # a value is there now: made by an earlier apply
         else:
             planned = item.value if item.value_from is None else _planned(item, specs.get((item.env, item.key)))
-            done = planned is not None and seen == stores.fingerprint(planned)
+            done = planned is not None and seen == writer.fingerprint(planned)
         if done:
             outcome.already.append(item)
         elif seen != item.observed or (item.version is not None and version != item.version):
@@ -619,7 +480,7 @@ def apply(
     for index, item in enumerate(pending):
         value = None if item.action == "remove" else values.get(id(item), item.value)
         try:
-            stores.write(item, value)
+            writer.write(item, value)
         except CollectorError as exc:
             outcome.failed, outcome.error, outcome.remaining = item, str(exc), pending[index:]
             return outcome

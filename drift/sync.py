@@ -26,18 +26,15 @@ from pathlib import Path
 from drift import dialects
 from drift.config import Project
 from drift.errors import ConfigError
-from drift.files import DEFAULT_MAX_BYTES, UnreadableFile, read_bytes
+from drift.files import DEFAULT_MAX_BYTES, UnreadableFile, read_bytes, write_atomic
 from drift.report.inert import terminal
-from drift.report.output import write_atomic
 from drift.schema import KeySpec, Schema
 from drift.schema.hosts import local_host
 from drift.schema.showable import shown
-from drift.secrets import is_high_entropy_token
+from drift.secrets import MASK, is_high_entropy_token
 from drift.secrets.scrub import scrub
 from drift.settings import EnvironmentConfig
 from drift.suggest import NearMisses
-
-MASK = "••••••"
 
 
 @dataclass

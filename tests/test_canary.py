@@ -68,6 +68,12 @@ def test_terminal_and_json_never_show_a_secret(planted: Project, monkeypatch: py
 def test_diff_masks_secrets(planted: Project) -> None:
     result = run(["diff", "production.env", "staging.env"], expect=1)
     assert_clean(result.stdout + result.stderr)
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[1:8]}
+    # the comparison is still made, through fingerprints: equal secrets look equal, others not
+    assert rows["SESSION_SECRET"][-1] == "same" and rows["SESSION_SECRET"][2] == rows["SESSION_SECRET"][4]
+    assert rows["SHARED_SECRET"][-1] == "differs" and rows["SHARED_SECRET"][2] != rows["SHARED_SECRET"][4]
+    assert rows["PAYMENT"][-1] == "missing"
+    assert "7 keys: 1 differ, 5 missing somewhere, 1 same" in result.stdout
 
 
 def test_errors_never_echo_values(project: Project) -> None:

@@ -353,3 +353,11 @@ def test_init_marks_a_git_ignored_env_file_not_deployed(project: Project, with_g
     (project.root / ".env.preview").unlink()  # a clean checkout
     result = run(["check"], expect=0)
     assert "drift: info: preview: .env.preview does not exist; skipped" in result.stderr
+
+
+def test_the_readme_source_option_table_is_generated_from_the_collectors() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    table = readme.split("#### Every source option", 1)[1].split("\n\n", 3)[2]
+    assert table + "\n" == run(["explain", "--sources", "--markdown"], expect=0).stdout
+    listing = run(["explain", "--sources"], expect=0).stdout
+    assert "path (required): parameter path" in listing and "`" not in listing

@@ -116,7 +116,7 @@ def plan_command(
     exit 1 when there are any."""
     from drift import api, plan
     from drift.errors import ConfigError
-    from drift.report.output import write_atomic
+    from drift.files import write_atomic
 
     pairs = {}
     for spec in value_from:
@@ -149,7 +149,7 @@ def apply_command(config: Path | None, plan_file: Path, yes: bool) -> None:
 
     from drift import api, plan
     from drift.errors import ConfigError
-    from drift.report.output import write_atomic
+    from drift.files import write_atomic
 
     project = api.load_project(config, Path.cwd())
     fingerprint = api.fingerprinter_for(project, persistent=True)  # plan and apply must agree
@@ -249,7 +249,7 @@ def init_command(schema_path: Path | None, dialect: str | None, force: bool) -> 
     from drift import init
     from drift.config import load_project
     from drift.errors import ConfigError
-    from drift.report.output import write_atomic
+    from drift.files import write_atomic
 
     target = Path.cwd() / "drift.toml"
     if target.exists() and not force:
@@ -265,14 +265,22 @@ def init_command(schema_path: Path | None, dialect: str | None, force: bool) -> 
 
 @main.command()
 @click.argument("rule", required=False)
-@click.option("--markdown", is_flag=True, help="Every rule as the README's Markdown table.")
+@click.option("--markdown", is_flag=True, help="Every rule (or source) as the README's Markdown table.")
+@click.option("--sources", is_flag=True, help="Every source type and its options, instead of the rules.")
 @handle_errors
-def explain(rule: str | None, markdown: bool) -> None:
-    """Explain RULE (or list every rule): what it checks and how to fix it."""
+def explain(rule: str | None, markdown: bool, sources: bool) -> None:
+    """Explain RULE (or list every rule, or with --sources every source type's options):
+    what it checks and how to fix it."""
     from drift.engine import catalog
     from drift.errors import ConfigError
     from drift.suggest import did_you_mean
 
+    if sources:
+        from drift.collectors import registry
+
+        table = registry.options_table()
+        click.echo(table if markdown else inert.lines(table.replace("`", "")), nl=False)
+        return
     if markdown:
         click.echo(catalog.markdown_table(), nl=False)
         return

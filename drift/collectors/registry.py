@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-from drift.collectors.base import Collector
+from drift.collectors.base import Collector, Option
 from drift.errors import ConfigError
 
 ENTRY_POINT_GROUP = "drift.collectors"
@@ -54,3 +54,25 @@ def _checked(loaded: object, kind: str, where: str) -> type[Collector]:
     if loaded.kind != kind:
         raise ConfigError(f"{where} is registered as {kind!r} but declares kind {loaded.kind!r}")
     return loaded
+
+
+def options_table() -> str:
+    """Every built-in source type's options with their help, as the README's table
+    (`drift explain --sources --markdown`), from the collectors' own `options`; a test holds
+    the README to it. The options every AWS source shares are one row of their own."""
+    from drift.collectors.aws.base import AWS_OPTIONS
+
+    def row(kind: str, options: dict[str, Option]) -> str:
+        described = "; ".join(
+            f"`{name}`{' (required)' if option.required else ''}: {option.help}" for name, option in options.items()
+        )
+        escaped = described.replace("|", "\\|")
+        return f"| `{kind}` | {escaped} |"
+
+    lines = ["| type | options |", "| --- | --- |"]
+    for kind in kinds():
+        cls = lookup(kind)
+        assert cls is not None
+        lines.append(row(kind, {n: o for n, o in cls.options.items() if n not in AWS_OPTIONS}))
+    lines.append(row("every AWS source", AWS_OPTIONS))
+    return "\n".join(lines) + "\n"

@@ -13,7 +13,7 @@ from typing import Any, TypedDict, cast
 from drift import __version__
 from drift.engine import catalog
 from drift.engine.rule import Rule
-from drift.model import EnvSnapshot, Finding, MatrixCell, MatrixRow, ScanResult, Severity
+from drift.model import SEVERITY_LABELS, EnvSnapshot, Finding, MatrixCell, MatrixRow, ScanResult, Severity
 
 SCHEMA_VERSION = 1
 
@@ -257,7 +257,7 @@ def _upgrade(data: dict[str, Any]) -> None:
         if isinstance(env, dict) and "findings" not in env:
             env["findings"] = {
                 level: sum(1 for f in findings if f.get("env") == env.get("name") and f.get("severity") == level)
-                for level in ("error", "warning", "info")
+                for level in SEVERITY_LABELS
             }
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from drift.files import write_atomic
 from drift.report import github
 from drift.report.document import Document
 from drift.report.formats import Format, render
-from drift.report.output import write_atomic
 
 
 def needs_matrix(stdout: Format, outputs: Sequence[tuple[Format, Path]]) -> bool:

@@ -14,11 +14,12 @@ from importlib import resources
 
 from markupsafe import Markup
 
+from drift.model import SEVERITY_LABELS
 from drift.report import inert
 from drift.report.document import Document, FindingDoc, RowDoc
 from drift.report.jinja import environment
 
-SEVERITIES = ("error", "warning", "info")
+SEVERITIES = SEVERITY_LABELS
 CHART_WIDTH = 640
 LABEL_WIDTH = 140
 CLIP = 80

@@ -5,6 +5,7 @@ Colour only when asked for (the CLI decides from the terminal and NO_COLOR).
 
 from __future__ import annotations
 
+from drift.model import SEVERITY_LABELS
 from drift.report import inert
 from drift.report.document import Document, FindingDoc
 
@@ -49,7 +50,7 @@ def render(document: Document, color: bool = False) -> str:
         counts = env["findings"]
         found = ", ".join(
             _paint(f"{counts[level]} {level}{'s' if counts[level] != 1 and level != 'info' else ''}", level, color)
-            for level in ("error", "warning")
+            for level in SEVERITY_LABELS[:2]
         )
         read = _paint("all sources read" if env["status"] == "ok" else f"sources {env['status']}", env["status"], color)
         deployed = "deployed" if env["deployed"] else "not deployed"
@@ -77,7 +78,7 @@ def render(document: Document, color: bool = False) -> str:
     counts = document["summary"]
     totals = ", ".join(
         _paint(f"{counts[level]} {level}{'s' if counts[level] != 1 and level != 'info' else ''}", level, color)
-        for level in ("error", "warning", "info")
+        for level in SEVERITY_LABELS
     )
     fail_on = document["fail_on"] or "none"
     out.append(

@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from drift.errors import ConfigError
+from drift.model import SEVERITY_LABELS
 
 Spec = Mapping[str, object]
 
 STR, OPT_STR, INT, BOOL = (str,), (str, type(None)), (int,), (bool,)
-SEVERITIES = ("error", "warning", "info")
+SEVERITIES = SEVERITY_LABELS
 _FINDING: Spec = {
     "id": STR,
     "rule": STR,

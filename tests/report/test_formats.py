@@ -19,7 +19,7 @@ from tests.conftest import Project, run
 from tests.report.conftest import CANARIES
 
 SARIF_SCHEMA = Path(__file__).resolve().parent.parent / "fixtures" / "sarif-schema-2.1.0.json"
-FORMATS = tuple(f.value for f in Format)
+FORMATS = tuple(f.value for f in TABLE)
 
 
 def test_sarif_is_valid_and_keeps_identity(report_project: Project) -> None:
@@ -160,9 +160,17 @@ def test_a_bare_format_writes_to_the_reports_folder(report_project: Project) -> 
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_no_canary_in_any_format(report_project: Project, fmt: str) -> None:
+def test_every_format_keeps_the_contract(report_project: Project, fmt: str) -> None:
+    """The one format contract, over every row of the format table: the same text on stdout
+    and in an --output file, every finding's key and fix command in it (so an empty or
+    partial renderer fails), and no canary anywhere."""
+    findings = json.loads(run(["check", "--format", "json"], expect=1).stdout)["findings"]
     result = run(["check", "--format", fmt, "--output", f"{fmt}:out/file"], expect=1)
     written = (report_project.root / "out" / "file").read_bytes()
+    assert written == result.stdout_bytes or fmt == "terminal"  # a file gets no colour either way
+    text = written.decode().replace("&amp;", "&").replace("&quot;", '"')
+    assert findings and all(f["key"] in text for f in findings if f["key"])
+    assert all(f["command"] in text for f in findings if f["command"])
     for canary in CANARIES:
         assert canary.encode() not in result.stdout_bytes + result.stderr_bytes + written
 
@@ -181,8 +189,15 @@ def test_github_actions_annotations_and_step_summary(report_project: Project, tm
 
 
 def test_every_format_has_one_row() -> None:
+    """Each format is one row of the table: its own suffix, and a renderer that exists
+    (what it writes is checked by the contract test above)."""
+    import importlib
+
     assert set(TABLE) == set(Format)
     assert len({info.suffix for info in TABLE.values()}) == len(TABLE)
+    for info in TABLE.values():
+        module, _, name = info.renderer.partition(":")
+        assert callable(getattr(importlib.import_module(module), name))
 
 
 @pytest.mark.parametrize(
