@@ -7,7 +7,7 @@ as drift's whole check. A line is plain when it is exactly one of:
 
 - `NAME=value`: NAME is `[A-Za-z_][A-Za-z0-9_]*`, the value is ASCII letters, digits and
   `_ . / : @ + , % = -` only (no quote, space, `#`, `$`, backslash or `~`: nothing any of the
-  loaders treats specially), possibly empty;
+  loaders treats specially), possibly empty (unless a quote follows on a later line);
 - an empty line;
 - `#` at the start of the line, then no backslash (systemd continues a comment after one), no
   carriage return and no U+2028 / U+2029 (line ends for the node loader).
@@ -22,8 +22,13 @@ import re
 
 from drift.dialects.lines import Assignment, Blank, Comment, Line
 
-#: A run of plain lines, each ended by `\n`, matched in one step.
-_RUN = re.compile(r"(?:(?:[A-Za-z_][A-Za-z0-9_]*=[A-Za-z0-9_./:@+,%=-]*|#[^\\\r\n\u2028\u2029]*|)\n)*")
+#: A run of plain lines, each ended by `\n`, matched in one step. An empty value is plain only
+#: when no quote follows it across blank space: node's loader lets the space before a quoted
+#: value span newlines, so `A=` then `""` on the next line is one assignment there.
+_RUN = re.compile(
+    r"(?:(?:[A-Za-z_][A-Za-z0-9_]*=(?:[A-Za-z0-9_./:@+,%=-]+|(?=\n(?!\s*[\"'`])))"
+    r"|#[^\\\r\n\u2028\u2029]*|)\n)*"
+)
 
 
 def read(text: str, pos: int, number: int, out: list[Line]) -> tuple[int, int]:

@@ -46,6 +46,8 @@ _OTHER = st.one_of(
             "A=b c",
             "TILDE=~/x",
             "CONT=a\\",
+            '""',  # after an empty value: node reads it as that value (the space spans lines)
+            "  'q'",
         ]
     ),
     st.text(alphabet="aZ0=#'\"\\$ \t\r{}:-", max_size=8),
@@ -121,3 +123,9 @@ def test_python_comes_back_to_the_fast_path_after_a_statement() -> None:
     assert lines == _full(text, "python")
     assert dialects.Assignment("QUOTED", "two\nlines", 2) in lines
     assert dialects.Assignment("KEY_199", "value-199:x/y@z", 4 + 3 * 199 + 1) in lines
+
+
+@pytest.mark.parametrize("text", ['A=\n""', "A=\n\n  'q'\nB=1\n", "A=\n`x`\n"])
+def test_an_empty_value_before_a_quoted_line_leaves_the_fast_path(text: str) -> None:
+    for dialect in dialects.DIALECTS:
+        assert dialects.parse(text, dialect) == _full(text, dialect), dialect
