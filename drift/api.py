@@ -24,12 +24,12 @@ from drift.engine.matrix import build_matrix
 from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError
 from drift.model import CodeRead, EntryRecord, Finding, ScanResult, TrendPoint, new_scan_id
-from drift.runtime import paused_gc
+from drift.platform.runtime import paused_gc
+from drift.platform.suggest import did_you_mean
 from drift.schema import Schema, load_schema
 from drift.secrets import FINGERPRINT_ENV, Fingerprinter
 from drift.settings import EnvironmentConfig
 from drift.stores.fixes import with_commands
-from drift.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from drift.engine.assertions import Compiled
@@ -180,7 +180,7 @@ def scan(
     secrecy = secrecy_for(schema)
     entries: list[EntryRecord] = []
     if history is not None:
-        from drift.history.compare import current_entries
+        from drift.engine.compare import current_entries
 
         entries = current_entries(schema, snapshots, fingerprint, secrecy)
     reads = code_reads(project)
@@ -211,7 +211,7 @@ def scan(
     resolved: list[Finding] = []
     unverified: list[Finding] = []
     if history is not None:
-        from drift.history.compare import annotate
+        from drift.engine.compare import annotate
 
         marked = annotate(active, suppressed, previous, snapshots, list(project.environments), stamp)
         active, suppressed = marked.findings, marked.suppressed

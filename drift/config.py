@@ -15,11 +15,11 @@ from drift import dialects
 from drift.config_ignore import NotifyConfig, SuppressionReader
 from drift.config_sources import EnvironmentReader
 from drift.errors import ConfigError
-from drift.files import Confined, read_toml
 from drift.model import SEVERITY_LABELS, Severity, Suppression
-from drift.paths import shown
+from drift.platform.files import Confined, read_toml
+from drift.platform.paths import shown
+from drift.platform.suggest import did_you_mean
 from drift.settings import Assertion, EnvironmentConfig, SourceConfig
-from drift.suggest import did_you_mean
 
 FAIL_ON_LEVELS = (*SEVERITY_LABELS, "none")
 _DRIFT_FIELDS = (

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from drift.errors import ConfigError
-from drift.files import read_toml
-from drift.globs import is_valid_glob
 from drift.model import Severity, Suppression
-from drift.paths import shown
+from drift.platform.files import read_toml
+from drift.platform.globs import is_valid_glob
+from drift.platform.paths import shown
+from drift.platform.suggest import did_you_mean
 from drift.settings import Assertion
-from drift.suggest import did_you_mean
 
 _IGNORE_FIELDS = ("rule", "env", "key", "reason", "expires")
 _ASSERT_FIELDS = ("name", "check", "when", "envs", "message", "severity")

@@ -11,10 +11,10 @@ from typing import Any
 from drift import dialects
 from drift.collectors import registry
 from drift.config_ignore import SuppressionReader
-from drift.files import confinement
-from drift.globs import is_valid_glob
+from drift.platform.files import confinement
+from drift.platform.globs import is_valid_glob
+from drift.platform.suggest import did_you_mean
 from drift.settings import AWS_FIELDS, EnvironmentConfig, SourceConfig
-from drift.suggest import did_you_mean
 
 NOT_DEPLOYED_BY_DEFAULT = frozenset({"development", "dev", "local", "test"})
 _ENV_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")

@@ -292,7 +292,7 @@ def test_pre_commit_check_loads_only_what_it_needs(project: Project) -> None:
         "difflib",  # nothing to suggest
         "drift.history",
         "drift.engine.assertions",
-        "drift.aws",
+        "drift.platform.aws",
         "concurrent.futures",
         "drift.cli.tools",  # the commands other than check's
     )

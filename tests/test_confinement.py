@@ -14,23 +14,23 @@ DRIFT = Path(__file__).resolve().parent.parent / "drift"
 OPENERS = {"open", "read_text", "read_bytes", "write_text", "write_bytes", "fdopen", "urlopen"}
 #: Module -> the openers it may call, and why.
 ALLOWED = {
-    "files.py": "the confinement itself, and write_atomic (--output paths, reports_dir, confined targets)",
+    "platform/files.py": "the confinement itself, and write_atomic (--output paths, reports_dir, confined targets)",
     "report/html.py": "the package's own templates (importlib.resources), never a user path",
     "report/github.py": "GITHUB_STEP_SUMMARY: the file the CI runner names, outside the repository's reach",
     "secrets/fingerprint.py": "the fingerprint key file in the project's .drift/",
     "code/__init__.py": "the code-read cache in the project's .drift/ (its files are read through Confined)",
-    "notify.py": "the webhook request (urlopen), not a path",
+    "report/notify.py": "the webhook request (urlopen), not a path",
     "dialects/__init__.py": "read_text for detection markers beside the example (files.py's capped reader)",
     "schema/build.py": "the example file, confined when the configuration is loaded",
-    "diff.py": "`drift diff FILE...`: paths given on the command line",
-    "init.py": ".gitignore at the project's root (files.py's capped reader)",
-    "plan.py": "plan files on the command line and dotenv targets validated against the configuration",
-    "sync.py": "dotenv files resolved through Confined first",
+    "actions/diff.py": "`drift diff FILE...`: paths given on the command line",
+    "actions/init.py": ".gitignore at the project's root (files.py's capped reader)",
+    "actions/plan.py": "plan files on the command line and dotenv targets validated against the configuration",
+    "actions/sync.py": "dotenv files resolved through Confined first",
     "cli/scanning.py": "`drift render --input`: a path on the command line",
     "collectors/dotenv.py": "a configured path, confined when the configuration is loaded (file_options)",
     "cli/__init__.py": "os.devnull, where a closed standard output is pointed",
     "engine/bounded.py": "/proc/self/statm and os.devnull in the forked child, never a user path",
-    "ssh.py": "an ssh_config named by the configuration, read only to look for executing keywords",
+    "platform/ssh.py": "an ssh_config named by the configuration, read only to look for executing keywords",
 }
 
 

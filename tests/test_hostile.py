@@ -106,7 +106,7 @@ def test_markdown_cells_cannot_link_embed_or_mention(project: Project, monkeypat
 
 
 def test_slack_payload_cannot_ping_the_channel(project: Project) -> None:
-    from drift.notify import message
+    from drift.report.notify import message
 
     document: Any = {"project": "<!channel>", "summary": {"error": 1, "warning": 0, "info": 0}}
     finding = {"severity": "error", "rule": "missing", "env": "p", "key": "<!channel>", "message": "<@U123> <!here>"}

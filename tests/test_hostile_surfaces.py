@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from drift import dialects
-from drift.yamlfile import YamlError, load_all
+from drift.platform.yamlfile import YamlError, load_all
 from tests.conftest import Project, run
 from tests.helpers import ended
 
@@ -338,7 +338,7 @@ def test_a_cel_assertion_over_a_huge_value_is_not_evaluated(project: Project) ->
 
 @pytest.mark.parametrize("index", ["\u00b2", "9" * 5000, "\u0661", "-1"])
 def test_a_forged_frame_index_from_the_remote_is_refused(index: str) -> None:
-    from drift import ssh
+    from drift.platform import ssh
 
     with pytest.raises(ssh.RemoteFailed, match="did not ask for"):
         ssh._frames(f"\n==b ok {index}\nA=1\n".encode(), "==b", ["/srv/.env"], ssh.Host("vm"))

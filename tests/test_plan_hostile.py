@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from drift.plan import _mac
+from drift.actions.plan import _mac
 from drift.secrets import Fingerprinter
 from tests.conftest import FINGERPRINT_KEY, Project, run
 

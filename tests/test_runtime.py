@@ -1,4 +1,4 @@
-"""The cyclic collector waits while drift runs (drift.runtime), and is back after."""
+"""The cyclic collector waits while drift runs (drift.platform.runtime), and is back after."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from drift import api
 from drift.collectors import snapshot
-from drift.runtime import paused_gc
+from drift.platform.runtime import paused_gc
 from tests.helpers import make_project
 
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drift import api, dialects
-from drift.sync import plan
+from drift.actions.sync import plan
 from tests.conftest import Project, run
 
 EXAMPLE = """\

@@ -22,8 +22,8 @@ import click
 from drift import __version__
 from drift.dialects import DIALECTS
 from drift.errors import EXIT_INTERNAL, DriftError
+from drift.platform.runtime import paused_gc
 from drift.report.formats import Format
-from drift.runtime import paused_gc
 
 if TYPE_CHECKING:
     from drift.collectors.snapshot import Progress
@@ -157,7 +157,7 @@ def _allow_commands(context: click.Context, parameter: click.Parameter, value: b
     the programs a configuration names (the `command` source, a kubernetes `command`, an
     ssh_config that executes)."""
     if value:
-        from drift.commands import ALLOW_ENV
+        from drift.platform.programs import ALLOW_ENV
 
         os.environ[ALLOW_ENV] = "1"
 

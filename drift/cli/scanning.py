@@ -116,7 +116,8 @@ def scan_command(
     strict: bool,
 ) -> None:
     """Scan every environment: reports in reports_dir, history, notification of new drift."""
-    from drift import api, notify
+    from drift import api
+    from drift.report import notify
     from drift.report.document import to_document
     from drift.report.emit import emit
     from drift.report.formats import Format
@@ -214,7 +215,7 @@ def report_command(config: Path | None, scan_id: str, fmt: str, outputs: Sequenc
 def baseline_command(config: Path | None, schema_path: Path | None, dialect: str | None, days: int) -> None:
     """Accept today's drift: write a suppression per current finding to the baseline file."""
     from drift import api
-    from drift.baseline import write_baseline
+    from drift.actions.baseline import write_baseline
 
     project = api.load_project(config, Path.cwd(), schema_path, dialect)
     result = api.scan(project._replace(ignores=()), with_matrix=False)
@@ -242,7 +243,7 @@ def render(source: Path, fmt: str, outputs: Sequence[str]) -> None:
     import json
 
     from drift.errors import ConfigError
-    from drift.files import CONFIG_MAX_BYTES, UnreadableFile, read_text
+    from drift.platform.files import CONFIG_MAX_BYTES, UnreadableFile, read_text
     from drift.report.document import load_document
     from drift.report.emit import emit
     from drift.report.formats import Format

@@ -41,7 +41,8 @@ def diff_command(
 ) -> None:
     """Compare dotenv FILES as a key x file matrix; exit 1 when they differ, 2 when
     unreadable, 3 when a line could not be read."""
-    from drift import dialects, diff
+    from drift import dialects
+    from drift.actions import diff
     from drift.errors import ConfigError
     from drift.schema import load_schema
     from drift.secrets import Fingerprinter
@@ -72,7 +73,8 @@ def sync_command(
 ) -> None:
     """Add the keys the schema requires to an environment's dotenv file, as the example has
     them; without --write, print the diff and exit 1 if anything would change."""
-    from drift import api, sync
+    from drift import api
+    from drift.actions import sync
     from drift.errors import ConfigError
 
     project = api.load_project(config, Path.cwd(), schema_path)
@@ -114,9 +116,10 @@ def plan_command(
 ) -> None:
     """The changes to SSM, Secrets Manager and dotenv files that would clear the findings;
     exit 1 when there are any."""
-    from drift import api, plan
+    from drift import api
+    from drift.actions import plan
     from drift.errors import ConfigError
-    from drift.files import write_atomic
+    from drift.platform.files import write_atomic
 
     pairs = {}
     for spec in value_from:
@@ -147,9 +150,10 @@ def apply_command(config: Path | None, plan_file: Path, yes: bool) -> None:
     import sys
     from datetime import UTC, datetime
 
-    from drift import api, plan
+    from drift import api
+    from drift.actions import plan
     from drift.errors import ConfigError
-    from drift.files import write_atomic
+    from drift.platform.files import write_atomic
 
     project = api.load_project(config, Path.cwd())
     fingerprint = api.fingerprinter_for(project, persistent=True)  # plan and apply must agree
@@ -246,10 +250,10 @@ def code_command(config: Path | None, fmt: str) -> None:
 def init_command(schema_path: Path | None, dialect: str | None, force: bool) -> None:
     """Write a drift.toml for the project here: environments from its env files, and what
     drift would infer written out as declarations to review."""
-    from drift import init
+    from drift.actions import init
     from drift.config import load_project
     from drift.errors import ConfigError
-    from drift.files import write_atomic
+    from drift.platform.files import write_atomic
 
     target = Path.cwd() / "drift.toml"
     if target.exists() and not force:
@@ -273,7 +277,7 @@ def explain(rule: str | None, markdown: bool, sources: bool) -> None:
     what it checks and how to fix it."""
     from drift.engine import catalog
     from drift.errors import ConfigError
-    from drift.suggest import did_you_mean
+    from drift.platform.suggest import did_you_mean
 
     if sources:
         from drift.collectors import registry

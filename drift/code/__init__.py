@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from drift import __version__
-from drift.files import DEFAULT_MAX_BYTES, Confined, UnreadableFile, read_bytes
 from drift.model import CodeRead
+from drift.platform.files import DEFAULT_MAX_BYTES, Confined, UnreadableFile, read_bytes
 
 #: File suffix -> the module that reads it.
 LANGUAGES = {

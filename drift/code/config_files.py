@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from drift.code import Read
-from drift.yamlfile import Map, Seq, YamlError, load_all
+from drift.platform.yamlfile import Map, Seq, YamlError, load_all
 
 _INTERPOLATION = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?+][^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _EXPRESSION = re.compile(r"\$\{\{\s*(secrets|vars)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")

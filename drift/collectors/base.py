@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
 from drift.errors import CollectorError
-from drift.files import Confined
 from drift.model import Entry, Problem
-from drift.paths import shown
+from drift.platform.files import Confined
+from drift.platform.paths import shown
 from drift.settings import SourceConfig
 
 __all__ = ["CollectContext", "Collector", "CollectorError", "Option", "SourceConfig", "SourceData"]

@@ -3,7 +3,7 @@
 This is how drift reaches a platform through its own CLI (`heroku config --json`, `vercel env
 pull`, `fly secrets list --json`, `gh secret list --json name,updatedAt`, `doppler secrets
 download --format env`, `kubectl get configmap -o json`). The program is an argv list run
-without a shell, with a timeout and an output cap (`drift.commands`); a non-zero exit or a
+without a shell, with a timeout and an output cap (`drift.platform.programs`); a non-zero exit or a
 timeout is `source-unavailable` with the exit status and the last line of standard error,
 masked.
 
@@ -22,10 +22,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from drift import commands
 from drift.collectors.base import Collector, CollectorError, Option, SourceData
 from drift.collectors.parsers import json_text, object_values, read_env_text
 from drift.model import Entry, Problem
+from drift.platform import programs
 from drift.secrets.scrub import scrub
 
 FORMATS = ("dotenv", "json", "names")
@@ -46,8 +46,8 @@ class CommandCollector(Collector):
     options: ClassVar[dict[str, Option]] = {
         "argv": Option((list,), required=True, help="the program and its arguments, a list (never a shell line)"),
         "format": Option((str,), help="what it prints: dotenv (default), json or names"),
-        "timeout": Option((int, float), help=f"seconds before it is killed (default {commands.DEFAULT_TIMEOUT:g})"),
-        "max_bytes": Option((int,), help=f"output cap (default {commands.DEFAULT_MAX_BYTES:,})"),
+        "timeout": Option((int, float), help=f"seconds before it is killed (default {programs.DEFAULT_TIMEOUT:g})"),
+        "max_bytes": Option((int,), help=f"output cap (default {programs.DEFAULT_MAX_BYTES:,})"),
         "dialect": Option((str,), help="for format dotenv: the loader's rules (default: [drift])"),
         "expand": Option((bool,), help="for format dotenv: expand ${VAR} from the output's own keys"),
     }
@@ -72,16 +72,16 @@ class CommandCollector(Collector):
     def collect(self) -> SourceData:
         options = self.source.options
         argv = [str(a) for a in options["argv"]]
-        if not commands.allowed():
-            raise CollectorError(commands.refusal(f"the command source ({Path(argv[0]).name})"))
+        if not programs.allowed():
+            raise CollectorError(programs.refusal(f"the command source ({Path(argv[0]).name})"))
         try:
-            output = commands.run(
+            output = programs.run(
                 argv,
                 self.context.root,
-                float(options.get("timeout", commands.DEFAULT_TIMEOUT)),
-                int(options.get("max_bytes", commands.DEFAULT_MAX_BYTES)),
+                float(options.get("timeout", programs.DEFAULT_TIMEOUT)),
+                int(options.get("max_bytes", programs.DEFAULT_MAX_BYTES)),
             )
-        except commands.CommandFailed as exc:
+        except programs.CommandFailed as exc:
             raise CollectorError(str(exc)) from None
         try:
             if b"\x00" in output.stdout:

@@ -31,7 +31,7 @@ from drift.collectors.base import Collector, CollectorError, Option, SourceData
 from drift.collectors.parsers import read_env_text
 from drift.dialects import compose as compose_dialect
 from drift.model import Entry, Problem
-from drift.yamlfile import Map, Override, Reset, Seq, YamlError, load_all
+from drift.platform.yamlfile import Map, Override, Reset, Seq, YamlError, load_all
 
 DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 MAX_EXTENDS = 10

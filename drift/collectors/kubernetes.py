@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from drift import commands, dialects
+from drift import dialects
 from drift.collectors.base import Collector, CollectorError, Option, SourceData
 from drift.collectors.parsers import object_values
 from drift.model import Entry, Problem
-from drift.yamlfile import Map, Seq, YamlError, load_all
+from drift.platform import programs
+from drift.platform.yamlfile import Map, Seq, YamlError, load_all
 
 #: Where each workload kind keeps its pod template.
 POD_SPEC = {
@@ -62,9 +63,9 @@ class KubernetesCollector(Collector):
         "namespace": Option((str,), help="only objects in this namespace (or with none set)"),
         "manifests": Option((list, str), help="files or folders of manifests, relative to the config file"),
         "command": Option((list,), help="a program printing the manifests (helm template, kubectl get -o yaml)"),
-        "timeout": Option((int, float), help=f"seconds for `command` (default {commands.DEFAULT_TIMEOUT:g})"),
+        "timeout": Option((int, float), help=f"seconds for `command` (default {programs.DEFAULT_TIMEOUT:g})"),
         "max_bytes": Option(
-            (int,), help=f"size cap of each file or the output (default {commands.DEFAULT_MAX_BYTES:,})"
+            (int,), help=f"size cap of each file or the output (default {programs.DEFAULT_MAX_BYTES:,})"
         ),
     }
 
@@ -132,16 +133,16 @@ class KubernetesCollector(Collector):
 
     def _texts(self) -> Iterator[tuple[str, str]]:
         options = self.source.options
-        max_bytes = int(options.get("max_bytes", commands.DEFAULT_MAX_BYTES))
+        max_bytes = int(options.get("max_bytes", programs.DEFAULT_MAX_BYTES))
         if "command" in options:
             argv = [str(a) for a in options["command"]]
-            if not commands.allowed():
-                raise CollectorError(commands.refusal(f"the kubernetes source's command ({Path(argv[0]).name})"))
+            if not programs.allowed():
+                raise CollectorError(programs.refusal(f"the kubernetes source's command ({Path(argv[0]).name})"))
             try:
-                output = commands.run(
-                    argv, self.context.root, float(options.get("timeout", commands.DEFAULT_TIMEOUT)), max_bytes
+                output = programs.run(
+                    argv, self.context.root, float(options.get("timeout", programs.DEFAULT_TIMEOUT)), max_bytes
                 )
-            except commands.CommandFailed as exc:
+            except programs.CommandFailed as exc:
                 raise CollectorError(str(exc)) from None
             try:
                 yield output.stdout.decode("utf-8"), f"command:{Path(argv[0]).name}"

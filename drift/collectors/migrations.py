@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from drift.collectors.base import Collector, CollectorError, Option, SourceData
-from drift.files import UnreadableFile
 from drift.model import Migration, MigrationFacts
+from drift.platform.files import UnreadableFile
 
 TOOLS = ("prisma", "alembic", "sql")
 DEFAULT_DIRS = {"prisma": "prisma/migrations", "alembic": "alembic/versions", "sql": "migrations"}

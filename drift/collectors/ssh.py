@@ -1,5 +1,5 @@
 """The `ssh` source: a dotenv file on another host, read through the system's OpenSSH client
-(`drift.ssh`: batch mode, host keys never accepted blindly, one connection per host) and
+(`drift.platform.ssh`: batch mode, host keys never accepted blindly, one connection per host) and
 parsed with the source's dialect. A missing file, a refused login, an unknown host key or a
 timeout is `source-unavailable` naming the cause."""
 
@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from drift import dialects, ssh
+from drift import dialects
 from drift.collectors.base import Collector, CollectorError, Option, SourceData
 from drift.collectors.parsers import read_env_text
+from drift.platform import ssh
 
 
 class SshCollector(Collector):

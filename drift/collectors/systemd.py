@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from drift import dialects, ssh
+from drift import dialects
 from drift.collectors.base import Collector, CollectorError, Option, SourceData
 from drift.model import Entry, Problem
+from drift.platform import ssh
 
 SYSTEM_DIRS = (
     "/etc/systemd/system",

@@ -19,8 +19,8 @@ from typing import NamedTuple
 
 from drift.dialects import plain
 from drift.dialects.lines import Assignment, Blank, Comment, Line, Malformed
-from drift.files import DEFAULT_MAX_BYTES, UnreadableFile, read_text
 from drift.model import Problem
+from drift.platform.files import DEFAULT_MAX_BYTES, UnreadableFile, read_text
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

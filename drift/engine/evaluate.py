@@ -16,9 +16,9 @@ from drift.engine import catalog
 from drift.engine.rule import EngineState, EnvironmentView, Rule, RuleContext
 from drift.engine.secrecy import SecrecyCache, display
 from drift.model import CodeRead, Entry, EntryRecord, EnvSnapshot, Finding, Severity
+from drift.platform.suggest import NearMisses
 from drift.schema import KeySpec, Schema
 from drift.secrets import Fingerprinter
-from drift.suggest import NearMisses
 
 if TYPE_CHECKING:
     from drift.engine.assertions import Compiled

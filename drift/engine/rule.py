@@ -28,8 +28,8 @@ from drift.schema import KeySpec, Schema
 if TYPE_CHECKING:
     from drift.engine.assertions import Compiled
     from drift.engine.secrecy import Secrecy, SecrecyCache
+    from drift.platform.suggest import NearMisses
     from drift.secrets import Fingerprinter
-    from drift.suggest import NearMisses
 
 SCOPES = ("schema", "environment", "entry", "across", "history")
 #: Which keys an entry-scoped rule is shown: declared keys that are set, declared keys that

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from drift.model import Entry
+from drift.platform.suggest import NearMisses
 from drift.schema.keyspec import KeySpec
 from drift.schema.showable import showable
 from drift.secrets import (
@@ -38,7 +39,6 @@ from drift.secrets import (
     redact_urls,
     url_passwords,
 )
-from drift.suggest import NearMisses
 
 STORE_SECRET_MIN_LENGTH = 16
 DECLARED, INFERRED = "declared", "inferred"

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from drift.aws import AwsTarget, SessionPool, aws_errors
 from drift.errors import CollectorError, ConfigError, HistoryError, HistoryUnavailable
 from drift.history.base import HistoryStore, SavedScan, ScanSummary, guarded
 from drift.model import new_scan_id
+from drift.platform.aws import AwsTarget, SessionPool, aws_errors
 
 #: What aws_errors says of a store that is there but did not answer in time.
 _TRANSIENT = ("Throttl", "SlowDown", "RequestLimitExceeded", "TooManyRequests", "unreachable", "(HTTP 5")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from drift.files import write_atomic
+from drift.platform.files import write_atomic
 from drift.report import github
 from drift.report.document import Document
 from drift.report.formats import Format, render

@@ -16,13 +16,13 @@ from typing import Any
 
 from drift import dialects
 from drift.errors import ConfigError, SchemaError
-from drift.globs import is_glob, is_valid_glob
 from drift.model import MAX_KEYS
+from drift.platform.globs import is_glob, is_valid_glob
+from drift.platform.suggest import did_you_mean
 from drift.schema import keyspec
 from drift.schema.annotations import Declaration, parse_example
 from drift.schema.infer import infer
 from drift.schema.keyspec import KeySpec
-from drift.suggest import did_you_mean
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import itertools
 import re
 from functools import lru_cache
 
-from drift.suggest import NearMisses
+from drift.platform.suggest import NearMisses
 
 STRONG, WEAK, NEAR = "strong", "weak", "near"
 

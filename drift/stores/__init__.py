@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
-from drift.files import Confined
+from drift.platform.files import Confined
 from drift.settings import EnvironmentConfig, SourceConfig
 
 

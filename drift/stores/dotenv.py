@@ -8,7 +8,7 @@ import re
 
 from drift import dialects
 from drift.errors import CollectorError
-from drift.files import DEFAULT_MAX_BYTES, UnreadableFile, write_atomic
+from drift.platform.files import DEFAULT_MAX_BYTES, UnreadableFile, write_atomic
 from drift.settings import EnvironmentConfig, SourceConfig
 from drift.stores import Fix, Store, Target, plan_command
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from drift.aws import AwsTarget, aws_errors
 from drift.errors import CollectorError
+from drift.platform.aws import AwsTarget, aws_errors
 from drift.settings import SourceConfig
 from drift.stores import Store, Target
 

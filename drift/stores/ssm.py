@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drift.aws import AwsTarget, aws_errors
+from drift.platform.aws import AwsTarget, aws_errors
 from drift.settings import EnvironmentConfig, SourceConfig
 from drift.stores import Fix, Store, Target, quote, region
 

@@ -10,8 +10,8 @@ import pytest
 
 from devtools.aws_local import Fault
 from drift import api
-from drift import aws as drift_aws
 from drift.model import Entry, ScanResult
+from drift.platform import aws as drift_aws
 from drift.secrets import Fingerprinter
 from tests.aws.conftest import Aws, write_project
 from tests.conftest import run

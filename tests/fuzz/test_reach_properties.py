@@ -18,8 +18,8 @@ from drift.collectors.command import from_json, names
 from drift.collectors.compose import ComposeCollector
 from drift.collectors.kubernetes import KubernetesCollector
 from drift.collectors.systemd import SystemdCollector
+from drift.platform.yamlfile import YamlError, load_all
 from drift.settings import SourceConfig
-from drift.yamlfile import YamlError, load_all
 from tests.fuzz.profile import FUZZ
 
 #: YAML made of the pieces real Compose files and manifests are made of, in any order.

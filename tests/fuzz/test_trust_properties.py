@@ -13,13 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drift import dialects
+from drift.actions.plan import _NotAPlan, _typed_plan
 from drift.collectors.base import CollectContext, CollectorError
 from drift.collectors.migrations import MigrationsCollector
-from drift.plan import _NotAPlan, _typed_plan
+from drift.platform.yamlfile import YamlError, load_all
 from drift.secrets import MASK, redact_urls
 from drift.secrets.scrub import scrub
 from drift.settings import SourceConfig
-from drift.yamlfile import YamlError, load_all
 from tests.fuzz.profile import FUZZ
 
 _JSON = st.recursive(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from drift.errors import OutputError
-from drift.files import write_atomic
+from drift.platform.files import write_atomic
 from tests.conftest import FINGERPRINT_KEY, Project, run
 
 

@@ -10,8 +10,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from drift.notify import message
 from drift.report.document import load_document
+from drift.report.notify import message
 from tests.conftest import Project, run
 
 HOSTILE = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from drift.aws import AwsTarget, SessionPool
 from drift.collectors.base import Collector, Option
+from drift.platform.aws import AwsTarget, SessionPool
 
 AWS_OPTIONS: dict[str, Option] = {
     "region": Option((str,), help="AWS region (default: the environment's aws table, then boto3's)"),

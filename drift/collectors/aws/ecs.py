@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from drift.aws import aws_errors
 from drift.collectors.aws.base import AWS_OPTIONS, AwsCollector
 from drift.collectors.aws.references import Reference, resolve
 from drift.collectors.base import CollectorError, Option, SourceData
 from drift.collectors.parsers import read_env_text
 from drift.model import Entry, Problem
+from drift.platform.aws import aws_errors
 
 #: Larger environment files are refused rather than read into memory whole.
 MAX_ENVIRONMENT_FILE = 5 * 1024 * 1024

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from drift.aws import aws_errors
 from drift.collectors.aws.base import AWS_OPTIONS, AwsCollector
 from drift.collectors.base import CollectorError, Option, SourceData
 from drift.model import Entry
+from drift.platform.aws import aws_errors
 
 
 class LambdaCollector(AwsCollector):

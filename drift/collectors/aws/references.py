@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from drift.aws import aws_errors, iso
 from drift.collectors.parsers import json_object, json_text
+from drift.platform.aws import aws_errors, iso
 
 SSM_BATCH = 10
 SECRETS_BATCH = 20

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from drift.aws import aws_errors, iso
 from drift.collectors.aws.base import AWS_OPTIONS, AwsCollector
 from drift.collectors.base import CollectorError, Option, SourceConfig, SourceData
 from drift.collectors.parsers import json_object, json_text
 from drift.model import Entry
+from drift.platform.aws import aws_errors, iso
 
 BATCH = 20
 LIST_PAGE = 100

@@ -14,7 +14,7 @@ Two ways to read a path, chosen per path (`strategy`, default `auto`):
 other by path; with no previous scan of the path it reads up to three pages by path and, if
 the path has more, goes on by name (the names already read are not fetched again). Below four
 pages, listing costs more calls than it saves round trips. Every SSM request
-of a scan is paced (drift.aws.PACED) to stay inside SSM's default throughput.
+of a scan is paced (drift.platform.aws.PACED) to stay inside SSM's default throughput.
 benchmarks/README.md has the measurements and the calls each strategy makes.
 """
 
@@ -24,10 +24,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ClassVar
 
-from drift.aws import aws_errors, iso
 from drift.collectors.aws.base import AWS_OPTIONS, AwsCollector
 from drift.collectors.base import CollectorError, Option, SourceConfig, SourceData
 from drift.model import Entry
+from drift.platform.aws import aws_errors, iso
 
 #: GetParametersByPath's largest page, and GetParameters' largest batch of names.
 PAGE_SIZE = 10

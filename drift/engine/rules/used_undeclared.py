@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from drift.engine.code_reads import by_key
 from drift.engine.rule import Rule, RuleContext
 from drift.model import Finding, Severity
-from drift.suggest import NearMisses
+from drift.platform.suggest import NearMisses
 
 
 class UsedUndeclared(Rule):

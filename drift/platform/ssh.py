@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drift import commands
-from drift.files import UnreadableFile, read_text
+from drift.platform import programs
+from drift.platform.files import UnreadableFile, read_text
 
 DEFAULT_TIMEOUT = 20.0
 CONNECT_TIMEOUT = 10
@@ -112,7 +112,7 @@ class Connections:
             index = self._indexes.setdefault(host, len(self._indexes))
         return str(Path(self._folder) / str(index))
 
-    def run(self, host: Host, script: str, cwd: Path, timeout: float, max_bytes: int) -> commands.Output:
+    def run(self, host: Host, script: str, cwd: Path, timeout: float, max_bytes: int) -> programs.Output:
         """Run `script` on `host`. The host's first session opens its master connection
         (`ControlPersist`: it stays in the background for the rest of the scan); sessions
         that come meanwhile wait for it, then all share it. RemoteFailed names the cause."""
@@ -121,17 +121,17 @@ class Connections:
         with host_lock:
             if host in self._failed:
                 raise RemoteFailed(self._failed[host])
-            if host.config is not None and not commands.allowed():
+            if host.config is not None and not programs.allowed():
                 directive = executing_directive(host.config)
                 if directive is not None:
-                    raise RemoteFailed(commands.refusal(f"the ssh_config's {directive}"))
+                    raise RemoteFailed(programs.refusal(f"the ssh_config's {directive}"))
             if host not in self._up:
                 self._up.append(host)  # from here a master may run: close() ends it, failed or not
                 try:
-                    output = commands.run(
+                    output = programs.run(
                         argv(host, script, self.control_path(host), master=True), cwd, timeout, max_bytes
                     )
-                except commands.CommandFailed as exc:
+                except programs.CommandFailed as exc:
                     cause = _cause(str(exc), host)
                     if _is_connection_failure(str(exc)):
                         self._failed[host] = cause  # the next source of this host fails the same way, at once
@@ -139,8 +139,8 @@ class Connections:
                 self._wait_for_master(host, cwd)
                 return output
         try:
-            return commands.run(argv(host, script, self.control_path(host)), cwd, timeout, max_bytes)
-        except commands.CommandFailed as exc:
+            return programs.run(argv(host, script, self.control_path(host)), cwd, timeout, max_bytes)
+        except programs.CommandFailed as exc:
             raise RemoteFailed(_cause(str(exc), host)) from None
 
     def _wait_for_master(self, host: Host, cwd: Path) -> None:

@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import Any
 
 from drift import stores
-from drift.aws import SessionPool
 from drift.config import Project
 from drift.errors import CollectorError, ConfigError
-from drift.files import CONFIG_MAX_BYTES, UnreadableFile, read_text
 from drift.model import EnvSnapshot, ScanResult
+from drift.platform.aws import SessionPool
+from drift.platform.files import CONFIG_MAX_BYTES, UnreadableFile, read_text
 from drift.report import inert
 from drift.schema import KeySpec, Schema
 from drift.schema.showable import shown, shown_whole

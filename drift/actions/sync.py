@@ -26,7 +26,8 @@ from pathlib import Path
 from drift import dialects
 from drift.config import Project
 from drift.errors import ConfigError
-from drift.files import DEFAULT_MAX_BYTES, UnreadableFile, read_bytes, write_atomic
+from drift.platform.files import DEFAULT_MAX_BYTES, UnreadableFile, read_bytes, write_atomic
+from drift.platform.suggest import NearMisses
 from drift.report.inert import terminal
 from drift.schema import KeySpec, Schema
 from drift.schema.hosts import local_host
@@ -34,7 +35,6 @@ from drift.schema.showable import shown
 from drift.secrets import MASK, is_high_entropy_token
 from drift.secrets.scrub import scrub
 from drift.settings import EnvironmentConfig
-from drift.suggest import NearMisses
 
 
 @dataclass

@@ -18,7 +18,7 @@ from drift import dialects
 from drift.config import EXAMPLE_NAMES, find_example
 from drift.config_sources import NOT_DEPLOYED_BY_DEFAULT
 from drift.errors import ConfigError
-from drift.files import CONFIG_MAX_BYTES, UnreadableFile, read_text
+from drift.platform.files import CONFIG_MAX_BYTES, UnreadableFile, read_text
 from drift.schema import Schema, load_schema
 from drift.secrets import STRONG, is_browser_exposed, name_verdict
 

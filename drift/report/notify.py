@@ -110,8 +110,8 @@ def post_webhook(url: str, payload: dict[str, Any]) -> str | None:
 
 def publish_sns(topic: str, subject: str, text: str) -> str | None:
     """Publish through SNS with boto3's standard configuration (AWS_ENDPOINT_URL included)."""
-    from drift.aws import AwsTarget, SessionPool, aws_errors
     from drift.errors import CollectorError
+    from drift.platform.aws import AwsTarget, SessionPool, aws_errors
 
     region = topic.split(":")[3] if topic.startswith("arn:") and topic.count(":") >= 5 else None
     try:

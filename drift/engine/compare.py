@@ -1,5 +1,6 @@
 """What changed since the previous saved scan: finding statuses, resolved and unverified
-findings, and the `changed` / `added` / `removed` events. Pure: no I/O.
+findings, and the `changed` / `added` / `removed` events. Pure: no I/O (and no knowledge of
+how history stores a scan).
 
 A finding that could not be evaluated because a source failed is neither resolved nor new:
 it is carried forward as `unverified` with its status, so a flaky source does not make
@@ -10,13 +11,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from drift.engine import catalog
 from drift.engine.secrecy import SecrecyCache, display
-from drift.history.base import SavedScan
 from drift.model import EntryRecord, EnvSnapshot, Finding, MigrationFacts
 from drift.schema import Schema
 from drift.secrets import Fingerprinter
+
+
+class Previous(Protocol):
+    """What the comparison reads of the previous saved scan (history's `SavedScan`): the
+    engine compares records, it does not know how history stores them."""
+
+    @property
+    def scanned_at(self) -> str: ...
+
+    @property
+    def findings(self) -> list[Finding]: ...
+
+    @property
+    def carried(self) -> list[Finding]: ...
+
 
 EVENT_RULES = frozenset(r.slug for r in catalog.RULES.values() if "history" in r.scopes)
 
@@ -73,7 +89,7 @@ def _unverifiable(finding: Finding, snapshots: Mapping[str, EnvSnapshot]) -> boo
 def annotate(
     findings: Sequence[Finding],
     suppressed: Sequence[Finding],
-    previous: SavedScan | None,
+    previous: Previous | None,
     snapshots: Sequence[EnvSnapshot],
     all_environments: Sequence[str],
     now: str,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from drift.engine import catalog
 from drift.engine.suppress import NEVER_SUPPRESSED
-from drift.files import write_atomic
 from drift.model import Finding
+from drift.platform.files import write_atomic
 
 REASON = "baselined: explain why this is accepted, or fix it"
 #: Events (history rules) and the engine's own findings (suppressions, a check that failed)
