@@ -16,7 +16,7 @@ from pathlib import Path
 
 from drift import dialects
 from drift.config import EXAMPLE_NAMES, find_example
-from drift.config_sources import NOT_DEPLOYED_BY_DEFAULT
+from drift.config.environments import NOT_DEPLOYED_BY_DEFAULT
 from drift.errors import ConfigError
 from drift.platform.files import CONFIG_MAX_BYTES, UnreadableFile, read_text
 from drift.schema import Schema, load_schema

@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from drift.config_ignore import NotifyConfig
+from drift.config.findings import NotifyConfig
 from drift.model import Severity
 from drift.report import inert
 from drift.report.document import Document, FindingDoc

@@ -1,5 +1,5 @@
 """The parts of drift.toml that concern findings rather than sources: `[[ignore]]` entries,
-the baseline file that holds more of them, and `[notify]`. Strict like the rest of the
+the baseline file that holds more of them, `[notify]` and `[[assert]]`. Strict like the rest of the
 configuration: every problem is collected with the file and line it comes from."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from drift.config.problems import Problems
 from drift.errors import ConfigError
-from drift.model import Severity, Suppression
+from drift.model import SEVERITY_LABELS, Severity, Suppression
 from drift.platform.files import read_toml
 from drift.platform.globs import is_valid_glob
-from drift.platform.paths import shown
 from drift.platform.suggest import did_you_mean
 from drift.settings import Assertion
 
@@ -35,27 +35,16 @@ class NotifyConfig(NamedTuple):
     report_url: str | None = None
 
 
-class SuppressionReader:
-    """Reads `[[ignore]]`, the baseline, `[notify]` and `[[assert]]`, collecting errors in
-    `errors`."""
+class FindingsReader:
+    """Reads `[[ignore]]`, the baseline, `[notify]` and `[[assert]]` into `problems`."""
 
-    def __init__(self, root: Path, shown: str) -> None:
-        self.root = root
-        self.shown = shown
-        self.errors: list[str] = []
-
-    def fail(self, where: str, message: str) -> None:
-        self.errors.append(f"{self.shown}: {where}: {message}")
-
-    def unknown(self, where: str, table: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-        for name in table:
-            if name not in allowed:
-                self.fail(where, f"unknown field '{name}'{did_you_mean(name, allowed)}")
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
 
     def ignores(self, entries: object, shown: str, text: str, table_prefix: str) -> list[Suppression]:
         """`[[ignore]]` entries, strictly; line numbers found by counting the table headers."""
         if not isinstance(entries, list):
-            self.fail("[[ignore]]", "must be an array of tables ([[ignore]])")
+            self.problems.fail("[[ignore]]", "must be an array of tables ([[ignore]])")
             return []
         header = f"[[{table_prefix}ignore]]" if table_prefix else "[[ignore]]"
         lines = [n for n, line in enumerate(text.splitlines(), 1) if line.strip().startswith(header)]
@@ -73,25 +62,27 @@ class SuppressionReader:
 
         context = f"[[ignore]] at {where}"
         if not isinstance(entry, dict):
-            self.fail(context, "must be a table")
+            self.problems.fail(context, "must be a table")
             return None
-        self.unknown(context, entry, _IGNORE_FIELDS)
+        self.problems.unknown(context, entry, _IGNORE_FIELDS)
         rule = entry.get("rule")
         reason = entry.get("reason")
         if not isinstance(rule, str) or rule not in catalog.RULES:
-            self.fail(context, f"rule must name a drift rule{did_you_mean(str(rule), catalog.RULES)}")
+            self.problems.fail(context, f"rule must name a drift rule{did_you_mean(str(rule), catalog.RULES)}")
             return None
         if rule == "source-unavailable":
-            self.fail(context, "source-unavailable can never be suppressed: a source drift cannot read is not drift")
+            self.problems.fail(
+                context, "source-unavailable can never be suppressed: a source drift cannot read is not drift"
+            )
             return None
         if not isinstance(reason, str) or not reason.strip():
-            self.fail(context, "reason is required: say why this is accepted")
+            self.problems.fail(context, "reason is required: say why this is accepted")
             return None
         patterns = {}
         for name in ("env", "key"):
             value = entry.get(name)
             if value is not None and (not isinstance(value, str) or not is_valid_glob(value)):
-                self.fail(context, f"{name} must be a glob string")
+                self.problems.fail(context, f"{name} must be a glob string")
                 value = None
             patterns[name] = value
         expires = entry.get("expires")
@@ -99,40 +90,37 @@ class SuppressionReader:
             try:
                 expires = date.fromisoformat(expires)
             except ValueError:
-                self.fail(context, "expires must be a date (YYYY-MM-DD)")
+                self.problems.fail(context, "expires must be a date (YYYY-MM-DD)")
                 expires = None
         elif expires is not None and not isinstance(expires, date):
-            self.fail(context, "expires must be a date (YYYY-MM-DD)")
+            self.problems.fail(context, "expires must be a date (YYYY-MM-DD)")
             expires = None
         return Suppression(rule, reason.strip(), patterns["env"], patterns["key"], expires, where)
 
     def baseline(self, path: Path) -> list[Suppression]:
         """The baseline file: `[[ignore]]` entries written by `drift baseline`."""
-        shown = self.display(path)
+        shown = self.problems.display(path)
         try:
             text, data = read_toml(path, shown)
         except ConfigError as exc:
-            self.errors.append(str(exc))
+            self.problems.errors.append(str(exc))
             return []
-        self.unknown(f"{shown}: top level", data, ("ignore",))
+        self.problems.unknown(f"{shown}: top level", data, ("ignore",))
         return self.ignores(data.get("ignore", []), shown, text, "")
 
-    def display(self, path: Path) -> str:
-        return shown(path, self.root)
-
     def notify(self, table: Mapping[str, Any]) -> NotifyConfig:
-        self.unknown("[notify]", table, _NOTIFY_FIELDS)
+        self.problems.unknown("[notify]", table, _NOTIFY_FIELDS)
         for name in ("webhook_url", "sns_topic_arn", "report_url"):
             if name in table and not isinstance(table[name], str):
-                self.fail("[notify]", f"{name} must be a string")
+                self.problems.fail("[notify]", f"{name} must be a string")
         on = Severity.ERROR
         if "on" in table:
             try:
                 on = Severity.parse(str(table["on"]))
             except KeyError:
-                self.fail("[notify]", "on must be one of error, warning, info")
+                self.problems.fail("[notify]", "on must be one of error, warning, info")
         if not table.get("webhook_url") and not table.get("sns_topic_arn"):
-            self.fail("[notify]", "set webhook_url or sns_topic_arn")
+            self.problems.fail("[notify]", "set webhook_url or sns_topic_arn")
         return NotifyConfig(
             webhook_url=table.get("webhook_url"),
             sns_topic_arn=table.get("sns_topic_arn"),
@@ -146,7 +134,7 @@ class SuppressionReader:
         """`[[assert]]` tables, strictly (their expressions compile once the schema is known);
         line numbers found by counting the table headers."""
         if not isinstance(tables, list):
-            self.fail("[[assert]]", "must be an array of tables ([[assert]])")
+            self.problems.fail("[[assert]]", "must be an array of tables ([[assert]])")
             return ()
         header = f"[[{table_prefix}assert]]"
         lines = [n for n, line in enumerate(text.splitlines(), 1) if line.strip().startswith(header)]
@@ -154,33 +142,33 @@ class SuppressionReader:
         for index, table in enumerate(tables):
             where = f"[[assert]] #{index + 1}"
             if not isinstance(table, dict):
-                self.fail(where, "must be a table")
+                self.problems.fail(where, "must be a table")
                 continue
-            self.unknown(where, table, _ASSERT_FIELDS)
+            self.problems.unknown(where, table, _ASSERT_FIELDS)
             name, check = table.get("name"), table.get("check")
             if not isinstance(name, str) or not _ASSERT_NAME.fullmatch(name):
-                self.fail(where, "name must be letters, digits, '_', '.' and '-'")
+                self.problems.fail(where, "name must be letters, digits, '_', '.' and '-'")
                 continue
             where = f"[[assert]] {name}"
             if any(a.name == name for a in found):
-                self.fail(where, "another assertion has this name")
+                self.problems.fail(where, "another assertion has this name")
             texts = {text_field: table.get(text_field) for text_field in ("check", "when", "message")}
             for text_field, value in texts.items():
                 if value is not None and (not isinstance(value, str) or not value.strip()):
-                    self.fail(where, f"{text_field} must be a non-empty string")
+                    self.problems.fail(where, f"{text_field} must be a non-empty string")
             if not isinstance(check, str):
-                self.fail(where, "check is required: a CEL expression")
+                self.problems.fail(where, "check is required: a CEL expression")
                 continue
             envs = table.get("envs", [])
             if not isinstance(envs, list) or not all(isinstance(e, str) for e in envs):
-                self.fail(where, "envs must be a list of environment names")
+                self.problems.fail(where, "envs must be a list of environment names")
                 envs = []
             for env in envs:
                 if env not in environments:
-                    self.fail(where, f"unknown environment '{env}' in envs{did_you_mean(env, environments)}")
+                    self.problems.fail(where, f"unknown environment '{env}' in envs{did_you_mean(env, environments)}")
             severity = table.get("severity", "error")
-            if severity not in ("error", "warning", "info"):
-                self.fail(where, "severity must be one of error, warning, info")
+            if severity not in SEVERITY_LABELS:
+                self.problems.fail(where, "severity must be one of error, warning, info")
                 severity = "error"
             message = table.get("message")
             found.append(
@@ -191,7 +179,7 @@ class SuppressionReader:
                     severity=Severity.parse(str(severity)),
                     when=texts["when"] if isinstance(texts["when"], str) else None,
                     envs=tuple(envs),
-                    location=f"{self.shown}:{lines[index]}" if index < len(lines) else self.shown,
+                    location=f"{self.problems.shown}:{lines[index]}" if index < len(lines) else self.problems.shown,
                 )
             )
         return tuple(found)

@@ -12,8 +12,9 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from drift import dialects
-from drift.config_ignore import NotifyConfig, SuppressionReader
-from drift.config_sources import EnvironmentReader
+from drift.config.environments import EnvironmentsReader
+from drift.config.findings import FindingsReader, NotifyConfig
+from drift.config.problems import Problems
 from drift.errors import ConfigError
 from drift.model import SEVERITY_LABELS, Severity, Suppression
 from drift.platform.files import Confined, read_toml
@@ -201,10 +202,10 @@ def default_project(cwd: Path, schema: Path | None = None) -> Project:
     baseline = cwd / DEFAULT_BASELINE
     ignores: tuple[Suppression, ...] = ()
     if baseline.is_file():
-        reader = SuppressionReader(cwd, "(no config file)")
-        ignores = tuple(reader.baseline(baseline))
-        if reader.errors:
-            raise ConfigError("invalid baseline:\n  " + "\n  ".join(reader.errors))
+        problems = Problems(cwd, "(no config file)")
+        ignores = tuple(FindingsReader(problems).baseline(baseline))
+        if problems.errors:
+            raise ConfigError("invalid baseline:\n  " + "\n  ".join(problems.errors))
     return Project(
         root=cwd,
         config_path=None,
@@ -241,35 +242,40 @@ def _load_file(path: Path) -> Project:
     return _Reader(path, shown, text, prefix).project(data)
 
 
-class _Reader(EnvironmentReader):
-    """Turns the parsed TOML into a Project, collecting every error before raising."""
+class _Reader:
+    """Turns the parsed TOML into a Project, collecting every error before raising: the
+    environments and the finding-side tables are read by readers of their own, composed
+    over one `Problems`."""
 
     def __init__(self, path: Path, shown: str, text: str, prefix: str) -> None:
-        super().__init__(path.parent, shown)
+        self.root = path.parent
+        self.shown = shown
         self.path = path
         self.text = text
         self.prefix = prefix
-        self.allow_outside = False
+        self.problems = Problems(self.root, shown)
+        self.environments = EnvironmentsReader(self.problems)
+        self.findings = FindingsReader(self.problems)
 
     def project(self, data: dict[str, Any]) -> Project:
-        self.unknown("top level", data, _TOP_TABLES)
+        self.problems.unknown("top level", data, _TOP_TABLES)
         settings = self.table(data, "drift", self.prefix)
-        self.unknown(f"[{self.prefix}]", settings, _DRIFT_FIELDS)
-        self.allow_outside = self.flag(settings, "allow_outside")
+        self.problems.unknown(f"[{self.prefix}]", settings, _DRIFT_FIELDS)
+        self.problems.allow_outside = self.flag(settings, "allow_outside")
         found = find_example(self.root)
         schema = settings.get("schema", found.name if found else ".env.example")
         if not isinstance(schema, str) or not schema:
-            self.fail(f"[{self.prefix}]", "schema must be a path")
+            self.problems.fail(f"[{self.prefix}]", "schema must be a path")
             schema = ".env.example"
-        self.confine(f"[{self.prefix}] schema", schema)
+        self.problems.confine(f"[{self.prefix}] schema", schema)
         fail_on_text = settings.get("fail_on", "error")
         fail_on = Severity.ERROR
         try:
             fail_on = parse_fail_on(str(fail_on_text), f"{self.shown}: [{self.prefix}]")  # type: ignore[assignment]
         except ConfigError as exc:
-            self.errors.append(str(exc))
+            self.problems.errors.append(str(exc))
         name = settings.get("name", self.root.resolve().name)
-        environments = self.environments(self.table(data, "environments", "environments"))
+        environments = self.environments.environments(self.table(data, "environments", "environments"))
         keys = self.table(data, "keys", "keys")
         paths = {
             field: self.path_setting(settings, field, default)
@@ -284,16 +290,16 @@ class _Reader(EnvironmentReader):
         expand = self.flag(settings, "expand")
         inferred = settings.get("inferred", "warning")
         if inferred not in INFERRED_LEVELS:
-            self.fail(f"[{self.prefix}]", f"inferred must be one of {', '.join(INFERRED_LEVELS)}")
+            self.problems.fail(f"[{self.prefix}]", f"inferred must be one of {', '.join(INFERRED_LEVELS)}")
             inferred = "warning"
-        ignores = self.ignores(
+        ignores = self.findings.ignores(
             data.get("ignore", []), self.shown, self.text, "tool.drift." if self.prefix != "drift" else ""
         )
         baseline = self.root / paths["baseline"]
         if baseline.is_file():
-            ignores += self.baseline(baseline)
-        notify = self.notify(self.table(data, "notify", "notify")) if "notify" in data else None
-        assertions = self.assertions(
+            ignores += self.findings.baseline(baseline)
+        notify = self.findings.notify(self.table(data, "notify", "notify")) if "notify" in data else None
+        assertions = self.findings.assertions(
             data.get("assert", []), environments, self.text, "tool.drift." if self.prefix != "drift" else ""
         )
         code = self.code(self.table(data, "code", "code")) if "code" in data else None
@@ -301,10 +307,10 @@ class _Reader(EnvironmentReader):
         allow, compared = self.settings(settings_table, environments)
         plugins = settings.get("plugins", [])
         if not isinstance(plugins, list) or not all(isinstance(p, str) and p for p in plugins):
-            self.fail(f"[{self.prefix}]", "plugins must be a list of rule plugin names")
+            self.problems.fail(f"[{self.prefix}]", "plugins must be a list of rule plugin names")
             plugins = []
-        if self.errors:
-            raise ConfigError("invalid configuration:\n  " + "\n  ".join(self.errors))
+        if self.problems.errors:
+            raise ConfigError("invalid configuration:\n  " + "\n  ".join(self.problems.errors))
         history = paths["history"]
         return Project(
             root=self.root,
@@ -329,7 +335,7 @@ class _Reader(EnvironmentReader):
             code=code,
             settings_allow=allow,
             settings_environments=compared,
-            allow_outside=self.allow_outside,
+            allow_outside=self.problems.allow_outside,
         )
 
     def code(self, table: Mapping[str, Any]) -> CodeConfig:
@@ -337,10 +343,10 @@ class _Reader(EnvironmentReader):
         where = f"[{'tool.drift.' if self.prefix != 'drift' else ''}code]"
         lists = self.string_lists(where, table, ("paths", "exclude", "languages", "libraries"))
         for path in lists["paths"]:
-            self.confine(f"{where} paths", path)
+            self.problems.confine(f"{where} paths", path)
         unknown = [name for name in lists["languages"] if name not in CODE_LANGUAGES]
         if unknown:
-            self.fail(where, f"languages: {', '.join(unknown)} not known; one of {', '.join(CODE_LANGUAGES)}")
+            self.problems.fail(where, f"languages: {', '.join(unknown)} not known; one of {', '.join(CODE_LANGUAGES)}")
         return CodeConfig(lists["paths"] or (".",), lists["exclude"], lists["languages"], lists["libraries"])
 
     def settings(
@@ -352,19 +358,21 @@ class _Reader(EnvironmentReader):
         found = self.string_lists(where, table, ("allow", "environments"))
         for env in found["environments"]:
             if env not in environments:
-                self.fail(where, f"environments: no environment {env!r}{did_you_mean(env, list(environments))}")
+                self.problems.fail(
+                    where, f"environments: no environment {env!r}{did_you_mean(env, list(environments))}"
+                )
         return found["allow"], found["environments"]
 
     def string_lists(self, where: str, table: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
         """A table whose fields are all lists of strings: unknown fields and other values refused."""
         for name in table:
             if name not in names:
-                self.fail(where, f"unknown field {name!r}{did_you_mean(name, names)}")
+                self.problems.fail(where, f"unknown field {name!r}{did_you_mean(name, names)}")
         found: dict[str, tuple[str, ...]] = {}
         for name in names:
             value = table.get(name, [])
             if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-                self.fail(where, f"{name} must be a list of strings")
+                self.problems.fail(where, f"{name} must be a list of strings")
                 value = []
             found[name] = tuple(value)
         return found
@@ -379,7 +387,7 @@ class _Reader(EnvironmentReader):
     def flag(self, settings: Mapping[str, Any], name: str) -> bool:
         value = settings.get(name, False)
         if not isinstance(value, bool):
-            self.fail(f"[{self.prefix}]", f"{name} must be true or false")
+            self.problems.fail(f"[{self.prefix}]", f"{name} must be true or false")
             return False
         return value
 
@@ -388,7 +396,7 @@ class _Reader(EnvironmentReader):
         if value is None:
             return dialects.detect(detect_in, self.root) if detect_in is not None else dialects.detect(self.root)
         if value not in dialects.DIALECTS:
-            self.fail(
+            self.problems.fail(
                 f"[{self.prefix}]",
                 f"{name} must be one of {', '.join(dialects.DIALECTS)}{did_you_mean(str(value), dialects.DIALECTS)}",
             )
@@ -398,15 +406,15 @@ class _Reader(EnvironmentReader):
     def path_setting(self, settings: Mapping[str, Any], name: str, default: str) -> str:
         value = settings.get(name, default)
         if not isinstance(value, str) or not value:
-            self.fail(f"[{self.prefix}]", f"{name} must be a path")
+            self.problems.fail(f"[{self.prefix}]", f"{name} must be a path")
             return default
         if not value.startswith("s3://"):
-            self.confine(f"[{self.prefix}] {name}", value)
+            self.problems.confine(f"[{self.prefix}] {name}", value)
         return value
 
     def table(self, data: Mapping[str, Any], name: str, where: str) -> dict[str, Any]:
         value = data.get(name, {})
         if not isinstance(value, dict):
-            self.fail(where, "must be a table")
+            self.problems.fail(where, "must be a table")
             return {}
         return value
