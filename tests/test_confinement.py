@@ -26,7 +26,7 @@ ALLOWED = {
     "actions/init.py": ".gitignore at the project's root (files.py's capped reader)",
     "actions/plan.py": "plan files on the command line and dotenv targets validated against the configuration",
     "actions/sync.py": "dotenv files resolved through Confined first",
-    "cli/scanning.py": "`drift render --input`: a path on the command line",
+    "cli/render.py": "`drift render --input`: a path on the command line",
     "collectors/dotenv.py": "a configured path, confined when the configuration is loaded (file_options)",
     "cli/__init__.py": "os.devnull, where a closed standard output is pointed",
     "engine/bounded.py": "/proc/self/statm and os.devnull in the forked child, never a user path",

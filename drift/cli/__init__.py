@@ -134,9 +134,11 @@ def finish(code: int) -> NoReturn:
 #: The module that defines each command. A command's module loads when the command is run or
 #: listed, so `drift check` does not load `drift diff`'s (start-up time); a test holds this
 #: map to the commands the modules define.
+#: Each command's module in drift/cli/ (one module a command; `apply` lives with `plan`).
 COMMANDS = {
-    **dict.fromkeys(("check", "scan", "history", "report", "baseline", "render"), "scanning"),
-    **dict.fromkeys(("diff", "sync", "plan", "apply", "code", "init", "explain", "schema"), "tools"),
+    **{name: name for name in ("check", "scan", "history", "report", "baseline", "render", "diff", "sync", "plan")},
+    **{name: name for name in ("code", "init", "explain", "schema")},
+    "apply": "plan",
 }
 
 

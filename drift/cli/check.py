@@ -1,0 +1,96 @@
+"""`drift check`: the pre-deploy check (and the pre-commit hook's)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from drift.cli import (
+    allow_commands_option,
+    config_option,
+    deliver,
+    dialect_option,
+    fail_on_option,
+    finish,
+    format_option,
+    handle_errors,
+    main,
+    output_option,
+    progress_printer,
+    reports_dir,
+    say_skipped,
+    schema_option,
+    strict_option,
+    use_color,
+    with_options,
+)
+
+if TYPE_CHECKING:
+    from drift.history import HistoryStore
+    from drift.model import ScanResult
+
+
+@main.command()
+@config_option
+@schema_option
+@dialect_option
+@allow_commands_option
+@click.option("--env", "envs", multiple=True, metavar="NAME", help="Environment to check (repeatable; default all).")
+@fail_on_option
+@format_option
+@output_option
+@click.option("--new-only", is_flag=True, help="Fail only on findings new since the last saved scan.")
+@click.option("--changed-since", metavar="REF", help="Code findings only for reads on lines added since this git ref.")
+@strict_option
+@handle_errors
+def check(
+    config: Path | None,
+    schema_path: Path | None,
+    dialect: str | None,
+    envs: Sequence[str],
+    fail_on: str | None,
+    fmt: str,
+    outputs: Sequence[str],
+    new_only: bool,
+    changed_since: str | None,
+    strict: bool,
+) -> None:
+    """Check environments against the schema; exit 0 clean, 1 drift, 2 usage, 3 unreadable."""
+    from drift import api
+    from drift.errors import HistoryError
+    from drift.report.document import to_document
+    from drift.report.emit import emit, needs_matrix
+    from drift.report.formats import Format
+    from drift.report.output import parse_output
+
+    project = with_options(api.load_project(config, Path.cwd(), schema_path, dialect), fail_on, strict)
+    targets = [parse_output(spec, reports_dir(project)) for spec in outputs]
+    chosen = Format(fmt)
+    # the last saved scan gives statuses; a remote history is read only when --new-only needs it
+    remote = project.history.startswith("s3://")
+    history = api.history_for(project, must_exist=not new_only) if new_only or not remote else None
+
+    def run(store: HistoryStore | None) -> ScanResult:
+        return api.scan(
+            project,
+            envs,
+            with_matrix=needs_matrix(chosen, targets),
+            history=store,
+            new_only=new_only,
+            progress=progress_printer(),
+            changed_since=changed_since,
+        )
+
+    try:
+        result = run(history)
+    except HistoryError as exc:
+        if new_only:  # --new-only cannot be answered without the history
+            raise
+        click.echo(f"drift: warning: {exc}; checking without history", err=True)
+        result = run(None)
+    say_skipped(result)
+    deliver(emit(to_document(result), chosen, targets, use_color()), color=use_color())
+    finish(result.exit_code)

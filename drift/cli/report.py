@@ -1,0 +1,43 @@
+"""`drift report`: a saved scan rendered again."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from drift import api
+from drift.cli import (
+    config_option,
+    format_option,
+    handle_errors,
+    main,
+    output_option,
+    reports_dir,
+    use_color,
+)
+from drift.errors import ConfigError
+from drift.report.document import load_document
+from drift.report.emit import emit
+from drift.report.formats import Format
+from drift.report.output import parse_output
+
+
+@main.command("report")
+@config_option
+@click.option("--scan", "scan_id", default="latest", show_default=True, help="A scan id from `drift history`.")
+@format_option
+@output_option
+@handle_errors
+def report_command(config: Path | None, scan_id: str, fmt: str, outputs: Sequence[str]) -> None:
+    """Render any format from a saved scan."""
+
+    project = api.load_project(config, Path.cwd())
+    targets = [parse_output(spec, reports_dir(project)) for spec in outputs]
+    store = api.history_for(project, must_exist=True)
+    saved = None if store is None else (store.latest() if scan_id == "latest" else store.get(scan_id))
+    if saved is None:
+        raise ConfigError(f"{project.history}: no saved scan yet (`drift scan` saves one)")
+    document = load_document(saved.report, f"scan {saved.id}")
+    click.echo(emit(document, Format(fmt), targets, use_color()), nl=False, color=use_color())
