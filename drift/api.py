@@ -13,17 +13,17 @@ import os
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from drift.collectors import registry
 from drift.collectors.snapshot import Progress, collect
 from drift.config import Project, load_project
 from drift.engine import catalog
-from drift.engine.evaluate import evaluate, secrecy_for
+from drift.engine.evaluate import Inputs, evaluate, secrecy_for
 from drift.engine.matrix import build_matrix
 from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError
-from drift.model import CodeRead, EntryRecord, Finding, ScanResult, TrendPoint, new_scan_id
+from drift.model import CodeRead, EntryRecord, EnvSnapshot, Finding, ScanResult, TrendPoint, new_scan_id
 from drift.platform.runtime import paused_gc
 from drift.platform.suggest import did_you_mean
 from drift.schema import Schema, load_schema
@@ -33,6 +33,8 @@ from drift.stores.fixes import with_commands
 
 if TYPE_CHECKING:
     from drift.engine.assertions import Compiled
+    from drift.engine.rule import Rule
+    from drift.engine.secrecy import SecrecyCache
     from drift.history import HistoryStore, SavedScan
 
 __all__ = [
@@ -145,6 +147,21 @@ def history_for(project: Project, must_exist: bool = False) -> HistoryStore | No
 
 
 @paused_gc()
+class _Plan(NamedTuple):
+    """What a scan works from, before anything is read: the project's schema, assertions
+    and plugin rules, the environments it reads (and the lines for those skipped), the
+    fingerprint key, and the previous saved scan."""
+
+    project: Project
+    schema: Schema
+    assertions: Compiled | None
+    plugin_rules: tuple[Rule, ...]
+    selected: list[EnvironmentConfig]
+    skipped: tuple[str, ...]
+    fingerprint: Fingerprinter
+    previous: SavedScan | None
+
+
 def scan(
     project: Project,
     envs: Sequence[str] = (),
@@ -157,76 +174,27 @@ def scan(
     changed_since: str | None = None,
 ) -> ScanResult:
     """Read the selected environments, check them against the schema and, with a history,
-    against the previous saved scan (statuses, resolved, changed / added / removed)."""
-    schema = load_project_schema(project)
-    assertions = compile_project_assertions(project, schema)
-    plugin_rules = catalog.plugins(project.plugins)
-    selected = select_environments(project, envs)
-    why = {env.name: _absent(project, env) for env in selected}
-    skipped = tuple(line for line in why.values() if line)
-    selected = [env for env in selected if not why[env.name]]
-    fingerprint = fingerprinter or fingerprinter_for(project)
-    previous: SavedScan | None = None
-    if history is not None:
-        history.check_key(fingerprint.check_value())
-        previous = history.latest()
-    before: dict[str, dict[str, Mapping[str, object]]] = {}
-    for entry in previous.entries if previous else []:
-        before.setdefault(entry.env, {})[entry.key] = entry.metadata
-    snapshots = collect(
-        project.root, selected, progress, before, project.dialect.name, project.expand, project.allow_outside
-    )
+    against the previous saved scan (statuses, resolved, changed / added / removed). The
+    steps, in order: prepare, read, check, compare, and the result."""
+    plan = _prepare(project, envs, fingerprinter, history)
+    snapshots = _read(plan, progress)
     now = datetime.now(UTC).replace(microsecond=0)
-    secrecy = secrecy_for(schema)
-    entries: list[EntryRecord] = []
-    if history is not None:
-        from drift.engine.compare import current_entries
-
-        entries = current_entries(schema, snapshots, fingerprint, secrecy)
-    reads = code_reads(project)
-    added = None
-    if changed_since is not None and reads is not None:
-        from drift.code import added_lines  # the code is read only for projects with [code]
-
-        added = added_lines(project.root, changed_since)
-    findings = evaluate(
-        schema,
-        snapshots,
-        fingerprint,
-        now,
-        namespaces(project),
-        secrecy,
-        project.inferred,
-        assertions,
-        plugin_rules,
-        previous=previous.entries if previous is not None else None,
-        current=entries,
-        code=reads,
-        libraries=project.code.libraries if project.code is not None else (),
-        changed=_added_reads(reads, added),
-        settings=(project.settings_allow, project.settings_environments),
-    )
-    active, suppressed = apply_suppressions(findings, project.ignores, now.date(), [e.name for e in selected])
+    secrecy = secrecy_for(plan.schema)
+    entries = _entries(plan, snapshots, secrecy) if history is not None else []
+    findings = _check(plan, snapshots, now, secrecy, entries, changed_since)
+    active, suppressed = apply_suppressions(findings, project.ignores, now.date(), [e.name for e in plan.selected])
     stamp = now.isoformat()
     resolved: list[Finding] = []
     unverified: list[Finding] = []
     if history is not None:
         from drift.engine.compare import annotate
 
-        marked = annotate(active, suppressed, previous, snapshots, list(project.environments), stamp)
+        marked = annotate(active, suppressed, plan.previous, snapshots, list(project.environments), stamp)
         active, suppressed = marked.findings, marked.suppressed
         resolved, unverified = marked.resolved, marked.unverified
-    active = with_commands(active, project.environments, schema, snapshots)
-    matrix = build_matrix(schema, snapshots, active, fingerprint, secrecy) if with_matrix else ()
-    trend: tuple[TrendPoint, ...] = ()
-    if history is not None:
-        from drift.history.base import TREND_LENGTH
-
-        trend = tuple(
-            TrendPoint(s.id, s.scanned_at, s.error, s.warning) for s in reversed(history.summaries(TREND_LENGTH - 1))
-        )
+    active = with_commands(active, project.environments, plan.schema, snapshots)
+    matrix = build_matrix(plan.schema, snapshots, active, plan.fingerprint, secrecy) if with_matrix else ()
     scan_id = new_scan_id()
-    counts = {level: sum(1 for f in active if f.severity.label == level) for level in ("error", "warning")}
     return ScanResult(
         project=project.name,
         scanned_at=stamp,
@@ -234,19 +202,115 @@ def scan(
         findings=tuple(active),
         fail_on=project.fail_on,
         matrix=matrix,
-        schema_path=schema.example_path,
+        schema_path=plan.schema.example_path,
         suppressed=tuple(suppressed),
         resolved=tuple(resolved),
         unverified=tuple(unverified),
-        previous_scan=previous.id if previous else None,
-        trend=(*trend, TrendPoint(scan_id, stamp, counts["error"], counts["warning"])) if history else (),
+        previous_scan=plan.previous.id if plan.previous else None,
+        trend=_trend(history, scan_id, stamp, active),
         new_only=new_only,
         scan_id=scan_id,
         entries=tuple(entries),
         dialect=str(project.dialect),
-        plugin_rules=plugin_rules,
-        skipped=skipped,
+        plugin_rules=plan.plugin_rules,
+        skipped=plan.skipped,
     )
+
+
+def _prepare(
+    project: Project, envs: Sequence[str], fingerprinter: Fingerprinter | None, history: HistoryStore | None
+) -> _Plan:
+    """The schema, assertions and plugin rules; the environments to read (a non-deployed one
+    whose files are absent is skipped with a line saying so); the key; the previous scan."""
+    schema = load_project_schema(project)
+    assertions = compile_project_assertions(project, schema)
+    plugin_rules = tuple(catalog.plugins(project.plugins))
+    selected = select_environments(project, envs)
+    why = {env.name: _absent(project, env) for env in selected}
+    fingerprint = fingerprinter or fingerprinter_for(project)
+    previous: SavedScan | None = None
+    if history is not None:
+        history.check_key(fingerprint.check_value())
+        previous = history.latest()
+    return _Plan(
+        project,
+        schema,
+        assertions,
+        plugin_rules,
+        [env for env in selected if not why[env.name]],
+        tuple(line for line in why.values() if line),
+        fingerprint,
+        previous,
+    )
+
+
+def _read(plan: _Plan, progress: Progress | None) -> list[EnvSnapshot]:
+    """Every selected environment's sources, with what the previous scan saw of each entry."""
+    before: dict[str, dict[str, Mapping[str, object]]] = {}
+    for entry in plan.previous.entries if plan.previous else []:
+        before.setdefault(entry.env, {})[entry.key] = entry.metadata
+    project = plan.project
+    return collect(
+        project.root, plan.selected, progress, before, project.dialect.name, project.expand, project.allow_outside
+    )
+
+
+def _entries(plan: _Plan, snapshots: Sequence[EnvSnapshot], secrecy: SecrecyCache) -> list[EntryRecord]:
+    """The entries as history keeps them (fingerprints and masked displays)."""
+    from drift.engine.compare import current_entries
+
+    return current_entries(plan.schema, snapshots, plan.fingerprint, secrecy)
+
+
+def _check(
+    plan: _Plan,
+    snapshots: Sequence[EnvSnapshot],
+    now: datetime,
+    secrecy: SecrecyCache,
+    entries: Sequence[EntryRecord],
+    changed_since: str | None,
+) -> list[Finding]:
+    """Every rule over what was read (and the code's reads, where the project has `[code]`)."""
+    project = plan.project
+    reads = code_reads(project)
+    added = None
+    if changed_since is not None and reads is not None:
+        from drift.code import added_lines  # the code is read only for projects with [code]
+
+        added = added_lines(project.root, changed_since)
+    return evaluate(
+        Inputs(
+            plan.schema,
+            snapshots,
+            plan.fingerprint,
+            now,
+            namespaces(project),
+            secrecy,
+            project.inferred,
+            plan.assertions,
+            plan.plugin_rules,
+            previous=plan.previous.entries if plan.previous is not None else None,
+            current=entries,
+            code=reads,
+            libraries=project.code.libraries if project.code is not None else (),
+            changed=_added_reads(reads, added),
+            settings_allow=project.settings_allow,
+            settings_environments=project.settings_environments,
+        )
+    )
+
+
+def _trend(history: HistoryStore | None, scan_id: str, stamp: str, active: Sequence[Finding]) -> tuple[TrendPoint, ...]:
+    """The last scans' error and warning counts, this one last (none without a history)."""
+    if history is None:
+        return ()
+    from drift.history.base import TREND_LENGTH
+
+    points = tuple(
+        TrendPoint(s.id, s.scanned_at, s.error, s.warning) for s in reversed(history.summaries(TREND_LENGTH - 1))
+    )
+    counts = {level: sum(1 for f in active if f.severity.label == level) for level in ("error", "warning")}
+    return (*points, TrendPoint(scan_id, stamp, counts["error"], counts["warning"]))
 
 
 def _added_reads(reads: list[CodeRead] | None, added: dict[str, set[int] | None] | None) -> list[CodeRead] | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from drift.engine import catalog
-from drift.engine.evaluate import evaluate
+from drift.engine.evaluate import Inputs, evaluate
 from drift.engine.lint import lint
 from drift.engine.rule import EnvironmentView, Rule
 from drift.model import (
@@ -601,15 +601,17 @@ def test_store_rule(case: StoreCase, tmp_path: Path) -> None:
     fingerprint = Fingerprinter(b"k")
     current = [_record(e.key, fingerprint(e.value) if e.value else None) for e in case.entries]
     found = evaluate(
-        schema,
-        [snapshot, *others],
-        fingerprint,
-        NOW,
-        NAMESPACES,
-        plugin_rules=case.extra,
-        previous=case.previous,
-        current=current,
-        code=case.code,
+        Inputs(
+            schema,
+            [snapshot, *others],
+            fingerprint,
+            NOW,
+            NAMESPACES,
+            plugin_rules=case.extra,
+            previous=case.previous,
+            current=current,
+            code=case.code,
+        )
     )
     assert {(f.rule, f.env, f.key) for f in found} == case.expected
 
@@ -734,7 +736,7 @@ def test_a_by_value_rule_runs_once_per_distinct_quiet_value_and_fires_in_every_e
         for i, env in enumerate(envs)
     ]
     rule = CountingByValue()
-    found = evaluate(schema, snapshots, Fingerprinter(b"k"), NOW, {}, plugin_rules=(rule,))
+    found = evaluate(Inputs(schema, snapshots, Fingerprinter(b"k"), NOW, plugin_rules=(rule,)))
     assert {(f.env, f.key) for f in found if f.rule == "counting"} == {("env1", "B"), ("env3", "B"), ("env5", "B")}
     # "same" and "fine" are checked once each; "bad" in each environment that holds it (its finding names the env)
     assert sorted(value for _, value in rule.calls) == ["bad", "bad", "bad", "fine", "same"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from drift.engine import catalog
 from drift.engine.rule import EngineState, EnvironmentView, Rule, RuleContext
@@ -27,89 +28,66 @@ if TYPE_CHECKING:
 CHECK_SCOPES = ("schema", "environment", "entry", "across", "history")
 
 
-def evaluate(
-    schema: Schema,
-    snapshots: Sequence[EnvSnapshot],
-    fingerprint: Fingerprinter,
-    now: datetime,
-    namespaces: Mapping[str, tuple[str, ...]] | None = None,
-    secrecy: SecrecyCache | None = None,
-    inferred: Severity = Severity.WARNING,
-    assertions: Compiled | None = None,
-    plugin_rules: Sequence[Rule] = (),
-    previous: Sequence[EntryRecord] | None = None,
-    current: Sequence[EntryRecord] = (),
-    code: Sequence[CodeRead] | None = None,
-    libraries: Sequence[str] = (),
-    changed: Sequence[CodeRead] | None = None,
-    settings: tuple[Sequence[str], Sequence[str]] = ((), ()),
-) -> list[Finding]:
-    """Every finding, ordered by severity, environment, key and rule.
+class Inputs(NamedTuple):
+    """Everything one evaluation reads, as one record: the schema and the snapshots; the
+    fingerprint key and the clock (`now` decides staleness); `namespaces`, every configured
+    environment (selected or not) -> the reference prefixes its sources own, for
+    `cross-env-reference`; `inferred`, the highest severity a finding that rests on an
+    inference may have; the compiled `[[assert]]` tables; plugin rules; `previous` and
+    `current`, the entries history keeps of the previous saved scan and of this one (history
+    rules run only with both); the code's reads when the project has a `[code]` table (None
+    otherwise), the key globs `libraries` read, the reads on lines added since
+    `--changed-since`; and `[settings]`'s allowed paths and compared environments."""
 
-    `now` decides staleness; `namespaces` maps every configured environment (selected or not)
-    to the reference prefixes its sources own, for `cross-env-reference`; `inferred` is the
-    highest severity a finding that rests on an inference may have; `assertions` are the
-    project's compiled `[[assert]]` tables; `previous` and `current` are the entries history
-    keeps of the previous saved scan and of this one (history rules run only with both);
-    `code` the code's reads when the project has a `[code]` table, `libraries` its key globs.
-    """
-    context = context_for(
-        schema,
-        snapshots,
-        fingerprint,
-        now,
-        namespaces,
-        secrecy,
-        assertions,
-        previous,
-        current,
-        code=code,
-        libraries=libraries,
-        changed=changed,
-        settings=settings,
-    )
-    found = run([*catalog.RULES.values(), *plugin_rules], context, CHECK_SCOPES)
-    found = [_graded(f, inferred) for f in found]
+    schema: Schema
+    snapshots: Sequence[EnvSnapshot]
+    fingerprint: Fingerprinter
+    now: datetime
+    namespaces: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+    secrecy: SecrecyCache | None = None
+    inferred: Severity = Severity.WARNING
+    assertions: Compiled | None = None
+    plugin_rules: Sequence[Rule] = ()
+    previous: Sequence[EntryRecord] | None = None
+    current: Sequence[EntryRecord] = ()
+    code: Sequence[CodeRead] | None = None
+    libraries: Sequence[str] = ()
+    changed: Sequence[CodeRead] | None = None
+    settings_allow: Sequence[str] = ()
+    settings_environments: Sequence[str] = ()
+
+
+def evaluate(inputs: Inputs) -> list[Finding]:
+    """Every finding, ordered by severity, environment, key and rule."""
+    found = run([*catalog.RULES.values(), *inputs.plugin_rules], context_for(inputs), CHECK_SCOPES)
+    found = [_graded(f, inputs.inferred) for f in found]
     found.sort(key=Finding.sort_key)
     return _unique(found)
 
 
-def context_for(
-    schema: Schema,
-    snapshots: Sequence[EnvSnapshot],
-    fingerprint: Fingerprinter,
-    now: datetime,
-    namespaces: Mapping[str, tuple[str, ...]] | None = None,
-    secrecy: SecrecyCache | None = None,
-    assertions: Compiled | None = None,
-    previous: Sequence[EntryRecord] | None = None,
-    current: Sequence[EntryRecord] = (),
-    *,
-    code: Sequence[CodeRead] | None = None,
-    libraries: Sequence[str] = (),
-    changed: Sequence[CodeRead] | None = None,
-    settings: tuple[Sequence[str], Sequence[str]] = ((), ()),
-) -> RuleContext:
+def context_for(inputs: Inputs) -> RuleContext:
     """What rules see of one scan."""
-    cache = secrecy or secrecy_for(schema)
+    schema, fingerprint = inputs.schema, inputs.fingerprint
+    cache = inputs.secrecy or secrecy_for(schema)
     state = EngineState(
         fingerprint,
         cache,
-        now,
-        namespaces or {},
+        inputs.now,
+        inputs.namespaces,
         lru_cache(maxsize=1)(lambda: NearMisses(schema.specs)),
         {},
-        assertions,
-        code,
-        libraries,
-        changed,
-        *settings,
+        inputs.assertions,
+        inputs.code,
+        inputs.libraries,
+        inputs.changed,
+        inputs.settings_allow,
+        inputs.settings_environments,
     )
 
     def shown(value: str, spec: KeySpec | None, entry: Entry) -> str | None:
         return display(value, cache.of(entry.key, spec, entry), fingerprint)
 
-    return RuleContext(schema, snapshots, shown, previous=previous, current=current, engine=state)
+    return RuleContext(schema, inputs.snapshots, shown, previous=inputs.previous, current=inputs.current, engine=state)
 
 
 def run(rules: Sequence[Rule], context: RuleContext, scopes: Sequence[str]) -> list[Finding]:

@@ -11,7 +11,7 @@ from secrets import token_bytes
 
 from drift.engine import catalog
 from drift.engine.assertions import AssertionCompileError, compile_assertions
-from drift.engine.evaluate import context_for, run
+from drift.engine.evaluate import Inputs, context_for, run
 from drift.model import Finding
 from drift.schema import Schema
 from drift.secrets import Fingerprinter
@@ -22,7 +22,7 @@ def lint(schema: Schema, assertions: Sequence[Assertion] = ()) -> list[Finding]:
     """Findings about the schema and the assertions (each compiled on its own, so one bad
     assertion does not hide another), ordered like any other findings."""
     fingerprint = Fingerprinter(token_bytes(32))  # nothing linted shows a value
-    context = context_for(schema, (), fingerprint, datetime.now(UTC))
+    context = context_for(Inputs(schema, (), fingerprint, datetime.now(UTC)))
     found = run(list(catalog.RULES.values()), context, ("schema", "lint"))
     for assertion in assertions:
         try:
