@@ -1,4 +1,6 @@
-"""Checking a JSON report before rendering it (`drift render --input`, saved scans).
+"""The JSON report's shape, once: checked before rendering (`drift render --input`, saved
+scans), and published as a JSON Schema generated from the same declaration
+(`schemas/drift-report.schema.json`, held to `json_schema()` by a test).
 
 A report on disk may have been edited or damaged. Every field a renderer reads is checked for
 its type and, where the renderers depend on it, its values (a severity they know, an
@@ -34,8 +36,16 @@ _FINDING: Spec = {
     "first_seen": OPT_STR,
     "basis": ("declared", "inferred"),
 }
+_COUNTS: Spec = dict.fromkeys(SEVERITIES, INT)
 _SOURCE: Spec = {"type": STR, "name": STR, "status": STR, "error": OPT_STR, "keys": INT}
-_ENVIRONMENT: Spec = {"name": STR, "status": STR, "deployed": BOOL, "keys": INT, "sources": [_SOURCE], "findings": {}}
+_ENVIRONMENT: Spec = {
+    "name": STR,
+    "status": STR,
+    "deployed": BOOL,
+    "keys": INT,
+    "sources": [_SOURCE],
+    "findings": _COUNTS,
+}
 _CELL: Spec = {"state": STR, "display": OPT_STR, "group": (int, type(None))}
 _ROW: Spec = {"key": STR, "declared": BOOL, "secret": BOOL, "status": STR, "findings": INT, "cells": {}}
 _RULE: Spec = {"severity": SEVERITIES, "title": STR, "explanation": STR, "fix": STR}
@@ -50,7 +60,7 @@ _DOCUMENT: Spec = {
     "findings": [_FINDING],
     "matrix": [_ROW],
     "rules": {},
-    "summary": {},
+    "summary": _COUNTS,
     "exit_code": INT,
     "scan_id": OPT_STR,
     "previous_scan": OPT_STR,
@@ -66,9 +76,6 @@ def check_document(data: Mapping[str, Any], where: str) -> None:
     """Raise ConfigError naming the first field that a renderer could not use."""
     _check(data, _DOCUMENT, where, "")
     envs = {env["name"] for env in data["environments"]}
-    for index, env in enumerate(data["environments"]):
-        _counts(env["findings"], where, f"environments[{index}].findings")
-    _counts(data["summary"], where, "summary")
     for slug, rule in data["rules"].items():
         _check(rule, _RULE, where, f"rules.{slug}")
     for name in ("findings", "suppressed"):
@@ -82,12 +89,6 @@ def check_document(data: Mapping[str, Any], where: str) -> None:
             _fail(where, f"matrix[{index}].cells", "must hold one cell for each environment the report lists")
         for env, cell in row["cells"].items():
             _check(cell, _CELL, where, f"matrix[{index}].cells.{env}")
-
-
-def _counts(value: Mapping[str, Any], where: str, path: str) -> None:
-    for level in SEVERITIES:
-        if not isinstance(value.get(level), int) or isinstance(value.get(level), bool):
-            _fail(where, f"{path}.{level}", "must be a whole number")
 
 
 def _check(value: object, spec: object, where: str, path: str) -> None:
@@ -112,3 +113,39 @@ def _check(value: object, spec: object, where: str, path: str) -> None:
 
 def _fail(where: str, path: str, problem: str) -> NoReturn:
     raise ConfigError(f"{where}: drift JSON report: {path} {problem}")
+
+
+_JSON_TYPES = {str: "string", int: "integer", bool: "boolean", type(None): "null"}
+
+
+def json_schema() -> dict[str, Any]:
+    """The report's shape as a JSON Schema (draft 2020-12), from the declaration above: what a
+    consumer of `--format json` may rely on (fields may be added; none is removed or changes
+    type without a new `schema_version`)."""
+    schema = _schema_of(_DOCUMENT)
+    schema["properties"]["rules"] = {"type": "object", "additionalProperties": _schema_of(_RULE)}
+    row = schema["properties"]["matrix"]["items"]
+    row["properties"]["cells"] = {"type": "object", "additionalProperties": _schema_of(_CELL)}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "drift JSON report",
+        **schema,
+        "properties": {"schema_version": {"type": "integer"}, **schema["properties"]},
+    }
+
+
+def _schema_of(spec: object) -> dict[str, Any]:
+    if isinstance(spec, Mapping):
+        if not spec:
+            return {"type": "object"}
+        return {
+            "type": "object",
+            "required": list(spec),
+            "properties": {field: _schema_of(inner) for field, inner in spec.items()},
+        }
+    if isinstance(spec, list):
+        return {"type": "array", "items": _schema_of(spec[0])}
+    assert isinstance(spec, tuple)
+    if all(isinstance(s, type) for s in spec):
+        return {"type": [_JSON_TYPES[t] for t in spec]}
+    return {"enum": list(spec)}
