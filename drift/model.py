@@ -68,6 +68,17 @@ class Entry(NamedTuple):
     #: Store facts such as SSM type, version, last-modified date.
     metadata: Mapping[str, Any] = MappingProxyType({})
 
+    @property
+    def kind(self) -> str:
+        """The source type that gave the entry (`dotenv`, `ssm`, ...): the one reading of
+        `source`, which stays one string because reports and history show it."""
+        return self.source.partition(":")[0]
+
+    @property
+    def source_name(self) -> str:
+        """What the source is called within its type: a path, a parameter name, a secret."""
+        return self.source.partition(":")[2]
+
 
 class SourceStatus(NamedTuple):
     """How reading one configured source went."""

@@ -232,7 +232,7 @@ def _plan_key(
         return  # a source that failed may hold it: nothing is planned on a guess
     if spec.deprecated is not None:
         if entry is not None:
-            where = stores.locate(env, entry.source, name, secret=False)
+            where = stores.locate(env, entry, name, secret=False)
             if where is not None:
                 plan.items.append(
                     _item(env.name, name, "remove", where, "deprecated: " + spec.deprecated, entry, fingerprint)
@@ -261,7 +261,7 @@ def _plan_key(
         elif entry is None and spec.requirement(snapshot.env)[0]:
             plan.needs_value.append(NeedsValue(env.name, name, "required, with no declared default or equals", command))
         return
-    where = stores.locate(env, entry.source if entry is not None else None, name, secret)
+    where = stores.locate(env, entry, name, secret)
     if where is None:
         why = "no source of this environment drift can write it to"
         plan.needs_value.append(NeedsValue(env.name, name, why, "add an ssm, secretsmanager or dotenv source"))
@@ -294,8 +294,7 @@ def _plan_given(
     store that holds it. A secret goes to a secret store; to a dotenv file only where that
     file is already its store (it holds the key, or the environment has no secret store)."""
     secret = bool(spec.schema_secret)
-    source = entry.source if entry is not None else None
-    where = stores.locate(env, source, spec.name, secret and not stores.plaintext_allowed(env, source))
+    where = stores.locate(env, entry, spec.name, secret and not stores.plaintext_allowed(env, entry))
     if where is None:
         why = "no source of this environment drift can write it to"
         why += " (a secret goes to a secret store)" if secret else ""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
+from drift.model import Entry
 from drift.platform.files import Confined
 from drift.settings import EnvironmentConfig, SourceConfig
 
@@ -117,14 +118,13 @@ def lookup(kind: str) -> type[Store] | None:
     return STORES.get(kind)
 
 
-def locate(env: EnvironmentConfig, source: str | None, key: str, secret: bool) -> Target | None:
-    """Where `key` of `env` is written: where it is now (`source`, an entry's source), else
-    the first of the environment's sources that may hold it (a secret only in a SecureString
-    or Secrets Manager). The one order `plan` and the fix commands share."""
-    if source is not None:
-        kind, _, name = source.partition(":")
-        store = lookup(kind)
-        return store.held(name, key, secret) if store is not None else None
+def locate(env: EnvironmentConfig, entry: Entry | None, key: str, secret: bool) -> Target | None:
+    """Where `key` of `env` is written: where it is now (`entry`), else the first of the
+    environment's sources that may hold it (a secret only in a SecureString or Secrets
+    Manager). The one order `plan` and the fix commands share."""
+    if entry is not None:
+        store = lookup(entry.kind)
+        return store.held(entry.source_name, key, secret) if store is not None else None
     for candidate in env.sources:
         store = lookup(candidate.type)
         target = store.new(candidate, key, secret) if store is not None else None
@@ -133,10 +133,12 @@ def locate(env: EnvironmentConfig, source: str | None, key: str, secret: bool) -
     return None
 
 
-def plaintext_allowed(env: EnvironmentConfig, source: str | None) -> bool:
+def plaintext_allowed(env: EnvironmentConfig, entry: Entry | None) -> bool:
     """Whether a secret may be written in plaintext here: the dotenv file already holds it, or
     the environment has no secret store at all (its dotenv file is its store)."""
-    return (source or "").startswith("dotenv:") or (source is None and not env.has_secret_store)
+    if entry is None:
+        return not env.has_secret_store
+    return entry.kind == "dotenv"
 
 
 def plan_command(env: EnvironmentConfig, key: str | None = None) -> str:

@@ -44,21 +44,20 @@ def _command(finding: Finding, env: EnvironmentConfig, snapshot: EnvSnapshot, sp
     key = finding.key
     assert key is not None
     entry = snapshot.entries.get(key)
-    source = entry.source if entry is not None else None
     if finding.rule in _VALUE_RULES and spec is not None:
         # a declared `equals` (or, for a missing key, `default`) says what the value should be
         declared = spec.equals if finding.rule in ("missing", "invalid") else None
         if finding.rule == "missing" and declared is None:
             declared = spec.default
         secret = bool(spec.schema_secret)
-        target = stores.locate(env, source, key, secret and not stores.plaintext_allowed(env, source))
+        target = stores.locate(env, entry, key, secret and not stores.plaintext_allowed(env, entry))
         store = stores.lookup(target.store) if target is not None else None
         if target is None or store is None:
             return None
         fix = Fix(declared is not None, declared if declared is not None and shown_whole(spec, declared) else None)
         return store.set_command(env, target, key, fix, _syncable(finding, spec, snapshot.deployed))
-    if finding.rule in ("deprecated", "secret-plaintext") and source is not None:
-        target = stores.locate(env, source, key, secret=False)
+    if finding.rule in ("deprecated", "secret-plaintext") and entry is not None:
+        target = stores.locate(env, entry, key, secret=False)
         store = stores.lookup(target.store) if target is not None else None
         if target is None or store is None:
             return None

@@ -8,6 +8,7 @@ import pytest
 
 from drift import stores
 from drift.errors import CollectorError
+from drift.model import Entry
 from drift.settings import EnvironmentConfig, SourceConfig
 from drift.stores.dotenv import rewritten
 
@@ -37,11 +38,13 @@ def env(*sources: SourceConfig) -> EnvironmentConfig:
 def test_where_a_key_is_written(
     sources: tuple[SourceConfig, ...], source: str | None, secret: bool, expected: tuple[str, str, bool] | None
 ) -> None:
-    assert stores.locate(env(*sources), source, "KEY", secret) == (stores.Target(*expected) if expected else None)
+    entry = Entry("KEY", "v", source) if source is not None else None
+    assert stores.locate(env(*sources), entry, "KEY", secret) == (stores.Target(*expected) if expected else None)
 
 
 def test_plaintext_is_allowed_only_where_the_file_is_the_store() -> None:
-    assert stores.plaintext_allowed(env(DOTENV, SSM), "dotenv:prod.env")
+    assert stores.plaintext_allowed(env(DOTENV, SSM), Entry("KEY", "v", "dotenv:prod.env"))
+    assert not stores.plaintext_allowed(env(DOTENV, SSM), Entry("KEY", "v", "ssm:/app/prod/KEY"))
     assert not stores.plaintext_allowed(env(DOTENV, SSM), None)
     assert stores.plaintext_allowed(env(DOTENV), None)
 

@@ -33,7 +33,7 @@ class SecretPlaintext(Rule):
         return self.finding(
             view.env,
             name,
-            f"{name} is a secret stored in plaintext ({entry.source.split(':', 1)[0]}) in {view.env}",
+            f"{name} is a secret stored in plaintext ({entry.kind}) in {view.env}",
             expected="an encrypted store (SecureString, Secrets Manager, ECS secrets)",
             location=entry.location,
             discriminator=entry.source,
