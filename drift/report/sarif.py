@@ -33,6 +33,14 @@ def _location(finding: FindingDoc, fallback: str | None) -> dict[str, Any]:
     return {"physicalLocation": physical}
 
 
+def _security(slug: str, severity: str) -> dict[str, Any]:
+    """Code scanning ranks a rule tagged `security` by its `security-severity` (0-10): the
+    secret rules are security findings, high when they fail a run by default."""
+    if not slug.startswith("secret-"):
+        return {}
+    return {"properties": {"tags": ["security"], "security-severity": "8.0" if severity == "error" else "5.0"}}
+
+
 def to_sarif(document: Document) -> dict[str, Any]:
     """The SARIF log as a dict."""
     slugs = sorted(document["rules"])
@@ -43,8 +51,13 @@ def to_sarif(document: Document) -> dict[str, Any]:
             "name": "".join(part.capitalize() for part in slug.split("-")),
             "shortDescription": {"text": info["title"]},
             "fullDescription": {"text": info["explanation"]},
-            "help": {"text": f"{info['explanation']}\n\nFix: {info['fix']}", "markdown": f"**Fix:** {info['fix']}"},
+            # code scanning shows `help.markdown` in place of the explanation: it holds both
+            "help": {
+                "text": f"{info['explanation']}\n\nFix: {info['fix']}",
+                "markdown": f"{info['explanation']}\n\n**Fix:** {info['fix']}",
+            },
             "defaultConfiguration": {"level": LEVELS[info["severity"]]},
+            **_security(slug, info["severity"]),
         }
         for slug, info in ((s, document["rules"][s]) for s in slugs)
     ]

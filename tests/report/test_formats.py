@@ -29,6 +29,9 @@ def test_sarif_is_valid_and_keeps_identity(report_project: Project) -> None:
     rules = {r["id"]: r for r in run_["tool"]["driver"]["rules"]}
     assert {r["ruleId"] for r in run_["results"]} <= set(rules)
     assert rules["invalid"]["help"]["text"] and rules["invalid"]["fullDescription"]["text"]
+    # code scanning shows help.markdown instead of the description: the explanation is in it
+    assert rules["invalid"]["help"]["markdown"].startswith(rules["invalid"]["fullDescription"]["text"])
+    assert all("properties" not in r for r in rules.values() if not r["id"].startswith("secret-"))
     assert {r["level"] for r in run_["results"]} <= {"error", "warning", "note"}
     prints = [r["partialFingerprints"]["driftFindingId/v1"] for r in run_["results"]]
     assert len(prints) == len(set(prints))
@@ -50,7 +53,10 @@ def test_sarif_for_aws_locations_is_valid(tmp_path: Path) -> None:
     document: Any = {
         "tool": {"version": "1"},
         "schema": ".env.example",
-        "rules": {"missing": {"severity": "error", "title": "t", "explanation": "e", "fix": "f"}},
+        "rules": {
+            "missing": {"severity": "error", "title": "t", "explanation": "e", "fix": "f"},
+            "secret-reuse": {"severity": "warning", "title": "t", "explanation": "e", "fix": "f"},
+        },
         "suppressed": [],
         "findings": [
             {
@@ -90,6 +96,9 @@ def test_sarif_for_aws_locations_is_valid(tmp_path: Path) -> None:
     locations = [r["locations"][0] for r in log["runs"][0]["results"]]
     assert locations[0]["logicalLocations"][0]["fullyQualifiedName"].startswith("arn:aws:ssm")
     assert locations[1]["physicalLocation"]["artifactLocation"]["uri"] == ".env.example"
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["secret-reuse"]["properties"] == {"tags": ["security"], "security-severity": "5.0"}
+    assert "properties" not in rules["missing"]
 
 
 def test_junit_parses_with_the_standard_library_and_junitparser(report_project: Project, tmp_path: Path) -> None:
