@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from drift.cli import main
 from drift.engine import catalog
 from drift.engine.evaluate import Inputs, evaluate
 from drift.engine.lint import lint
@@ -26,6 +30,7 @@ from drift.model import (
 )
 from drift.schema import KeySpec, load_schema
 from drift.secrets import Fingerprinter
+from tests.conftest import Project, run
 from tests.helpers import Triple, make_project, scan, triples
 
 
@@ -740,3 +745,37 @@ def test_a_by_value_rule_runs_once_per_distinct_quiet_value_and_fires_in_every_e
     assert {(f.env, f.key) for f in found if f.rule == "counting"} == {("env1", "B"), ("env3", "B"), ("env5", "B")}
     # "same" and "fine" are checked once each; "bad" in each environment that holds it (its finding names the env)
     assert sorted(value for _, value in rule.calls) == ["bad", "bad", "bad", "fine", "same"]
+
+
+EXAMPLES = [rule for rule in catalog.RULES.values() if rule.example is not None]
+
+
+@pytest.mark.parametrize("rule", EXAMPLES, ids=[r.slug for r in EXAMPLES])
+def test_each_rules_example_fires_and_its_fix_does_not(project: Project, rule: Rule) -> None:
+    """The example `drift explain RULE` shows is true: the rule fires on the bad files, and
+    not once they are fixed."""
+    example = rule.example
+    assert example is not None
+
+    def fired(schema: str, envs: Mapping[str, str]) -> bool:
+        project.write(".env.example", schema)
+        project.write(
+            "drift.toml",
+            "".join(
+                f'[environments.{env}]\ndeployed = true\nsources = [{{ type = "dotenv", path = "{env}.env" }}]\n'
+                for env in envs
+            ),
+        )
+        for env, text in envs.items():
+            project.write(f"{env}.env", text)
+        result = CliRunner().invoke(main, ["check", "--format", "json", "--fail-on", "none"])
+        assert result.exit_code in (0, 3), result.output  # 3: a malformed line leaves a source partial
+        return rule.slug in {f["rule"] for f in json.loads(result.stdout)["findings"]}
+
+    assert fired(example.schema, example.bad)
+    assert not fired(example.good_schema or example.schema, example.good)
+
+
+def test_explain_shows_the_example() -> None:
+    text = run(["explain", "invalid"], expect=0).stdout
+    assert "WORKERS=four" in text and "WORKERS=8" in text

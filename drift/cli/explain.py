@@ -22,7 +22,6 @@ from drift.report import inert
 def explain(rule: str | None, markdown: bool, sources: bool) -> None:
     """Explain RULE (or list every rule, or with --sources every source type's options):
     what it checks and how to fix it."""
-
     if sources:
         from drift.collectors import registry
 
@@ -42,3 +41,5 @@ def explain(rule: str | None, markdown: bool, sources: bool) -> None:
     click.echo(f"{info.slug} ({info.severity.label} by default): {info.title}\n")
     click.echo(click.wrap_text(info.explanation, 88) + "\n")
     click.echo(click.wrap_text(f"Fix: {info.fix}", 88))
+    if info.example is not None:
+        click.echo("\n" + catalog.example_text(info.example), nl=False)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from drift.engine.rule import KEY_STATES, SCOPES, Rule
+from drift.engine.rule import KEY_STATES, SCOPES, Example, Rule
 from drift.errors import ConfigError
 
 ENTRY_POINT_GROUP = "drift.rules"
@@ -108,3 +108,18 @@ def markdown_table() -> str:
         text = f"**{info.title}.** {info.explanation}".replace("|", "\\|")
         lines.append(f"| `{slug}` | {info.severity.label} | {where} | {text} |")
     return "\n".join(lines) + "\n"
+
+
+def example_text(example: Example) -> str:
+    """A rule's example as `drift explain RULE` prints it: the files where it fires, then
+    as fixed."""
+
+    def files(schema: str, envs: Mapping[str, str]) -> list[str]:
+        lines = ["  .env.example:", *(f"    {line}" for line in schema.splitlines())]
+        for env, text in envs.items():
+            lines += [f"  {env}.env:", *(f"    {line}" if line else "    (empty)" for line in text.splitlines())]
+        return lines
+
+    out = ["Fires on:", *files(example.schema, example.bad), "Fixed:"]
+    out += files(example.good_schema or example.schema, example.good)
+    return "\n".join(out) + "\n"

@@ -127,6 +127,18 @@ class EnvironmentView:
         return display(entry.value, self.secrecy(name, spec, entry), self.state.fingerprint)
 
 
+class Example(NamedTuple):
+    """A rule shown at work, as `drift explain RULE` prints it and SARIF's help carries it:
+    the `.env.example`, each deployed environment's dotenv file where the rule fires, and
+    the same files with the fix applied, where it does not. `tests/test_rules.py` runs both."""
+
+    schema: str
+    bad: Mapping[str, str]
+    good: Mapping[str, str]
+    #: The example as fixed, when the schema itself is what the rule is about.
+    good_schema: str | None = None
+
+
 class Rule:
     """A rule: metadata and checks in one class. Subclass it, set the metadata, and
     implement `check` (scopes schema, environment, across, history) and/or `check_entry`
@@ -146,6 +158,9 @@ class Rule:
     #: environments `applies_to` admits). The engine then runs the rule once per distinct
     #: value down a key's column of environments rather than once per cell.
     by_value: ClassVar[bool] = False
+    #: The rule at work on files, where a dotenv project shows it (None for rules about
+    #: stores, history, code or migrations).
+    example: ClassVar[Example | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

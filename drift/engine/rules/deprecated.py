@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drift.engine.rule import EnvironmentView, Rule
+from drift.engine.rule import EnvironmentView, Example, Rule
 from drift.model import Entry, Finding, Severity
 from drift.schema import KeySpec
 
@@ -15,6 +15,11 @@ class Deprecated(Rule):
     it. Leaving it set hides which of the two the application really reads."""
     fix = "Move the value to the replacement the message names, then remove the deprecated key."
     scope = "entry"
+    example = Example(
+        "# @deprecated renamed to MAIL_FROM\nEMAIL_FROM=\nMAIL_FROM=app@acme.io\n",
+        bad={"production": "EMAIL_FROM=app@acme.io\nMAIL_FROM=app@acme.io\n"},
+        good={"production": "MAIL_FROM=app@acme.io\n"},
+    )
 
     def applies(self, spec: KeySpec) -> bool:
         return spec.deprecated is not None

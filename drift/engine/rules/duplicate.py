@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from drift.engine.rule import Rule, RuleContext
+from drift.engine.rule import Example, Rule, RuleContext
 from drift.model import Finding, Severity
 
 
@@ -17,6 +17,11 @@ class Duplicate(Rule):
     is rarely what the person editing the first one expects."""
     fix = "Remove one of the assignments."
     scope = ("schema", "environment")
+    example = Example(
+        "PORT=3000\n",
+        bad={"production": "PORT=3000\nPORT=8080\n"},
+        good={"production": "PORT=8080\n"},
+    )
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         if context.snapshot is None:

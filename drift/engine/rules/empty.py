@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drift.engine.rule import EnvironmentView, Rule
+from drift.engine.rule import EnvironmentView, Example, Rule
 from drift.model import Entry, Finding, Severity
 from drift.schema import KeySpec
 
@@ -16,6 +16,11 @@ class Empty(Rule):
     an empty value like a missing one."""
     fix = "Give the key a value in this environment, or drop `nonempty` from the schema."
     scope = "entry"
+    example = Example(
+        "# @nonempty\nSMTP_HOST=\n",
+        bad={"production": "SMTP_HOST=\n"},
+        good={"production": "SMTP_HOST=smtp.acme.io\n"},
+    )
 
     def applies(self, spec: KeySpec) -> bool:
         return spec.nonempty or spec.required_if is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from drift.engine.rule import EnvironmentView, Rule, RuleContext
+from drift.engine.rule import EnvironmentView, Example, Rule, RuleContext
 from drift.engine.values import violation
 from drift.model import Entry, Finding, Severity
 from drift.schema import KeySpec
@@ -22,6 +22,11 @@ class Invalid(Rule):
     against types and constraints, only against `equals`."""
     fix = "Correct the value in this environment's source; the finding's `expected` says what fits."
     scope = ("entry", "lint")
+    example = Example(
+        "# @type int\nWORKERS=4\n",
+        bad={"production": "WORKERS=four\n"},
+        good={"production": "WORKERS=8\n"},
+    )
     by_value = True
 
     def applies(self, spec: KeySpec) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drift.engine.rule import EnvironmentView, Rule
+from drift.engine.rule import EnvironmentView, Example, Rule
 from drift.engine.secrecy import INFERRED
 from drift.model import Entry, Finding, Severity
 from drift.schema import KeySpec
@@ -25,6 +25,11 @@ class LocalValue(Rule):
     fix = """Set the deployed service's own address (the database, cache or API this environment
     uses); if a sidecar really listens on localhost, declare it with an [[ignore]] entry."""
     scope = "entry"
+    example = Example(
+        "# @type url\nAPI_URL=http://localhost:4000\n",
+        bad={"production": "API_URL=http://localhost:4000\n"},
+        good={"production": "API_URL=https://api.acme.io\n"},
+    )
     by_value = True
     keys = ("present", "undeclared")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from drift.engine.rule import Rule, RuleContext
+from drift.engine.rule import Example, Rule, RuleContext
 from drift.model import Finding, Severity
 
 
@@ -18,6 +18,11 @@ class Malformed(Rule):
     finding at its line, and the other keys still count."""
     fix = "Fix the line: KEY=value, with quotes around values that contain spaces or #."
     scope = ("schema", "environment")
+    example = Example(
+        "PORT=3000\n",
+        bad={"production": "PORT=3000\nexport the port above\n"},
+        good={"production": "PORT=3000\n"},
+    )
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         if context.snapshot is None:

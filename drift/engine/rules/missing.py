@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drift.engine.rule import EnvironmentView, Rule
+from drift.engine.rule import EnvironmentView, Example, Rule
 from drift.engine.secrecy import INFERRED
 from drift.model import Entry, Finding, Severity
 from drift.schema import KeySpec
@@ -20,6 +20,11 @@ class Missing(Rule):
     fix = """Set the key in this environment's source, or mark it @optional (required = false) in
     the schema if the application really does without it."""
     scope = "entry"
+    example = Example(
+        "LOG_LEVEL=info\nDATABASE_URL=postgres://db.internal/app\n",
+        bad={"production": "LOG_LEVEL=info\n"},
+        good={"production": "LOG_LEVEL=info\nDATABASE_URL=postgres://db.prod.internal/app\n"},
+    )
     keys = ("absent",)
 
     def check_entry(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from drift.engine.cross_env import Seen, and_, describe, group, shared
-from drift.engine.rule import Rule, RuleContext
+from drift.engine.rule import Example, Rule, RuleContext
 from drift.model import Finding, Severity
 from drift.secrets import Fingerprinter
 
@@ -19,6 +19,11 @@ class Parity(Rule):
     "differ"`, @differ) and some do. Only the selected environments are compared."""
     fix = "Make the values agree (or differ), or relax the key's parity in the schema."
     scope = "across"
+    example = Example(
+        "# @same\nLOG_FORMAT=json\n",
+        bad={"staging": "LOG_FORMAT=json\n", "production": "LOG_FORMAT=text\n"},
+        good={"staging": "LOG_FORMAT=json\n", "production": "LOG_FORMAT=json\n"},
+    )
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         fingerprint = context.state.fingerprint

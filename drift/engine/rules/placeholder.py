@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drift.engine.rule import EnvironmentView, Rule
+from drift.engine.rule import EnvironmentView, Example, Rule
 from drift.model import Entry, Finding, Severity
 from drift.schema import KeySpec
 from drift.secrets import has_reserved_host, is_placeholder
@@ -19,6 +19,11 @@ class Placeholder(Rule):
     whose password is such a word, or a secret still equal to its .env.example value."""
     fix = "Replace it with the real value (for a secret, generate a new one; never reuse the example)."
     scope = "entry"
+    example = Example(
+        "# @type url\nAPI_URL=\n",
+        bad={"production": "API_URL=change-me\n"},
+        good={"production": "API_URL=https://api.acme.io\n"},
+    )
     by_value = True
     keys = ("present", "undeclared")
 

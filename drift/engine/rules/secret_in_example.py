@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from drift.engine.rule import Rule, RuleContext
+from drift.engine.rule import Example, Rule, RuleContext
 from drift.engine.secrecy import INFERRED
 from drift.model import Finding, Severity
 from drift.secrets import FORMAT, credential_evidence, is_identifier_name
@@ -21,6 +21,12 @@ class SecretInExample(Rule):
     analytics ids) look random too."""
     fix = "Replace the value with a placeholder such as <your-key-here> and rotate the credential."
     scope = "schema"
+    example = Example(
+        "STRIPE_SECRET_KEY=sk_live_51Hx0example0key0Zq8Lm2Wv9\n",
+        bad={"production": "STRIPE_SECRET_KEY=sk_live_51Hx0example0key0Zq8Lm2Wv9\n"},
+        good={"production": "STRIPE_SECRET_KEY=sk_live_51Hx0example0key0Zq8Lm2Wv9\n"},
+        good_schema="STRIPE_SECRET_KEY=\n",
+    )
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         schema = context.schema

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from drift.engine.rule import EnvironmentView, Rule, RuleContext
+from drift.engine.rule import EnvironmentView, Example, Rule, RuleContext
 from drift.engine.secrecy import INFERRED
 from drift.model import Entry, Finding, Severity
 from drift.schema import KeySpec
@@ -34,6 +34,12 @@ class SecretPublic(Rule):
     fix = """Rename the key without the public prefix and read it on the server only; rotate the
     secret if it was ever deployed."""
     scope = ("schema", "entry")
+    example = Example(
+        "NEXT_PUBLIC_STRIPE_SECRET_KEY=\n",
+        bad={"production": "NEXT_PUBLIC_STRIPE_SECRET_KEY=sk_live_51Hx0example0key0Zq8Lm2Wv9\n"},
+        good={"production": "STRIPE_SECRET_KEY=sk_live_51Hx0example0key0Zq8Lm2Wv9\n"},
+        good_schema="STRIPE_SECRET_KEY=\n",
+    )
     by_value = True
     keys = ("present", "undeclared")
 

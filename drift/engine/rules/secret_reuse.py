@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from drift.engine.cross_env import Seen, and_, describe, group, shared
-from drift.engine.rule import Rule, RuleContext
+from drift.engine.rule import Example, Rule, RuleContext
 from drift.engine.secrecy import DECLARED, INFERRED, Secrecy
 from drift.model import Finding, Severity
 from drift.schema import KeySpec
@@ -22,6 +22,17 @@ class SecretReuse(Rule):
     settings, never counted as shared secrets."""
     fix = "Generate a distinct secret for each deployed environment."
     scope = "across"
+    example = Example(
+        "SESSION_SECRET=\n",
+        bad={
+            "staging": "SESSION_SECRET=Zx81qLm2Wv93nBt4Yc65Kd07\n",
+            "production": "SESSION_SECRET=Zx81qLm2Wv93nBt4Yc65Kd07\n",
+        },
+        good={
+            "staging": "SESSION_SECRET=Zx81qLm2Wv93nBt4Yc65Kd07\n",
+            "production": "SESSION_SECRET=Hp42rTs8Uq17jLw9Xe30Ma56\n",
+        },
+    )
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         fingerprint = context.state.fingerprint

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drift.engine.rule import EnvironmentView, Rule
+from drift.engine.rule import EnvironmentView, Example, Rule
 from drift.model import Entry, Finding, Severity
 from drift.schema import KeySpec
 
@@ -16,6 +16,11 @@ class Undeclared(Rule):
     documented. drift suggests the declared key it most resembles."""
     fix = "Rename it to the declared key, remove it, or declare it in .env.example with a comment."
     scope = "entry"
+    example = Example(
+        "LOG_LEVEL=info\n",
+        bad={"production": "LOG_LEVEL=info\nLOG_LEVL=debug\n"},
+        good={"production": "LOG_LEVEL=debug\n"},
+    )
     keys = ("undeclared",)
 
     def check_entry(
