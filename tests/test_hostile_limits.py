@@ -206,3 +206,12 @@ def test_each_bounded_piece_has_its_own_time_and_memory_limit() -> None:
     assert outcomes[0] is True and outcomes[3] is False and outcomes[4] is True
     assert isinstance(outcomes[1], bounded.Exceeded) and "did not finish within 0.5 s" in outcomes[1]
     assert isinstance(outcomes[2], bounded.Exceeded) and "needed more than" in outcomes[2]
+
+
+def test_a_form_feed_before_a_near_miss_does_not_stop_a_rename(project: Project) -> None:
+    """Lines end at newlines only: the line a loader numbers is the one renamed."""
+    project.write(".env.example", "DATABASE_URL=postgres://db.internal/app\n")
+    project.write(".env", "# the database\fprimary\nDATABSE_URL=postgres://db.internal/app\n")
+    project.write("drift.toml", '[environments.local]\nsources = [{ type = "dotenv", path = ".env" }]\n')
+    run(["sync", "--env", "local", "--rename", "--write"], expect=0)
+    assert (project.root / ".env").read_text() == "# the database\fprimary\nDATABASE_URL=postgres://db.internal/app\n"

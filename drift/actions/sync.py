@@ -35,6 +35,7 @@ from drift.schema.showable import shown
 from drift.secrets import MASK, is_high_entropy_token
 from drift.secrets.scrub import scrub
 from drift.settings import EnvironmentConfig
+from drift.stores.dotenv import lines_of, read_back
 
 
 @dataclass
@@ -159,9 +160,10 @@ def _sync_file(
         if updated.strip():
             block.insert(0, "")
         updated += newline.join(block) + newline
-    intended = {name: _intended(specs[name], deployed) for name in sync.added}
     renamed = dict(sync.renamed)
-    why = _read_back(updated, dialect, before, renamed, intended, shown)
+    expected = {renamed.get(key, key): assignment.value for key, assignment in before.items()}
+    expected.update({name: _intended(specs[name], deployed) for name in sync.added})
+    why = read_back(updated, dialect, shown, expected)
     if why is not None:
         sync.refused = why
         return sync
@@ -227,31 +229,11 @@ def _shown_value(spec: KeySpec, value: str) -> str:
 
 def _renamed(text: str, line: int, old: str, new: str) -> str:
     """`text` with the key `old` on `line` (1-based) renamed to `new`; nothing else changes."""
-    lines = text.splitlines(keepends=True)
+    lines = lines_of(text)
     target = lines[line - 1]
     position = target.find(old)
     lines[line - 1] = target[:position] + new + target[position + len(old) :]
     return "".join(lines)
-
-
-def _read_back(
-    updated: str,
-    dialect: str,
-    before: dict[str, dialects.Assignment],
-    renamed: dict[str, str],
-    intended: dict[str, str],
-    shown: str,
-) -> str | None:
-    """Why the new text does not read as intended in the file's dialect, or None."""
-    after = dialects.read(updated, dialect, False, shown).values
-    for key, assignment in before.items():
-        now = after.get(renamed.get(key, key))
-        if now is None or now.value != assignment.value:
-            return f"in the {dialect} dialect, adding to it would change what {renamed.get(key, key)} reads as"
-    for key, value in intended.items():
-        if key not in after or after[key].value != value:
-            return f"in the {dialect} dialect, {key} would not read as the example's value"
-    return None
 
 
 def render(syncs: Sequence[FileSync]) -> str:

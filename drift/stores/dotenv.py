@@ -5,6 +5,7 @@ replaces the file. A secret goes here only where the file is already its store."
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from drift import dialects
 from drift.errors import CollectorError
@@ -67,8 +68,7 @@ def rewritten(original: str, name: str, key: str, value: str | None, dialect: st
     """`original` with `key` set to `value` (its line replaced, or a line appended) or removed
     (None); refused unless every other key reads back as before and `key` as asked."""
     before = dialects.read(original, dialect, False, name).values
-    parts = original.split("\n")  # lines end at newlines only, as every dialect counts them
-    lines = [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+    lines = lines_of(original)
     newline = "\r\n" if "\r\n" in original else "\n"
     line = f"{key}={value if value is not None and _PLAIN.fullmatch(value) else _quoted(value or '')}"
     current = before.get(key)
@@ -82,13 +82,34 @@ def rewritten(original: str, name: str, key: str, value: str | None, dialect: st
             lines[-1] += newline
         lines.append(line + newline)
     updated = "".join(lines)
-    after = dialects.read(updated, dialect, False, name).values
     expected = {k: a.value for k, a in before.items() if k != key}
     if value is not None:
         expected[key] = value
-    if {k: a.value for k, a in after.items()} != expected:
-        raise CollectorError(f"{name}: the change would not read back exactly in the {dialect} dialect")
+    why = read_back(updated, dialect, name, expected)
+    if why is not None:
+        raise CollectorError(f"{name}: {why}")
     return updated
+
+
+def lines_of(text: str) -> list[str]:
+    """A dotenv text's lines as every loader counts them, each with its ending: they end at
+    `\n` only (a form feed or U+2028 inside a line stays in it, where `str.splitlines` would
+    cut), so line N of a loader's reading is `lines_of(text)[N - 1]`."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def read_back(updated: str, dialect: str, shown: str, expected: Mapping[str, str]) -> str | None:
+    """Why `updated` does not read, in `dialect`, as exactly `expected` (every key to its
+    value, nothing more), or None: what `apply` and `sync` check before a file is replaced."""
+    after = {k: a.value for k, a in dialects.read(updated, dialect, False, shown).values.items()}
+    for key, value in expected.items():
+        if after.get(key) != value:
+            return f"in the {dialect} dialect, {key} would not read back as intended"
+    extra = sorted(set(after) - set(expected))
+    if extra:
+        return f"in the {dialect} dialect, {extra[0]} would appear"
+    return None
 
 
 def _quoted(value: str) -> str:
