@@ -146,7 +146,6 @@ def history_for(project: Project, must_exist: bool = False) -> HistoryStore | No
     return open_history(location, shown)
 
 
-@paused_gc()
 class _Plan(NamedTuple):
     """What a scan works from, before anything is read: the project's schema, assertions
     and plugin rules, the environments it reads (and the lines for those skipped), the
@@ -162,6 +161,7 @@ class _Plan(NamedTuple):
     previous: SavedScan | None
 
 
+@paused_gc()
 def scan(
     project: Project,
     envs: Sequence[str] = (),

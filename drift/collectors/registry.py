@@ -31,6 +31,15 @@ BUILTINS = {
 }
 
 
+#: What a built-in source type needs beyond the core: the extra that brings it
+#: (`platform/extras.py`); checked when a configuration is loaded.
+NEEDS = {
+    **dict.fromkeys(("ssm", "secretsmanager", "ecs", "lambda"), "aws"),
+    **dict.fromkeys(("compose", "kubernetes"), "yaml"),
+    "migrations": "postgres",
+}
+
+
 def kinds() -> list[str]:
     """Every built-in kind (plugins are loaded only when asked for by name)."""
     return sorted(BUILTINS)

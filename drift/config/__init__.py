@@ -17,6 +17,7 @@ from drift.config.findings import FindingsReader, NotifyConfig
 from drift.config.problems import Problems
 from drift.errors import ConfigError
 from drift.model import SEVERITY_LABELS, Severity, Suppression
+from drift.platform import extras
 from drift.platform.files import Confined, read_toml
 from drift.platform.paths import shown
 from drift.platform.suggest import did_you_mean
@@ -342,6 +343,8 @@ class _Reader:
         """`[code]`: paths (default: the project folder), exclude globs, languages."""
         where = f"[{'tool.drift.' if self.prefix != 'drift' else ''}code]"
         lists = self.string_lists(where, table, ("paths", "exclude", "languages", "libraries"))
+        if (lacking := extras.lacking("code")) is not None:
+            self.problems.fail(where, f"reading the code {lacking}")
         for path in lists["paths"]:
             self.problems.confine(f"{where} paths", path)
         unknown = [name for name in lists["languages"] if name not in CODE_LANGUAGES]
@@ -410,6 +413,8 @@ class _Reader:
             return default
         if not value.startswith("s3://"):
             self.problems.confine(f"[{self.prefix}] {name}", value)
+        elif (lacking := extras.lacking("aws")) is not None:
+            self.problems.fail(f"[{self.prefix}] {name}", f"a history on S3 {lacking}")
         return value
 
     def table(self, data: Mapping[str, Any], name: str, where: str) -> dict[str, Any]:

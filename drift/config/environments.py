@@ -11,6 +11,7 @@ from typing import Any
 from drift import dialects
 from drift.collectors import registry
 from drift.config.problems import Problems
+from drift.platform import extras
 from drift.platform.globs import is_valid_glob
 from drift.platform.suggest import did_you_mean
 from drift.settings import AWS_FIELDS, EnvironmentConfig, SourceConfig
@@ -88,6 +89,9 @@ class EnvironmentsReader:
                 f"; known types: {', '.join(registry.kinds())}",
             )
             return SourceConfig(str(kind), {}, where=where)
+        lacking = extras.lacking(registry.NEEDS[kind]) if kind in registry.NEEDS else None
+        if lacking is not None:
+            self.problems.fail(where, f"source type {kind!r} {lacking}")
         allowed = _SOURCE_COMMON + tuple(collector.options)
         self.problems.unknown(where, table, allowed)
         options = {k: v for k, v in table.items() if k not in _SOURCE_COMMON}

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from drift.config.problems import Problems
 from drift.errors import ConfigError
 from drift.model import SEVERITY_LABELS, Severity, Suppression
+from drift.platform import extras
 from drift.platform.files import read_toml
 from drift.platform.globs import is_valid_glob
 from drift.platform.suggest import did_you_mean
@@ -113,6 +114,8 @@ class FindingsReader:
         for name in ("webhook_url", "sns_topic_arn", "report_url"):
             if name in table and not isinstance(table[name], str):
                 self.problems.fail("[notify]", f"{name} must be a string")
+        if "sns_topic_arn" in table and (lacking := extras.lacking("aws")) is not None:
+            self.problems.fail("[notify]", f"sns_topic_arn {lacking}")
         on = Severity.ERROR
         if "on" in table:
             try:
@@ -136,6 +139,8 @@ class FindingsReader:
         if not isinstance(tables, list):
             self.problems.fail("[[assert]]", "must be an array of tables ([[assert]])")
             return ()
+        if tables and (lacking := extras.lacking("cel")) is not None:
+            self.problems.fail("[[assert]]", f"evaluating assertions {lacking}")
         header = f"[[{table_prefix}assert]]"
         lines = [n for n, line in enumerate(text.splitlines(), 1) if line.strip().startswith(header)]
         found: list[Assertion] = []

@@ -14,14 +14,19 @@ into plain data itself, so that:
 
 Compose's `!reset` and `!override` tags become `Reset` and `Override` markers for the merge
 of several files; any other tag is refused.
+
+PyYAML loads on the first file read (it comes with the `yaml` extra): importing this module,
+as the Compose and Kubernetes collectors do when a configuration is validated, needs no YAML.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
@@ -75,23 +80,26 @@ class Override:
     value: Data
 
 
-_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_Base):  # type: ignore[misc]
+@cache
+def _loader() -> Any:
     """The parser with YAML 1.2's core scalars: only null and merge keys are recognised."""
+    import yaml
 
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag in (_NULL, _MERGE)]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader: Any = type("Loader", (base,), {})
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag in (_NULL, _MERGE)]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return loader
 
 
 def load_all(text: str, where: str) -> list[Data]:
     """Every document of a YAML stream, as plain data (empty documents left out)."""
+    import yaml
+
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        nodes = list(yaml.compose_all(text, Loader=_loader()))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f" line {mark.line + 1}" if mark is not None else ""
@@ -114,6 +122,9 @@ def _reason(exc: yaml.MarkedYAMLError) -> str:
 
 class _Converter:
     def __init__(self, where: str) -> None:
+        import yaml
+
+        self.yaml = yaml
         self.where = where
         self.done: dict[int, Data] = {}
         #: Each mapping's pairs with merges expanded, once (merge keys share the alias budget).
@@ -133,16 +144,16 @@ class _Converter:
             return Override(self.data(_untagged(node), depth + 1))
         if tag.startswith("!") and tag != "!":  # a local tag (!Ref, !Sub): not data these loaders take
             raise self.error(node, "a local tag is not supported")
-        if isinstance(node, yaml.ScalarNode):
+        if isinstance(node, self.yaml.ScalarNode):
             return None if tag == _NULL else str(node.value)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, self.yaml.SequenceNode):
             items = Seq()
             self.done[id(node)] = items
             for child in node.value:
                 items.append(self.data(child, depth + 1))
                 items.lines.append(child.start_mark.line + 1)
             return items
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, self.yaml.MappingNode):
             mapping = Map()
             self.done[id(node)] = mapping
             for key_node, value_node in self._pairs(node, depth):
@@ -168,9 +179,9 @@ class _Converter:
         own: list[tuple[yaml.Node, yaml.Node]] = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                sources = value_node.value if isinstance(value_node, self.yaml.SequenceNode) else [value_node]
                 for source in reversed(sources):
-                    if not isinstance(source, yaml.MappingNode):
+                    if not isinstance(source, self.yaml.MappingNode):
                         raise self.error(value_node, "a << merge needs a mapping")
                     for pair in self._pairs(source, depth + 1):
                         pairs[_identity(pair[0])] = pair
@@ -191,11 +202,15 @@ class _Converter:
 
 def _identity(key: yaml.Node) -> object:
     """What makes two keys the same key: a scalar's text, any other node itself."""
+    import yaml
+
     return ("scalar", key.value) if isinstance(key, yaml.ScalarNode) else id(key)
 
 
 def _untagged(node: yaml.Node) -> yaml.Node:
     """The node under a Compose tag, read as if it had none."""
+    import yaml
+
     if isinstance(node, yaml.ScalarNode):
         return yaml.ScalarNode(_STR, node.value, node.start_mark, node.end_mark)
     if isinstance(node, yaml.SequenceNode):
