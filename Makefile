@@ -11,7 +11,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,demo]'
+	$(BIN)/python -m pip install --quiet -e '.[all,dev,demo]'
 	touch $(STAMP)
 
 # The real loaders the dotenv dialects are tested against (node's dotenv, dotenv-expand).

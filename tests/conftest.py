@@ -22,7 +22,13 @@ FINGERPRINT_KEY = "test-fingerprint-key"
 def _hermetic_environment() -> Iterator[None]:
     saved = dict(os.environ)
     for name in list(os.environ):
-        if name.startswith(("AWS_", "DRIFT_")) or name in {"GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "NO_COLOR"}:
+        if name.startswith(("AWS_", "DRIFT_")) or name in {
+            "GITHUB_ACTIONS",
+            "GITHUB_STEP_SUMMARY",
+            "NO_COLOR",
+            "FORCE_COLOR",
+            "CLICOLOR_FORCE",
+        }:
             del os.environ[name]
     os.environ.update(
         {

@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from drift import __version__
+from drift.cli import main
 from tests.conftest import Project, run
 
 
@@ -114,9 +116,20 @@ def test_no_config_and_no_example_is_a_usage_error(project: Project) -> None:
     assert ".env.example" in result.stderr
 
 
-def test_color_follows_no_color(project: Project) -> None:
+@pytest.mark.parametrize(
+    ("env", "colored"),
+    [
+        ({}, False),  # not a terminal
+        ({"NO_COLOR": "1"}, False),
+        ({"FORCE_COLOR": "1"}, True),
+        ({"CLICOLOR_FORCE": "1"}, True),
+        ({"FORCE_COLOR": "0"}, False),
+        ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),  # NO_COLOR wins
+    ],
+)
+def test_color_follows_the_environment(project: Project, env: dict[str, str], colored: bool) -> None:
     two_envs(project, "")
-    assert "\x1b[" not in run(["check"], expect=1, env={"NO_COLOR": "1"}).stdout
+    assert ("\x1b[" in run(["check"], expect=1, env=env).stdout) is colored
 
 
 def test_diff(project: Project) -> None:
@@ -365,3 +378,30 @@ def test_the_readme_source_option_table_is_generated_from_the_collectors() -> No
     assert table + "\n" == run(["explain", "--sources", "--markdown"], expect=0).stdout
     listing = run(["explain", "--sources"], expect=0).stdout
     assert "path (required): parameter path" in listing and "`" not in listing
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_scripts(shell: str) -> None:
+    script = run(["completion", shell], expect=0).stdout
+    assert "_DRIFT_COMPLETE" in script
+
+
+def test_completion_completes_commands_and_options() -> None:
+    """What bash's completion function asks drift (through `_DRIFT_COMPLETE`), answered."""
+    env = {"_DRIFT_COMPLETE": "bash_complete", "COMP_WORDS": "drift ch", "COMP_CWORD": "1"}
+    result = CliRunner().invoke(main, [], env=env, prog_name="drift")
+    assert "plain,check" in result.output.splitlines()
+    env = {"_DRIFT_COMPLETE": "bash_complete", "COMP_WORDS": "drift check --fail", "COMP_CWORD": "2"}
+    result = CliRunner().invoke(main, [], env=env, prog_name="drift")
+    assert "plain,--fail-on" in result.output.splitlines()
+
+
+def test_quiet_prints_the_summary_and_keeps_the_exit_code(project: Project) -> None:
+    two_envs(project, "B=1\n")
+    full = run(["check"], expect=1).stdout
+    quiet = run(["check", "--quiet", "--output", "json:out.json"], expect=1)
+    assert quiet.stdout.startswith("1 error, 1 warning") and "exit 1" in quiet.stdout
+    assert len(quiet.stdout.splitlines()) < len(full.splitlines()) and "undeclared" not in quiet.stdout
+    assert json.loads((project.root / "out.json").read_text())["findings"]  # files are written in full
+    scanned = run(["scan", "-q"], expect=1)
+    assert "exit 1" in scanned.stdout and "reports:" not in scanned.stderr

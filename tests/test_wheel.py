@@ -17,10 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtual environment holding only the wheel; the dependencies come from the
-    test environment's site-packages through a .pth file (no download, and the .pth files
-    there, such as the editable install's, are not processed)."""
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel, built from the files git knows."""
     work = tmp_path_factory.mktemp("wheel")
     source = work / "source"  # the files git knows, as a clean clone has them (no egg-info)
     listed = subprocess.run(
@@ -39,8 +37,13 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
         timeout=300,
     )
-    wheel = next(work.glob("drift_env-*.whl"))
-    target = work / "venv"
+    return next(work.glob("drift_env-*.whl"))
+
+
+def _venv(wheel: Path, target: Path, packages: Path) -> Path:
+    """A fresh virtual environment holding the wheel, its dependencies taken from the folder
+    `packages` through a .pth file (no download, and the .pth files there, such as the
+    editable install's, are not processed)."""
     venv.EnvBuilder(with_pip=False).create(target)
     python = target / "bin" / "python"
     purelib = subprocess.run(
@@ -49,7 +52,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
         text=True,
     ).stdout.strip()
-    (Path(purelib) / "test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    (Path(purelib) / "test-dependencies.pth").write_text(f"{packages}\n")
     subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)],
         check=True,
@@ -57,6 +60,29 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         timeout=300,
     )
     return target / "bin"
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel with every dependency of the test environment."""
+    return _venv(wheel, tmp_path_factory.mktemp("full") / "venv", Path(sysconfig.get_paths()["purelib"]))
+
+
+#: The core's packages as imported (pyproject.toml's `dependencies` and theirs).
+CORE = ("click", "dotenv", "jinja2", "markupsafe", "regex", "deepdiff", "orderly_set", "cachebox")
+
+
+@pytest.fixture(scope="module")
+def slim(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel with the core's dependencies only: no boto3, PyYAML, tree-sitter, psycopg
+    or CEL, as `pip install drift-env` installs it."""
+    work = tmp_path_factory.mktemp("slim")
+    packages = work / "core"
+    packages.mkdir()
+    site = Path(sysconfig.get_paths()["purelib"])
+    for name in CORE:
+        (packages / name).symlink_to(site / name)
+    return _venv(wheel, work / "venv", packages)
 
 
 def drift(bin_dir: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -90,3 +116,41 @@ def test_the_installed_wheel_renders_every_format(installed: Path, tmp_path: Pat
     assert (project / "reports" / "drift-report.html").stat().st_size > 10_000
     report = drift(installed, project, "report", "--format", "markdown")
     assert report.returncode == 0 and report.stdout.startswith("## drift: mre")
+
+
+LOCAL = '[environments.p]\nsources = [{ type = "dotenv", path = ".env" }]\n'
+
+
+@pytest.mark.parametrize(
+    ("config", "extra"),
+    [
+        ('[environments.p]\nsources = [{ type = "ssm", path = "/app/" }]\n', "aws"),
+        ('[environments.p]\nsources = [{ type = "compose", service = "web" }]\n', "yaml"),
+        ('[environments.p]\nsources = [{ type = "migrations", tool = "prisma" }]\n', "postgres"),
+        (f"[code]\n{LOCAL}", "code"),
+        (f'[[assert]]\nname = "a"\ncheck = "true"\n{LOCAL}', "cel"),
+        (f'[drift]\nhistory = "s3://bucket/drift"\n{LOCAL}', "aws"),
+    ],
+)
+def test_the_core_install_names_the_extra_a_configuration_needs(
+    slim: Path, tmp_path: Path, config: str, extra: str
+) -> None:
+    (tmp_path / ".env.example").write_text("A=1\n")
+    (tmp_path / ".env").write_text("A=1\n")
+    (tmp_path / "drift.toml").write_text(config)
+    done = drift(slim, tmp_path, "check")
+    assert done.returncode == 2, done.stderr
+    assert f"pip install 'drift-env[{extra}]'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_core_install_checks_files_and_writes_every_format(slim: Path, tmp_path: Path) -> None:
+    for module in ("boto3", "yaml", "tree_sitter", "psycopg", "cel_expr_python"):
+        absent = subprocess.run([str(slim / "python"), "-c", f"import {module}"], capture_output=True, check=False)
+        assert absent.returncode != 0, f"{module} is in the slim environment"
+    (tmp_path / ".env.example").write_text("A=1\n# @type int\nB=2\n")
+    (tmp_path / ".env").write_text("A=1\nB=two\n")
+    for fmt in ("terminal", "json", "html", "markdown", "sarif", "junit"):
+        done = drift(slim, tmp_path, "check", "--format", fmt)
+        assert done.returncode == 1 and "invalid" in done.stdout, (fmt, done.stderr)
+    assert drift(slim, tmp_path, "explain", "--sources").returncode == 0
+    assert drift(slim, tmp_path, "--help").returncode == 0

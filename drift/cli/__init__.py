@@ -61,8 +61,13 @@ strict_option = click.option(
 
 
 def use_color() -> bool:
-    """Colour when stdout is a terminal and NO_COLOR is not set."""
-    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+    """Colour when stdout is a terminal, or when FORCE_COLOR or CLICOLOR_FORCE asks for it
+    (a CI log that renders ANSI); never when NO_COLOR is set (no-color.org: it wins)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if any(os.environ.get(name, "0") not in ("", "0") for name in ("FORCE_COLOR", "CLICOLOR_FORCE")):
+        return True
+    return sys.stdout.isatty()
 
 
 def handle_errors(func: F) -> F:
@@ -131,13 +136,13 @@ def finish(code: int) -> NoReturn:
     sys.exit(code)
 
 
-#: The module that defines each command. A command's module loads when the command is run or
-#: listed, so `drift check` does not load `drift diff`'s (start-up time); a test holds this
-#: map to the commands the modules define.
-#: Each command's module in drift/cli/ (one module a command; `apply` lives with `plan`).
+#: The module in drift/cli/ that defines each command (one a command; `apply` lives with
+#: `plan`). A command's module loads when the command is run or listed, so `drift check` does
+#: not load `drift diff`'s (start-up time); a test holds this map to the commands the modules
+#: define.
 COMMANDS = {
     **{name: name for name in ("check", "scan", "history", "report", "baseline", "render", "diff", "sync", "plan")},
-    **{name: name for name in ("code", "init", "explain", "schema")},
+    **{name: name for name in ("code", "init", "explain", "schema", "completion")},
     "apply": "plan",
 }
 
@@ -219,9 +224,14 @@ def with_options(project: Project, fail_on: str | None, strict: bool) -> Project
     return project
 
 
-def progress_printer() -> Progress | None:
-    """Per-source progress on stderr when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
+quiet_option = click.option(
+    "--quiet", "-q", is_flag=True, help="Print only the summary and exit code (report files are written in full)."
+)
+
+
+def progress_printer(quiet: bool = False) -> Progress | None:
+    """Per-source progress on stderr when it is a terminal (and not `--quiet`); nothing otherwise."""
+    if quiet or not sys.stderr.isatty():
         return None
 
     def show(env: str, source: str, status: str | None) -> None:
@@ -230,9 +240,10 @@ def progress_printer() -> Progress | None:
     return show
 
 
-def say_skipped(result: ScanResult) -> None:
-    """One info line on stderr for each environment the run left out (see `api._absent`)."""
+def say_skipped(result: ScanResult, quiet: bool = False) -> None:
+    """One info line on stderr for each environment the run left out (see `api._absent`),
+    unless `--quiet`."""
     from drift.report.inert import terminal
 
-    for line in result.skipped:
+    for line in () if quiet else result.skipped:
         click.echo(f"drift: info: {terminal(line)}", err=True)

@@ -20,6 +20,7 @@ from drift.cli import (
     main,
     output_option,
     progress_printer,
+    quiet_option,
     reports_dir,
     say_skipped,
     schema_option,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 @click.option("--new-only", is_flag=True, help="Fail only on findings new since the last saved scan.")
 @click.option("--changed-since", metavar="REF", help="Code findings only for reads on lines added since this git ref.")
 @strict_option
+@quiet_option
 @handle_errors
 def check(
     config: Path | None,
@@ -57,6 +59,7 @@ def check(
     new_only: bool,
     changed_since: str | None,
     strict: bool,
+    quiet: bool,
 ) -> None:
     """Check environments against the schema; exit 0 clean, 1 drift, 2 usage, 3 unreadable."""
     from drift import api
@@ -80,7 +83,7 @@ def check(
             with_matrix=needs_matrix(chosen, targets),
             history=store,
             new_only=new_only,
-            progress=progress_printer(),
+            progress=progress_printer(quiet),
             changed_since=changed_since,
         )
 
@@ -91,6 +94,12 @@ def check(
             raise
         click.echo(f"drift: warning: {exc}; checking without history", err=True)
         result = run(None)
-    say_skipped(result)
-    deliver(emit(to_document(result), chosen, targets, use_color()), color=use_color())
+    say_skipped(result, quiet)
+    document = to_document(result)
+    text = emit(document, chosen, targets, use_color())
+    if quiet and chosen is Format.TERMINAL:
+        from drift.report.terminal import summary
+
+        text = summary(document, use_color())
+    deliver(text, color=use_color())
     finish(result.exit_code)

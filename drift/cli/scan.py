@@ -19,6 +19,7 @@ from drift.cli import (
     main,
     output_option,
     progress_printer,
+    quiet_option,
     reports_dir,
     say_skipped,
     schema_option,
@@ -31,6 +32,7 @@ from drift.report.document import to_document
 from drift.report.emit import emit
 from drift.report.formats import Format
 from drift.report.output import parse_output
+from drift.report.terminal import summary
 
 
 @main.command("scan")
@@ -42,6 +44,7 @@ from drift.report.output import parse_output
 @output_option
 @fail_on_option
 @strict_option
+@quiet_option
 @handle_errors
 def scan_command(
     config: Path | None,
@@ -51,6 +54,7 @@ def scan_command(
     outputs: Sequence[str],
     fail_on: str | None,
     strict: bool,
+    quiet: bool,
 ) -> None:
     """Scan every environment: reports in reports_dir, history, notification of new drift."""
 
@@ -64,19 +68,22 @@ def scan_command(
     ]
     store = api.history_for(project)
     fingerprint = api.fingerprinter_for(project, persistent=not no_save)
-    result = api.scan(project, history=store, fingerprinter=fingerprint, progress=progress_printer())
-    say_skipped(result)
+    result = api.scan(project, history=store, fingerprinter=fingerprint, progress=progress_printer(quiet))
+    say_skipped(result, quiet)
     document = to_document(result)
     # the same delivery as `check`: files, stdout, GitHub annotations and step summary
     text = emit(document, Format.TERMINAL, targets, use_color())
+    if quiet:
+        text = summary(document, use_color())
     if not no_save and store is not None:
         api.save_scan(result, store, fingerprint)  # committed last: a killed scan loses nothing
     deliver(text, color=use_color())
-    click.echo(
-        f"reports: {project.display(reports / 'drift-report.json')}, {project.display(html_path)}"
-        + ("" if no_save else f"; saved as scan {result.scan_id}"),
-        err=True,
-    )
+    if not quiet:
+        click.echo(
+            f"reports: {project.display(reports / 'drift-report.json')}, {project.display(html_path)}"
+            + ("" if no_save else f"; saved as scan {result.scan_id}"),
+            err=True,
+        )
     if project.notify is not None and not no_save:
         for problem in notify.send(project.notify, document, project.display(html_path)):
             click.echo(f"drift: notification failed: {problem}", err=True)

@@ -75,6 +75,19 @@ def render(document: Document, color: bool = False) -> str:
         out.append("")
     else:
         out.append("No drift found.")
+    out += _summary(document, color)
+    return "\n".join(out) + "\n"
+
+
+def summary(document: Document, color: bool = False) -> str:
+    """The summary alone (`--quiet`): counts, the exit code and what changed since the last
+    scan, a line each."""
+    return "\n".join(_summary(inert.deep(document, inert.terminal), color)) + "\n"
+
+
+def _summary(document: Document, color: bool) -> list[str]:
+    findings = document["findings"]
+    out = []
     counts = document["summary"]
     totals = ", ".join(
         _paint(f"{counts[level]} {level}{'s' if counts[level] != 1 and level != 'info' else ''}", level, color)
@@ -98,4 +111,4 @@ def render(document: Document, color: bool = False) -> str:
         )
     if findings:
         out.append("`drift explain RULE` says what a rule means and how to fix it.")
-    return "\n".join(out) + "\n"
+    return out
