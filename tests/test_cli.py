@@ -405,3 +405,9 @@ def test_quiet_prints_the_summary_and_keeps_the_exit_code(project: Project) -> N
     assert json.loads((project.root / "out.json").read_text())["findings"]  # files are written in full
     scanned = run(["scan", "-q"], expect=1)
     assert "exit 1" in scanned.stdout and "reports:" not in scanned.stderr
+
+
+def test_the_readme_format_table_is_generated_from_the_format_table() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    table = readme.split("## Output formats", 1)[1].split("\n\n", 3)[2]
+    assert table + "\n" == run(["explain", "--formats", "--markdown"], expect=0).stdout

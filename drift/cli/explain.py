@@ -18,10 +18,17 @@ from drift.report import inert
 @click.argument("rule", required=False)
 @click.option("--markdown", is_flag=True, help="Every rule (or source) as the README's Markdown table.")
 @click.option("--sources", is_flag=True, help="Every source type and its options, instead of the rules.")
+@click.option("--formats", is_flag=True, help="Every output format, instead of the rules.")
 @handle_errors
-def explain(rule: str | None, markdown: bool, sources: bool) -> None:
+def explain(rule: str | None, markdown: bool, sources: bool, formats: bool) -> None:
     """Explain RULE (or list every rule, or with --sources every source type's options):
     what it checks and how to fix it."""
+    if formats:
+        from drift.report.formats import markdown_table
+
+        table = markdown_table()
+        click.echo(table if markdown else inert.lines(table.replace("`", "")), nl=False)
+        return
     if sources:
         from drift.collectors import registry
 

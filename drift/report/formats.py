@@ -41,18 +41,39 @@ class FormatInfo(NamedTuple):
     needs_matrix: bool
     #: `module:function`, imported on use (jinja2 only loads for HTML and Markdown).
     renderer: str
+    #: What the format is for, as the README's format table says it.
+    purpose: str = ""
     #: Whether the renderer takes the `color` flag.
     colored: bool = False
 
 
 FORMATS: dict[Format, FormatInfo] = {
-    Format.TERMINAL: FormatInfo("txt", False, "drift.report.terminal:render", colored=True),
-    Format.JSON: FormatInfo("json", True, "drift.report.json_:render"),
-    Format.HTML: FormatInfo("html", True, "drift.report.html:render"),
-    Format.MARKDOWN: FormatInfo("md", False, "drift.report.markdown:render"),
-    Format.SARIF: FormatInfo("sarif", False, "drift.report.sarif:render"),
-    Format.JUNIT: FormatInfo("xml", True, "drift.report.junit:render"),
+    Format.TERMINAL: FormatInfo(
+        "txt", False, "drift.report.terminal:render", "people at a terminal or reading a CI log", colored=True
+    ),
+    Format.JSON: FormatInfo(
+        "json", True, "drift.report.json_:render", "programs; the canonical artifact `drift render` reads"
+    ),
+    Format.HTML: FormatInfo("html", True, "drift.report.html:render", "the engineer's report: one self-contained page"),
+    Format.MARKDOWN: FormatInfo(
+        "md", False, "drift.report.markdown:render", "pull-request comments and step summaries"
+    ),
+    Format.SARIF: FormatInfo(
+        "sarif", False, "drift.report.sarif:render", "code scanning (GitHub, and any SARIF 2.1.0 reader)"
+    ),
+    Format.JUNIT: FormatInfo(
+        "xml", True, "drift.report.junit:render", "CI test reports (GitLab, Jenkins, Azure DevOps)"
+    ),
 }
+
+
+def markdown_table() -> str:
+    """Every format as the README's table (`drift explain --formats --markdown`); a test holds
+    the README to it."""
+    lines = ["| format | `--output FORMAT` writes | for |", "| --- | --- | --- |"]
+    for fmt, info in FORMATS.items():
+        lines.append(f"| `{fmt.value}` | `drift-report.{info.suffix}` | {info.purpose} |")
+    return "\n".join(lines) + "\n"
 
 
 def render(fmt: Format, document: Document, color: bool = False) -> str:

@@ -205,6 +205,7 @@ def test_every_format_has_one_row() -> None:
     assert set(TABLE) == set(Format)
     assert len({info.suffix for info in TABLE.values()}) == len(TABLE)
     for info in TABLE.values():
+        assert info.purpose  # the README's format table says what each is for
         module, _, name = info.renderer.partition(":")
         assert callable(getattr(importlib.import_module(module), name))
 
