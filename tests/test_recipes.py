@@ -54,3 +54,7 @@ def test_recipes_use_real_commands_and_options() -> None:
     assert {"scan", "check", "schema"} <= seen
     predeploy = " ".join(" ".join(a) for a in recipes["github-predeploy.yml"])
     assert "--new-only" in predeploy and "sarif:drift.sarif" in predeploy
+    gitlab = yaml.safe_load((ROOT / "examples" / "ci" / "gitlab-ci.yml").read_text())
+    gate = " ".join(" ".join(a) for a in recipes["gitlab-ci.yml"])
+    reports = gitlab["drift-gate"]["artifacts"]["reports"]
+    assert f"codequality:{reports['codequality']}" in gate and f"junit:{reports['junit']}" in gate

@@ -22,6 +22,7 @@ class Format(enum.Enum):
     MARKDOWN = "markdown"
     SARIF = "sarif"
     JUNIT = "junit"
+    CODEQUALITY = "codequality"
 
     @property
     def needs_matrix(self) -> bool:
@@ -63,6 +64,9 @@ FORMATS: dict[Format, FormatInfo] = {
     ),
     Format.JUNIT: FormatInfo(
         "xml", True, "drift.report.junit:render", "CI test reports (GitLab, Jenkins, Azure DevOps)"
+    ),
+    Format.CODEQUALITY: FormatInfo(
+        "codequality.json", False, "drift.report.codequality:render", "GitLab's Code Quality merge-request widget"
     ),
 }
 
