@@ -24,6 +24,7 @@ from drift.engine.matrix import build_matrix
 from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError
 from drift.model import CodeRead, EntryRecord, EnvSnapshot, Finding, ScanResult, TrendPoint, new_scan_id
+from drift.platform.paths import repository_prefix
 from drift.platform.runtime import paused_gc
 from drift.platform.suggest import did_you_mean
 from drift.schema import Schema, load_schema
@@ -214,6 +215,7 @@ def scan(
         dialect=str(project.dialect),
         plugin_rules=plan.plugin_rules,
         skipped=plan.skipped,
+        repository_prefix=repository_prefix(project.root),
     )
 
 

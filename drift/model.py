@@ -350,6 +350,9 @@ class ScanResult(NamedTuple):
     #: One line for each environment left out because it is not deployed and its only file
     #: is absent (the developer's `.env` on a CI runner): said, never a finding.
     skipped: tuple[str, ...] = ()
+    #: The project folder relative to its repository's root ("" at the top), for the formats
+    #: that name files from there (SARIF, workflow annotations, Code Quality).
+    repository_prefix: str = ""
 
     @property
     def exit_code(self) -> int:

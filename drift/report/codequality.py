@@ -24,12 +24,13 @@ SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
 def render(document: Document) -> str:
     """The issues as JSON text (ASCII only: no raw line separator reaches a log)."""
+    prefix = document["repository_prefix"]
     fallback = document["schema"] or "drift.toml"
-    issues = [_issue(finding, fallback) for finding in document["findings"]]
+    issues = [_issue(finding, fallback, prefix) for finding in document["findings"]]
     return json.dumps(issues, indent=2) + "\n"
 
 
-def _issue(finding: FindingDoc, fallback: str) -> dict[str, Any]:
+def _issue(finding: FindingDoc, fallback: str, prefix: str) -> dict[str, Any]:
     where = Location.of(finding["location"])
     path, line, resource = fallback, 1, None
     if where is not None and where.resource is None and where.path:
@@ -47,5 +48,5 @@ def _issue(finding: FindingDoc, fallback: str) -> dict[str, Any]:
         "categories": ["Security"] if secret else ["Bug Risk"],
         "fingerprint": hashlib.sha256(finding["id"].encode("utf-8", "surrogatepass")).hexdigest(),
         "severity": "critical" if secret and finding["severity"] == "error" else SEVERITIES[finding["severity"]],
-        "location": {"path": path, "lines": {"begin": line}},
+        "location": {"path": prefix + path, "lines": {"begin": line}},
     }

@@ -106,6 +106,8 @@ class Document(TypedDict):
     scan_id: str | None
     previous_scan: str | None
     new_only: bool
+    #: The project folder relative to the repository root ("" at the top).
+    repository_prefix: str
     suppressed: list[SuppressedDoc]
     resolved: list[FindingDoc]
     unverified: list[FindingDoc]
@@ -214,6 +216,7 @@ def to_document(result: ScanResult) -> Document:
         "scan_id": result.scan_id,
         "previous_scan": result.previous_scan,
         "new_only": result.new_only,
+        "repository_prefix": result.repository_prefix,
         "suppressed": suppressed,
         "resolved": [finding_doc(f, known) for f in result.resolved],
         "unverified": [finding_doc(f, known) for f in result.unverified],
@@ -247,6 +250,7 @@ def _upgrade(data: dict[str, Any]) -> None:
     """Fill the fields added since schema_version 1 was first written (scans saved by an
     older drift still render): `dialect`, each finding's `basis`, environment counts."""
     data.setdefault("dialect", None)
+    data.setdefault("repository_prefix", "")
     for name in ("findings", "suppressed", "resolved", "unverified"):
         for finding in _list(data.get(name)):
             if isinstance(finding, dict):

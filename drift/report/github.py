@@ -42,7 +42,8 @@ def workflow_annotations(document: Document) -> str:
         props = [f"title={_property('drift ' + finding['rule'])}"]
         where = Location.of(finding["location"])
         if where is not None and where.path is not None and where.line is not None:
-            props = [f"file={_property(where.path)}", f"line={where.line}", *props]
+            path = document["repository_prefix"] + where.path  # the runner names files from the workspace
+            props = [f"file={_property(path)}", f"line={where.line}", *props]
         lines.append(f"::{_LEVELS[finding['severity']]} {','.join(props)}::{_data(inert.terminal(finding['message']))}")
     return "\n".join(lines) + ("\n" if lines else "")
 

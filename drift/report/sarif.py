@@ -1,9 +1,10 @@
 """SARIF 2.1.0, built as data: one rule per drift rule, one result per finding.
 
-Locations are relative to the project (the `.env.example` line of the key, or the env file
-line); ARNs and other non-file locations become logical locations. `partialFingerprints`
-hash the finding id, which is stable across runs and unique per finding, so code scanning
-keeps an alert's identity from one run to the next.
+Locations are relative to the repository root (the project's `.env.example` line of the key,
+or the env file line, behind `repository_prefix`); ARNs and other non-file locations become
+logical locations. `partialFingerprints` hash the finding id, which is stable across runs
+and unique per finding, so code scanning keeps an alert's identity from one run to the next.
+At most MAX_RESULTS results are listed, the rest counted in a notification.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from drift.report.document import Document, FindingDoc
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+#: The most results GitHub code scanning accepts in a run; the rest are counted in a notification.
+MAX_RESULTS = 25_000
 
 
-def _location(finding: FindingDoc, fallback: str | None) -> dict[str, Any]:
+def _location(finding: FindingDoc, fallback: str | None, prefix: str) -> dict[str, Any]:
     where = Location.of(finding["location"] or fallback)
     if where is None:
         return {"logicalLocations": [{"name": finding["env"] or "schema", "kind": "module"}]}
@@ -27,7 +30,7 @@ def _location(finding: FindingDoc, fallback: str | None) -> dict[str, Any]:
         if where.resource.startswith("/"):  # a file outside the project: never its absolute path
             return {"logicalLocations": [{"name": where.resource.rsplit("/", 1)[-1], "kind": "resource"}]}
         return {"logicalLocations": [{"fullyQualifiedName": where.resource, "kind": "resource"}]}
-    physical: dict[str, Any] = {"artifactLocation": {"uri": where.path, "uriBaseId": "%SRCROOT%"}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": prefix + (where.path or ""), "uriBaseId": "%SRCROOT%"}}
     if where.line is not None:
         physical["region"] = {"startLine": where.line}
     return {"physicalLocation": physical}
@@ -65,6 +68,7 @@ def to_sarif(document: Document) -> dict[str, Any]:
     suppressed = [(f, f["reason"]) for f in document["suppressed"]]
     for finding, reason in [(f, None) for f in document["findings"]] + suppressed:
         text = finding["message"]
+        digest = hashlib.sha256(finding["id"].encode("utf-8", "surrogatepass")).hexdigest()
         if finding["expected"] is not None:
             text += f" (expected: {finding['expected']})"
         result: dict[str, Any] = {
@@ -72,8 +76,10 @@ def to_sarif(document: Document) -> dict[str, Any]:
             "ruleIndex": index[finding["rule"]],
             "level": LEVELS[finding["severity"]],
             "message": {"text": text + (f" Fix: {finding.get('command')}" if finding.get("command") else "")},
-            "locations": [_location(finding, document["schema"])],
-            "partialFingerprints": {"driftFindingId/v1": hashlib.sha256(finding["id"].encode("utf-8")).hexdigest()},
+            "locations": [_location(finding, document["schema"], document["repository_prefix"])],
+            # code scanning tells alerts apart by primaryLocationLineHash: set from the finding
+            # id, two findings of one rule on one line stay two alerts
+            "partialFingerprints": {"driftFindingId/v1": digest, "primaryLocationLineHash": digest},
             "properties": {
                 "id": finding["id"],
                 "environment": finding["env"],
@@ -86,6 +92,18 @@ def to_sarif(document: Document) -> dict[str, Any]:
         if reason is not None:
             result["suppressions"] = [{"kind": "external", "justification": reason}]
         results.append(result)
+    notifications = []
+    if len(results) > MAX_RESULTS:
+        notifications.append(
+            {
+                "level": "warning",
+                "message": {
+                    "text": f"{len(results) - MAX_RESULTS:,} more results not listed (code scanning takes "
+                    f"{MAX_RESULTS:,} a run); the JSON report has them all"
+                },
+            }
+        )
+        results = results[:MAX_RESULTS]
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -95,11 +113,13 @@ def to_sarif(document: Document) -> dict[str, Any]:
                     "driver": {
                         "name": "drift",
                         "version": document["tool"]["version"],
+                        "semanticVersion": document["tool"]["version"],
                         "informationUri": "https://pypi.org/project/drift-env/",
                         "rules": rules,
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the folder of drift.toml"}}},
+                "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the repository root"}}},
+                "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
                 "results": results,
                 "columnKind": "unicodeCodePoints",
             }

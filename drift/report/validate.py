@@ -65,6 +65,7 @@ _DOCUMENT: Spec = {
     "scan_id": OPT_STR,
     "previous_scan": OPT_STR,
     "new_only": BOOL,
+    "repository_prefix": STR,
     "suppressed": [{**_FINDING, "reason": STR}],
     "resolved": [_FINDING],
     "unverified": [_FINDING],

@@ -68,7 +68,7 @@ def test_a_finding_from_a_store_is_placed_on_the_schema_naming_the_resource() ->
         "first_seen": None,
         "basis": "declared",
     }
-    document: Any = {"schema": ".env.example", "findings": [finding]}
+    document: Any = {"schema": ".env.example", "repository_prefix": "", "findings": [finding]}
     (issue,) = json.loads(render(document))
     jsonschema.validate([issue], SCHEMA)
     assert issue["location"] == {"path": ".env.example", "lines": {"begin": 1}}

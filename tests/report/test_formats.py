@@ -53,6 +53,7 @@ def test_sarif_for_aws_locations_is_valid(tmp_path: Path) -> None:
     document: Any = {
         "tool": {"version": "1"},
         "schema": ".env.example",
+        "repository_prefix": "",
         "rules": {
             "missing": {"severity": "error", "title": "t", "explanation": "e", "fix": "f"},
             "secret-reuse": {"severity": "warning", "title": "t", "explanation": "e", "fix": "f"},
@@ -225,3 +226,64 @@ def test_one_reading_of_a_location(text: str, path: str | None, line: int | None
     from drift.model import Location
 
     assert Location.of(text) == Location(path, line, resource)
+
+
+def test_file_names_are_relative_to_the_repository_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--config services/api/drift.toml` in a repository: SARIF URIs, workflow annotations
+    and Code Quality paths start at the repository root, where code scanning, the runner and
+    GitLab look for them."""
+    (tmp_path / ".git").mkdir()
+    project = Project(tmp_path / "services" / "api")
+    project.write(".env.example", "A=1\n# @type int\nB=2\n")
+    project.write("prod.env", "B=two\n")
+    project.write("drift.toml", '[environments.prod]\nsources = [{ type = "dotenv", path = "prod.env" }]\n')
+    monkeypatch.chdir(tmp_path)
+    config = ["--config", "services/api/drift.toml"]
+    sarif = json.loads(run(["check", *config, "--format", "sarif"], expect=1).stdout)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+    assert uris == {"services/api/.env.example", "services/api/prod.env"}
+    annotations = run(["check", *config], expect=1, env={"GITHUB_ACTIONS": "true"}).stdout
+    assert "::error file=services/api/prod.env,line=1," in annotations
+    issues = json.loads(run(["check", *config, "--format", "codequality"], expect=1).stdout)
+    assert {i["location"]["path"] for i in issues} == uris
+    workspace = run(
+        ["check", *config, "--format", "sarif"], expect=1, env={"GITHUB_WORKSPACE": str(tmp_path / "services")}
+    )
+    assert '"uri":"api/prod.env"' in workspace.stdout  # the runner's workspace wins
+
+
+def test_sarif_keeps_findings_apart_and_within_code_scannings_limit() -> None:
+    from drift.report.sarif import MAX_RESULTS, to_sarif
+
+    def finding(index: int) -> dict[str, Any]:
+        return {
+            "id": f"missing:p:K{index}",
+            "rule": "missing",
+            "severity": "error",
+            "env": "p",
+            "key": f"K{index}",
+            "message": "m",
+            "expected": None,
+            "actual": None,
+            "location": ".env.example:1",  # every finding on one line
+            "fix": "f",
+            "command": None,
+            "status": None,
+            "basis": "declared",
+        }
+
+    document: Any = {
+        "tool": {"version": "1.2.3"},
+        "schema": ".env.example",
+        "repository_prefix": "",
+        "rules": {"missing": {"severity": "error", "title": "t", "explanation": "e", "fix": "f"}},
+        "suppressed": [],
+        "findings": [finding(i) for i in range(MAX_RESULTS + 5)],
+    }
+    run_ = to_sarif(document)["runs"][0]
+    assert run_["tool"]["driver"]["semanticVersion"] == "1.2.3"
+    assert len(run_["results"]) == MAX_RESULTS
+    hashes = {r["partialFingerprints"]["primaryLocationLineHash"] for r in run_["results"]}
+    assert len(hashes) == MAX_RESULTS  # one alert per finding, though they share a line
+    (note,) = run_["invocations"][0]["toolExecutionNotifications"]
+    assert note["message"]["text"].startswith("5 more results not listed")
