@@ -10,6 +10,7 @@ Every error that should stop a run is a DriftError carrying its exit code.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -177,6 +178,7 @@ def scan(
     """Read the selected environments, check them against the schema and, with a history,
     against the previous saved scan (statuses, resolved, changed / added / removed). The
     steps, in order: prepare, read, check, compare, and the result."""
+    started = time.monotonic()
     plan = _prepare(project, envs, fingerprinter, history)
     snapshots = _read(plan, progress)
     now = datetime.now(UTC).replace(microsecond=0)
@@ -216,6 +218,7 @@ def scan(
         plugin_rules=plan.plugin_rules,
         skipped=plan.skipped,
         repository_prefix=repository_prefix(project.root),
+        duration=round(time.monotonic() - started, 3),
     )
 
 

@@ -353,6 +353,8 @@ class ScanResult(NamedTuple):
     #: The project folder relative to its repository's root ("" at the top), for the formats
     #: that name files from there (SARIF, workflow annotations, Code Quality).
     repository_prefix: str = ""
+    #: Seconds the scan took, reading and checking (metrics report it).
+    duration: float = 0.0
 
     @property
     def exit_code(self) -> int:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from drift.collectors.snapshot import Progress
     from drift.config import Project
     from drift.model import ScanResult
+    from drift.report.document import Document
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -238,6 +239,20 @@ def progress_printer(quiet: bool = False) -> Progress | None:
         click.echo(f"drift: {env}: {source} {'…' if status is None else status}", err=True)
 
     return show
+
+
+def push_metrics(project: Project, document: Document) -> None:
+    """`[metrics]`: the run's metrics to the Pushgateway; a failed push is one warning line
+    (the gateway's address is configuration, shown; the exit code stays the scan's)."""
+    if project.metrics is None:
+        return
+    from drift.report.metrics import push
+
+    problem = push(document, project.metrics.pushgateway, project.metrics.job)
+    if problem is not None:
+        from drift.report.inert import terminal
+
+        click.echo(f"drift: warning: {terminal(problem)}", err=True)
 
 
 def say_skipped(result: ScanResult, quiet: bool = False) -> None:

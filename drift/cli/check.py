@@ -20,6 +20,7 @@ from drift.cli import (
     main,
     output_option,
     progress_printer,
+    push_metrics,
     quiet_option,
     reports_dir,
     say_skipped,
@@ -101,5 +102,6 @@ def check(
         from drift.report.terminal import summary
 
         text = summary(document, use_color())
+    push_metrics(project, document)
     deliver(text, color=use_color())
     finish(result.exit_code)

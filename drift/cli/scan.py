@@ -19,6 +19,7 @@ from drift.cli import (
     main,
     output_option,
     progress_printer,
+    push_metrics,
     quiet_option,
     reports_dir,
     say_skipped,
@@ -77,6 +78,7 @@ def scan_command(
         text = summary(document, use_color())
     if not no_save and store is not None:
         api.save_scan(result, store, fingerprint)  # committed last: a killed scan loses nothing
+    push_metrics(project, document)
     deliver(text, color=use_color())
     if not quiet:
         click.echo(

@@ -49,7 +49,7 @@ EXAMPLE_NAMES = (
     ".env.defaults",
 )
 INFERRED_LEVELS = ("warning", "error")
-_TOP_TABLES = ("drift", "environments", "keys", "ignore", "notify", "assert", "code", "settings")
+_TOP_TABLES = ("drift", "environments", "keys", "ignore", "notify", "assert", "code", "settings", "metrics")
 
 DEFAULT_HISTORY = ".drift/history.sqlite"
 #: Without a config file history has a file of its own, so adding a drift.toml later does
@@ -73,6 +73,13 @@ class CodeConfig(NamedTuple):
     libraries: tuple[str, ...] = ()
 
 
+class MetricsConfig(NamedTuple):
+    """`[metrics]`: where every check and scan pushes its metrics."""
+
+    pushgateway: str
+    job: str = "drift"
+
+
 class Project(NamedTuple):
     """A validated configuration: everything a scan needs to know before reading anything."""
 
@@ -90,6 +97,8 @@ class Project(NamedTuple):
     baseline: Path | None = None
     ignores: tuple[Suppression, ...] = ()
     notify: NotifyConfig | None = None
+    #: `[metrics]`: the Pushgateway every check and scan pushes its metrics to.
+    metrics: MetricsConfig | None = None
     #: How dotenv texts are read by default, and why (set, or detected from the project).
     dialect: dialects.Detected = dialects.DEFAULT
     #: The dialect of the schema file (`[drift] schema_dialect`, else `dialect`).
@@ -300,6 +309,7 @@ class _Reader:
         if baseline.is_file():
             ignores += self.findings.baseline(baseline)
         notify = self.findings.notify(self.table(data, "notify", "notify")) if "notify" in data else None
+        metrics = self.metrics(self.table(data, "metrics", "metrics")) if "metrics" in data else None
         assertions = self.findings.assertions(
             data.get("assert", []), environments, self.text, "tool.drift." if self.prefix != "drift" else ""
         )
@@ -327,6 +337,7 @@ class _Reader:
             baseline=baseline,
             ignores=tuple(ignores),
             notify=notify,
+            metrics=metrics,
             dialect=detected,
             schema_dialect=schema_dialect.name,
             expand=expand,
@@ -338,6 +349,19 @@ class _Reader:
             settings_environments=compared,
             allow_outside=self.problems.allow_outside,
         )
+
+    def metrics(self, table: Mapping[str, Any]) -> MetricsConfig:
+        """`[metrics]`: `pushgateway` (an http(s) URL) and `job` (default "drift")."""
+        where = f"[{'tool.drift.' if self.prefix != 'drift' else ''}metrics]"
+        self.problems.unknown(where, table, ("pushgateway", "job"))
+        gateway, job = table.get("pushgateway"), table.get("job", "drift")
+        if not isinstance(gateway, str) or not gateway.startswith(("http://", "https://")):
+            self.problems.fail(where, "pushgateway must be an http:// or https:// URL")
+            gateway = ""
+        if not isinstance(job, str) or not job:
+            self.problems.fail(where, "job must be a name")
+            job = "drift"
+        return MetricsConfig(gateway, job)
 
     def code(self, table: Mapping[str, Any]) -> CodeConfig:
         """`[code]`: paths (default: the project folder), exclude globs, languages."""

@@ -108,6 +108,8 @@ class Document(TypedDict):
     new_only: bool
     #: The project folder relative to the repository root ("" at the top).
     repository_prefix: str
+    #: Seconds the scan took.
+    duration_seconds: float
     suppressed: list[SuppressedDoc]
     resolved: list[FindingDoc]
     unverified: list[FindingDoc]
@@ -217,6 +219,7 @@ def to_document(result: ScanResult) -> Document:
         "previous_scan": result.previous_scan,
         "new_only": result.new_only,
         "repository_prefix": result.repository_prefix,
+        "duration_seconds": result.duration,
         "suppressed": suppressed,
         "resolved": [finding_doc(f, known) for f in result.resolved],
         "unverified": [finding_doc(f, known) for f in result.unverified],
@@ -251,6 +254,7 @@ def _upgrade(data: dict[str, Any]) -> None:
     older drift still render): `dialect`, each finding's `basis`, environment counts."""
     data.setdefault("dialect", None)
     data.setdefault("repository_prefix", "")
+    data.setdefault("duration_seconds", 0.0)
     for name in ("findings", "suppressed", "resolved", "unverified"):
         for finding in _list(data.get(name)):
             if isinstance(finding, dict):

@@ -23,7 +23,12 @@ def needs_matrix(stdout: Format, outputs: Sequence[tuple[Format, Path]]) -> bool
 def emit(document: Document, stdout: Format, outputs: Sequence[tuple[Format, Path]], color: bool) -> str:
     """Write the `--output` files and return what goes to stdout."""
     for fmt, path in outputs:
-        write_atomic(path, render(fmt, document))
+        if fmt is Format.OPENMETRICS:  # a textfile keeps the last success time it held
+            from drift.report.metrics import textfile
+
+            write_atomic(path, textfile(document, path))
+        else:
+            write_atomic(path, render(fmt, document))
     text = render(stdout, document, color)
     if github.active():
         if stdout is Format.TERMINAL:

@@ -23,6 +23,7 @@ class Format(enum.Enum):
     SARIF = "sarif"
     JUNIT = "junit"
     CODEQUALITY = "codequality"
+    OPENMETRICS = "openmetrics"
 
     @property
     def needs_matrix(self) -> bool:
@@ -46,6 +47,8 @@ class FormatInfo(NamedTuple):
     purpose: str = ""
     #: Whether the renderer takes the `color` flag.
     colored: bool = False
+    #: False for a format that counts findings (metrics) rather than listing each.
+    per_finding: bool = True
 
 
 FORMATS: dict[Format, FormatInfo] = {
@@ -67,6 +70,13 @@ FORMATS: dict[Format, FormatInfo] = {
     ),
     Format.CODEQUALITY: FormatInfo(
         "codequality.json", False, "drift.report.codequality:render", "GitLab's Code Quality merge-request widget"
+    ),
+    Format.OPENMETRICS: FormatInfo(
+        "prom",
+        False,
+        "drift.report.metrics:render",
+        "Prometheus: node_exporter's textfile collector (metrics)",
+        per_finding=False,
     ),
 }
 

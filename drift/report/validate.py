@@ -66,6 +66,7 @@ _DOCUMENT: Spec = {
     "previous_scan": OPT_STR,
     "new_only": BOOL,
     "repository_prefix": STR,
+    "duration_seconds": (int, float),
     "suppressed": [{**_FINDING, "reason": STR}],
     "resolved": [_FINDING],
     "unverified": [_FINDING],
@@ -116,7 +117,7 @@ def _fail(where: str, path: str, problem: str) -> NoReturn:
     raise ConfigError(f"{where}: drift JSON report: {path} {problem}")
 
 
-_JSON_TYPES = {str: "string", int: "integer", bool: "boolean", type(None): "null"}
+_JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
 
 
 def json_schema() -> dict[str, Any]:
