@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -58,3 +59,45 @@ def test_recipes_use_real_commands_and_options() -> None:
     gate = " ".join(" ".join(a) for a in recipes["gitlab-ci.yml"])
     reports = gitlab["drift-gate"]["artifacts"]["reports"]
     assert f"codequality:{reports['codequality']}" in gate and f"junit:{reports['junit']}" in gate
+
+
+def test_the_kubernetes_cronjob_ends_on_drift_and_retries_an_unreadable_source() -> None:
+    job = yaml.safe_load((ROOT / "examples" / "ci" / "kubernetes-cronjob.yaml").read_text())
+    spec = job["spec"]["jobTemplate"]["spec"]
+    (rule,) = spec["podFailurePolicy"]["rules"]
+    assert rule["action"] == "FailJob" and rule["onExitCodes"]["operator"] == "In"
+    assert set(rule["onExitCodes"]["values"]) == {1, 2, 4}  # 3 (a source not read) is retried
+    pod = spec["template"]["spec"]
+    assert pod["restartPolicy"] == "Never"  # what podFailurePolicy requires
+    (container,) = pod["containers"]
+    assert container["name"] == rule["onExitCodes"]["containerName"]
+    assert "drift scan" in " ".join(container["args"])
+    assert container["env"][0]["valueFrom"]["secretKeyRef"]  # the fingerprint key from a Secret
+
+
+def test_the_systemd_units_verify(tmp_path: Path) -> None:
+    """`systemd-analyze verify` on the service and the timer, the service pointed at this
+    drift and a folder that exists."""
+    import shutil
+    import subprocess
+    import sys
+
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd is not installed (.ci/run installs it)")
+    drift = Path(sys.executable).parent / "drift"
+    for unit in ("drift-nightly.service", "drift-nightly.timer"):
+        text = (ROOT / "examples" / "ci" / "systemd" / unit).read_text()
+        text = text.replace("/usr/local/bin/drift", str(drift)).replace("/srv/app", str(tmp_path))
+        (tmp_path / unit).write_text(text.replace("EnvironmentFile=/etc/", "EnvironmentFile=-/etc/"))
+    (tmp_path / ".drift").mkdir()
+    (tmp_path / "reports").mkdir()
+    done = subprocess.run(
+        [analyze, "verify", str(tmp_path / "drift-nightly.timer"), str(tmp_path / "drift-nightly.service")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and not done.stderr.strip(), done.stderr
+    service = (ROOT / "examples" / "ci" / "systemd" / "drift-nightly.service").read_text()
+    assert "SuccessExitStatus=1" in service and "drift scan" in service
