@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,10 +81,6 @@ def test_the_kubernetes_cronjob_ends_on_drift_and_retries_an_unreadable_source()
 def test_the_systemd_units_verify(tmp_path: Path) -> None:
     """`systemd-analyze verify` on the service and the timer, the service pointed at this
     drift and a folder that exists."""
-    import shutil
-    import subprocess
-    import sys
-
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
         pytest.skip("systemd is not installed (.ci/run installs it)")
