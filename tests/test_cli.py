@@ -411,3 +411,14 @@ def test_the_readme_format_table_is_generated_from_the_format_table() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     table = readme.split("## Output formats", 1)[1].split("\n\n", 3)[2]
     assert table + "\n" == run(["explain", "--formats", "--markdown"], expect=0).stdout
+
+
+def test_every_command_shows_examples_and_where_it_matters_its_exit_codes() -> None:
+    from drift.cli import COMMANDS
+
+    for name in COMMANDS:
+        command = [name, "show"] if name == "schema" else [name]
+        text = run([*command, "--help"], expect=0).stdout
+        assert "Examples:\n    drift " in text, name
+    for name in ("check", "scan", "apply", "baseline"):
+        assert "Exit codes:" in run([name, "--help"], expect=0).stdout, name

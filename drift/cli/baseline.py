@@ -28,7 +28,15 @@ from drift.cli import (
 )
 @handle_errors
 def baseline_command(config: Path | None, schema_path: Path | None, dialect: str | None, days: int) -> None:
-    """Accept today's drift: write a suppression per current finding to the baseline file."""
+    """Accept today's drift: write a suppression per current finding to the baseline file.
+
+    \b
+    Examples:
+      drift baseline
+      drift baseline --days 30
+
+    Exit codes: 0 written; 2 usage or configuration error; 3 a source could not be read.
+    """
 
     project = api.load_project(config, Path.cwd(), schema_path, dialect)
     result = api.scan(project._replace(ignores=()), with_matrix=False)

@@ -62,7 +62,18 @@ def check(
     strict: bool,
     quiet: bool,
 ) -> None:
-    """Check environments against the schema; exit 0 clean, 1 drift, 2 usage, 3 unreadable."""
+    """Check environments against the schema; exit 0 clean, 1 drift, 2 usage, 3 unreadable.
+
+    \b
+    Examples:
+      drift check
+      drift check --env staging --env production --new-only --output sarif:drift.sarif
+      drift check --format json --fail-on warning > drift.json
+      drift check --allow-commands --env preview
+
+    Exit codes: 0 no drift at or above --fail-on; 1 drift; 2 usage or configuration
+    error; 3 a source could not be read; 4 internal error.
+    """
     from drift import api
     from drift.errors import HistoryError
     from drift.report.document import to_document

@@ -23,7 +23,13 @@ from drift.report import inert
 @handle_errors
 def code_command(config: Path | None, fmt: str) -> None:
     """Every place the code under `[code] paths` reads a setting: key, file, line and kind
-    (direct, default, dynamic)."""
+    (direct, default, dynamic).
+
+    \b
+    Examples:
+      drift code
+      drift code --format json
+    """
 
     project = api.load_project(config, Path.cwd())
     reads = api.code_reads(project)

@@ -36,7 +36,13 @@ def diff_command(
     files: Sequence[Path], keys_only: bool, schema_path: Path | None, dialect: str | None, expand: bool
 ) -> None:
     """Compare dotenv FILES as a key x file matrix; exit 1 when they differ, 2 when
-    unreadable, 3 when a line could not be read."""
+    unreadable, 3 when a line could not be read.
+
+    \b
+    Examples:
+      drift diff .env .env.example
+      drift diff envs/staging.env envs/production.env --keys-only
+    """
 
     if len(files) < 2:
         raise ConfigError("drift diff needs at least two files")

@@ -22,7 +22,14 @@ from drift.report import inert
 @handle_errors
 def explain(rule: str | None, markdown: bool, sources: bool, formats: bool) -> None:
     """Explain RULE (or list every rule, or with --sources every source type's options):
-    what it checks and how to fix it."""
+    what it checks and how to fix it.
+
+    \b
+    Examples:
+      drift explain
+      drift explain secret-reuse
+      drift explain --sources
+    """
     if formats:
         from drift.report.formats import markdown_table
 

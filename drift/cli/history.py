@@ -21,7 +21,13 @@ from drift.cli import (
 @click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True)
 @handle_errors
 def history_command(config: Path | None, limit: int, fmt: str) -> None:
-    """List past scans with their counts, newest first."""
+    """List past scans with their counts, newest first.
+
+    \b
+    Examples:
+      drift history
+      drift history --limit 5 --format json
+    """
 
     project = api.load_project(config, Path.cwd())
     store = api.history_for(project, must_exist=True)

@@ -25,7 +25,13 @@ from drift.platform.files import write_atomic
 @handle_errors
 def init_command(schema_path: Path | None, dialect: str | None, force: bool) -> None:
     """Write a drift.toml for the project here: environments from its env files, and what
-    drift would infer written out as declarations to review."""
+    drift would infer written out as declarations to review.
+
+    \b
+    Examples:
+      drift init
+      drift init --schema config/.env.sample --force
+    """
 
     target = Path.cwd() / "drift.toml"
     if target.exists() and not force:

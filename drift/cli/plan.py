@@ -44,7 +44,14 @@ def plan_command(
     out: Path | None,
 ) -> None:
     """The changes to SSM, Secrets Manager and dotenv files that would clear the findings;
-    exit 1 when there are any."""
+    exit 1 when there are any.
+
+    \b
+    Examples:
+      drift plan --env production --out plan.json
+      drift plan --env production --from staging --out plan.json
+      drift plan --env production --value-from-env API_KEY=NEW_API_KEY --out plan.json
+    """
 
     pairs = {}
     for spec in value_from:
@@ -70,7 +77,16 @@ def plan_command(
 @click.option("--yes", is_flag=True, help="Apply without asking (CI).")
 @handle_errors
 def apply_command(config: Path | None, plan_file: Path, yes: bool) -> None:
-    """Apply a plan from `drift plan --out`, if nothing it touches changed since."""
+    """Apply a plan from `drift plan --out`, if nothing it touches changed since.
+
+    \b
+    Examples:
+      drift apply plan.json
+      drift apply plan.json --yes
+
+    Exit codes: 0 applied (or nothing to do); 2 not a plan, or something changed since it
+    was made; 3 a store could not be written.
+    """
 
     project = api.load_project(config, Path.cwd())
     fingerprint = api.fingerprinter_for(project, persistent=True)  # plan and apply must agree

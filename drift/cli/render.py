@@ -35,7 +35,12 @@ from drift.report.output import parse_output
 @output_option
 @handle_errors
 def render(source: Path, fmt: str, outputs: Sequence[str]) -> None:
-    """Re-render any format from a saved JSON report alone."""
+    """Re-render any format from a saved JSON report alone.
+
+    \b
+    Examples:
+      drift render --input drift.json --format sarif > drift.sarif
+    """
 
     targets = [parse_output(spec, Path("reports")) for spec in outputs]
     try:

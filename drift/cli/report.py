@@ -31,7 +31,13 @@ from drift.report.output import parse_output
 @output_option
 @handle_errors
 def report_command(config: Path | None, scan_id: str, fmt: str, outputs: Sequence[str]) -> None:
-    """Render any format from a saved scan."""
+    """Render any format from a saved scan.
+
+    \b
+    Examples:
+      drift report --format markdown
+      drift report --scan 20261205T031700.000000Z-1a2b3c --format html --output html:old.html
+    """
 
     project = api.load_project(config, Path.cwd())
     targets = [parse_output(spec, reports_dir(project)) for spec in outputs]

@@ -57,7 +57,16 @@ def scan_command(
     strict: bool,
     quiet: bool,
 ) -> None:
-    """Scan every environment: reports in reports_dir, history, notification of new drift."""
+    """Scan every environment: reports in reports_dir, history, notification of new drift.
+
+    \b
+    Examples:
+      drift scan
+      drift scan --quiet --output openmetrics:/var/lib/node_exporter/drift.prom
+      drift scan --no-save --output markdown:drift.md
+
+    Exit codes: as `drift check` (0, 1, 2, 3, 4).
+    """
 
     project = with_options(api.load_project(config, Path.cwd(), schema_path, dialect), fail_on, strict)
     reports = reports_dir(project)

@@ -33,7 +33,13 @@ def schema() -> None:
 @click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True)
 @handle_errors
 def schema_show(config: Path | None, schema_path: Path | None, dialect: str | None, fmt: str) -> None:
-    """Print every declared key with its merged spec."""
+    """Print every declared key with its merged spec.
+
+    \b
+    Examples:
+      drift schema show
+      drift schema show --format json
+    """
 
     project = api.load_project(config, Path.cwd(), schema_path, dialect)
     loaded = api.load_project_schema(project)
@@ -49,7 +55,12 @@ def schema_show(config: Path | None, schema_path: Path | None, dialect: str | No
 @dialect_option
 @handle_errors
 def schema_lint(config: Path | None, schema_path: Path | None, dialect: str | None) -> None:
-    """Check the schema itself; exit 1 when it has errors."""
+    """Check the schema itself; exit 1 when it has errors.
+
+    \b
+    Examples:
+      drift schema lint
+    """
 
     project = api.load_project(config, Path.cwd(), schema_path, dialect)
     findings = lint(api.load_project_schema(project), project.assertions)

@@ -31,7 +31,14 @@ def sync_command(
     config: Path | None, schema_path: Path | None, envs: Sequence[str], everything: bool, rename: bool, write: bool
 ) -> None:
     """Add the keys the schema requires to an environment's dotenv file, as the example has
-    them; without --write, print the diff and exit 1 if anything would change."""
+    them; without --write, print the diff and exit 1 if anything would change.
+
+    \b
+    Examples:
+      drift sync
+      drift sync --env local --all --write
+      drift sync --rename --write
+    """
 
     project = api.load_project(config, Path.cwd(), schema_path)
     if envs:
