@@ -27,6 +27,11 @@ class ConfigError(DriftError):
     """drift.toml, [tool.drift], a suppression or a command-line choice is wrong (exit 2)."""
 
 
+class NothingToCheck(ConfigError):
+    """No drift.toml and no example file: a usage error, unless the caller said
+    `--if-present` (a pre-commit hook in a repository that has no schema yet)."""
+
+
 class SchemaError(DriftError):
     """The schema (.env.example annotations or [keys] tables) cannot be built (exit 2)."""
 

@@ -422,3 +422,21 @@ def test_every_command_shows_examples_and_where_it_matters_its_exit_codes() -> N
         assert "Examples:\n    drift " in text, name
     for name in ("check", "scan", "apply", "baseline"):
         assert "Exit codes:" in run([name, "--help"], expect=0).stdout, name
+
+
+def test_the_pre_commit_hooks_pass_when_there_is_nothing_to_check(project: Project) -> None:
+    """Each hook's entry, as .pre-commit-hooks.yaml runs it: in a repository with no schema
+    yet (one line, exit 0), and with an example but no `.env` (the developer's own file)."""
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text())
+    entries = [hook["entry"].split()[1:] for hook in hooks]
+    for args in entries:
+        result = run(args, expect=0)
+        assert "nothing to check here" in result.stderr
+    assert run(["check"], expect=2).stderr  # without --if-present, still a usage error
+    project.write(".env.example", "A=1\n")
+    for args in entries:
+        run(args, expect=0)
+    project.write(".env", "B=2\n")
+    assert run(entries[1], expect=1).stdout  # and a real finding still fails the hook

@@ -241,6 +241,27 @@ def progress_printer(quiet: bool = False) -> Progress | None:
     return show
 
 
+if_present_option = click.option(
+    "--if-present",
+    is_flag=True,
+    help="Exit 0 with one line when there is nothing to check (no drift.toml and no example file).",
+)
+
+
+def load_if_present(load: Callable[[], Project], if_present: bool) -> Project:
+    """The project; with `--if-present`, a folder with nothing to check ends the run here with
+    one line and exit 0 (what a pre-commit hook wants in a repository with no schema yet)."""
+    from drift.errors import NothingToCheck
+
+    try:
+        return load()
+    except NothingToCheck:
+        if not if_present:
+            raise
+        click.echo("drift: nothing to check here (no drift.toml and no example file)", err=True)
+        sys.exit(0)
+
+
 def push_metrics(project: Project, document: Document) -> None:
     """`[metrics]`: the run's metrics to the Pushgateway; a failed push is one warning line
     (the gateway's address is configuration, shown; the exit code stays the scan's)."""

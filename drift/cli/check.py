@@ -17,6 +17,8 @@ from drift.cli import (
     finish,
     format_option,
     handle_errors,
+    if_present_option,
+    load_if_present,
     main,
     output_option,
     progress_printer,
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
 @click.option("--changed-since", metavar="REF", help="Code findings only for reads on lines added since this git ref.")
 @strict_option
 @quiet_option
+@if_present_option
 @handle_errors
 def check(
     config: Path | None,
@@ -61,6 +64,7 @@ def check(
     changed_since: str | None,
     strict: bool,
     quiet: bool,
+    if_present: bool,
 ) -> None:
     """Check environments against the schema; exit 0 clean, 1 drift, 2 usage, 3 unreadable.
 
@@ -81,7 +85,8 @@ def check(
     from drift.report.formats import Format
     from drift.report.output import parse_output
 
-    project = with_options(api.load_project(config, Path.cwd(), schema_path, dialect), fail_on, strict)
+    project = load_if_present(lambda: api.load_project(config, Path.cwd(), schema_path, dialect), if_present)
+    project = with_options(project, fail_on, strict)
     targets = [parse_output(spec, reports_dir(project)) for spec in outputs]
     chosen = Format(fmt)
     # the last saved scan gives statuses; a remote history is read only when --new-only needs it

@@ -12,6 +12,8 @@ from drift.cli import (
     dialect_option,
     finish,
     handle_errors,
+    if_present_option,
+    load_if_present,
     main,
     schema_option,
 )
@@ -53,16 +55,18 @@ def schema_show(config: Path | None, schema_path: Path | None, dialect: str | No
 @config_option
 @schema_option
 @dialect_option
+@if_present_option
 @handle_errors
-def schema_lint(config: Path | None, schema_path: Path | None, dialect: str | None) -> None:
+def schema_lint(config: Path | None, schema_path: Path | None, dialect: str | None, if_present: bool) -> None:
     """Check the schema itself; exit 1 when it has errors.
 
     \b
     Examples:
       drift schema lint
+      drift schema lint --if-present
     """
 
-    project = api.load_project(config, Path.cwd(), schema_path, dialect)
+    project = load_if_present(lambda: api.load_project(config, Path.cwd(), schema_path, dialect), if_present)
     findings = lint(api.load_project_schema(project), project.assertions)
     for finding in findings:
         where = f" ({finding.location})" if finding.location else ""

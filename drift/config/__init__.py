@@ -15,7 +15,7 @@ from drift import dialects
 from drift.config.environments import EnvironmentsReader
 from drift.config.findings import FindingsReader, NotifyConfig
 from drift.config.problems import Problems
-from drift.errors import ConfigError
+from drift.errors import ConfigError, NothingToCheck
 from drift.model import SEVERITY_LABELS, Severity, Suppression
 from drift.platform import extras
 from drift.platform.files import Confined, read_toml
@@ -199,7 +199,7 @@ def default_project(cwd: Path, schema: Path | None = None) -> Project:
     example = schema or find_example(cwd)
     if example is None:
         tried = ", ".join((*EXAMPLE_NAMES, ".env.*.sample"))
-        raise ConfigError(
+        raise NothingToCheck(
             f"{cwd.name or cwd}: no drift.toml and no example file ({tried}); "
             "pass --schema PATH, or run `drift init` to write a drift.toml"
         )
