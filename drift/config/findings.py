@@ -22,7 +22,7 @@ from drift.settings import Assertion
 _IGNORE_FIELDS = ("rule", "env", "key", "reason", "expires")
 _ASSERT_FIELDS = ("name", "check", "when", "envs", "message", "severity")
 _ASSERT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-_NOTIFY_FIELDS = ("webhook_url", "sns_topic_arn", "on", "report_url")
+_NOTIFY_FIELDS = ("webhook_url", "sns_topic_arn", "urls", "on", "report_url")
 
 
 class NotifyConfig(NamedTuple):
@@ -32,6 +32,9 @@ class NotifyConfig(NamedTuple):
     #: is never part of the loaded configuration or an error message.
     webhook_url: str | None = None
     sns_topic_arn: str | None = None
+    #: Apprise URLs (Microsoft Teams, email, Discord, ntfy, PagerDuty, ...), as written:
+    #: `${VAR}` is expanded only when sending, like `webhook_url`.
+    urls: tuple[str, ...] = ()
     on: Severity = Severity.ERROR
     report_url: str | None = None
 
@@ -122,11 +125,18 @@ class FindingsReader:
                 on = Severity.parse(str(table["on"]))
             except KeyError:
                 self.problems.fail("[notify]", "on must be one of error, warning, info")
-        if not table.get("webhook_url") and not table.get("sns_topic_arn"):
-            self.problems.fail("[notify]", "set webhook_url or sns_topic_arn")
+        urls = table.get("urls", [])
+        if not isinstance(urls, list) or not all(isinstance(u, str) and "://" in u for u in urls):
+            self.problems.fail("[notify]", "urls must be a list of Apprise URLs (scheme://...)")
+            urls = []
+        elif urls and (lacking := extras.lacking("notify")) is not None:
+            self.problems.fail("[notify]", f"urls {lacking}")
+        if not table.get("webhook_url") and not table.get("sns_topic_arn") and not urls:
+            self.problems.fail("[notify]", "set webhook_url, sns_topic_arn or urls")
         return NotifyConfig(
             webhook_url=table.get("webhook_url"),
             sns_topic_arn=table.get("sns_topic_arn"),
+            urls=tuple(urls),
             on=on,
             report_url=table.get("report_url"),
         )

@@ -15,6 +15,7 @@ EXTRAS = {
     "code": ("tree_sitter", "yaml"),
     "postgres": ("psycopg",),
     "cel": ("cel_expr_python",),
+    "notify": ("apprise",),
 }
 
 

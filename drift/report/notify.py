@@ -1,4 +1,5 @@
-"""Notifications of new drift after a scan: a Slack-compatible webhook and/or SNS.
+"""Notifications of new drift after a scan: a Slack-compatible webhook, SNS, and any service
+Apprise reaches (`[notify] urls`: Microsoft Teams, email, Discord, ntfy, ...).
 
 Sent only when the scan has new findings at or above `[notify] on`, after the scan is saved;
 a failure is reported (on stderr, by the caller) and loses nothing. Messages hold rule,
@@ -66,14 +67,14 @@ def message(document: Document, new: list[FindingDoc], report: str) -> dict[str,
     }
 
 
-def expand(url: str) -> str:
+def expand(url: str, field: str = "webhook_url") -> str:
     """`${VAR}` from the environment (this field only); a missing variable is an error that
     names the variable, not the URL."""
 
     def replace(match: re.Match[str]) -> str:
         value = os.environ.get(match.group(1))
         if not value:
-            raise ValueError(f"the environment variable {match.group(1)} for [notify] webhook_url is not set")
+            raise ValueError(f"the environment variable {match.group(1)} for [notify] {field} is not set")
         return value
 
     return _VARIABLE.sub(replace, url)
@@ -138,4 +139,35 @@ def send(config: NotifyConfig, document: Document, report: str) -> list[str]:
         problem = publish_sns(config.sns_topic_arn, payload["blocks"][0]["text"]["text"], payload["text"])
         if problem:
             problems.append(problem)
+    for index, url in enumerate(config.urls, 1):
+        problem = notify_apprise(url, payload["blocks"][0]["text"]["text"], payload["text"], index)
+        if problem:
+            problems.append(problem)
     return problems
+
+
+def notify_apprise(url: str, title: str, body: str, index: int) -> str | None:
+    """Send through Apprise (one well-kept library for Microsoft Teams, email, Discord, ntfy,
+    PagerDuty and a hundred more) to one URL; the problem, naming the URL by its place and
+    scheme only (the rest holds tokens and passwords). Apprise's own logging, which quotes
+    URLs, is silenced while it sends."""
+    import logging
+
+    import apprise
+
+    scheme = url.partition("://")[0]
+    try:
+        target = expand(url, f"urls[{index}]")
+    except ValueError as exc:
+        return str(exc)
+    logger = logging.getLogger("apprise")
+    level, logger.level = logger.level, logging.CRITICAL + 1
+    try:
+        sender = apprise.Apprise()
+        if not sender.add(target):
+            return f"[notify] urls[{index}] ({scheme}://...) is not a URL Apprise knows"
+        if not sender.notify(title=title, body=body):
+            return f"[notify] urls[{index}] ({scheme}://...) was not delivered"
+    finally:
+        logger.level = level
+    return None

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from devtools.sshd import free_port
 from tests.conftest import Project, run
 
 
@@ -108,4 +109,56 @@ def test_threshold(notifying: Project, hook: Hook) -> None:
 def test_notify_needs_a_target(project: Project) -> None:
     project.write(".env.example", "A=1\n")
     project.write("drift.toml", '[environments.p]\nsources = [{ type = "process" }]\n[notify]\non = "error"\n')
-    assert "set webhook_url or sns_topic_arn" in run(["check"], expect=2).stderr
+    assert "set webhook_url, sns_topic_arn or urls" in run(["check"], expect=2).stderr
+
+
+class Mailbox:
+    """An SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it is sent."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[str] = []
+        box = self
+
+        class Handler:
+            async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+                box.messages.append(envelope.content.decode("utf-8", "replace"))
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    box = Mailbox()
+    yield box
+    box.controller.stop()
+
+
+def test_apprise_urls_reach_email_and_any_webhook(project: Project, hook: Hook, mailbox: Mailbox) -> None:
+    """`[notify] urls` through Apprise: an email to a local SMTP server and Apprise's JSON
+    webhook to a local receiver (Microsoft Teams and the others go the same way, to hosts a
+    test cannot reach). No value in either message; a URL, which holds tokens, in no error."""
+    json_url = hook.url.replace("http://", "json://")
+    mail_url = f"mailto://drift@127.0.0.1:{mailbox.port}?to=ops@acme.io&from=drift@acme.io&mode=insecure"
+    project.write(".env.example", "A=1\nC=2\nAPI_TOKEN=\n")
+    project.write("p.env", "C=2\nAPI_TOKEN=CANARY-apprise-token\n")
+    project.write(
+        "drift.toml",
+        '[environments.p]\nsources = [{ type = "dotenv", path = "p.env" }]\n'
+        f'[notify]\nurls = ["{json_url}", "{mail_url}"]\n',
+    )
+    run(["scan"], expect=1)
+    (posted,) = hook.received
+    assert "1 new finding" in posted["title"] and "missing" in posted["message"]
+    (mail,) = mailbox.messages
+    assert "Subject: drift: 1 new finding" in mail and "missing" in mail
+    assert "CANARY" not in json.dumps(posted) + mail
+    hook.stop()  # the receiver is gone: the next new finding cannot be posted there
+    project.write("p.env", "API_TOKEN=CANARY-apprise-token\n")  # C missing now: new
+    result = run(["scan"], expect=1)
+    assert "[notify] urls[1] (json://...) was not delivered" in result.stderr
+    assert "SECRET-TOKEN" not in result.output and len(mailbox.messages) == 2
