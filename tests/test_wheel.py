@@ -130,6 +130,7 @@ LOCAL = '[environments.p]\nsources = [{ type = "dotenv", path = ".env" }]\n'
         (f"[code]\n{LOCAL}", "code"),
         (f'[[assert]]\nname = "a"\ncheck = "true"\n{LOCAL}', "cel"),
         (f'[drift]\nhistory = "s3://bucket/drift"\n{LOCAL}', "aws"),
+        (f'{LOCAL}[notify]\nurls = ["json://127.0.0.1:9/hook"]\n', "notify"),
     ],
 )
 def test_the_core_install_names_the_extra_a_configuration_needs(
