@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -440,3 +441,31 @@ def test_the_pre_commit_hooks_pass_when_there_is_nothing_to_check(project: Proje
         run(args, expect=0)
     project.write(".env", "B=2\n")
     assert run(entries[1], expect=1).stdout  # and a real finding still fails the hook
+
+
+def test_progress_in_a_ci_log_is_one_line_per_source(project: Project) -> None:
+    two_envs(project, "A=1\n")
+    lines = run(["check"], expect=0, env={"CI": "true"}).stderr.splitlines()
+    assert any(re.fullmatch(r"drift: production: production\.env ok \(1 keys, \d+\.\d s\)", line) for line in lines)
+    assert not run(["check", "--quiet"], expect=0, env={"CI": "true"}).stderr
+    assert not run(["check"], expect=0).stderr  # not a terminal, not CI: nothing extra
+
+
+def test_progress_on_a_terminal_shows_each_source_done() -> None:
+    import io
+
+    from rich.console import Console
+
+    from drift.cli.progress import Spinners
+
+    out = io.StringIO()
+    spinners = Spinners(Console(file=out, force_terminal=True, width=120))
+    spinners("production", "ssm:/app/[red]prod\x1b]0;x\x07", None)
+    spinners("production", "ssm:/app/[red]prod\x1b]0;x\x07", "ok", 1000, 2.5)
+    spinners("staging", "staging.env", None)
+    spinners("staging", "staging.env", "failed", 0, 0.1)
+    spinners.stop()
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.getvalue())
+    assert "✓ production: ssm:/app/[red]prod\\u001b]0;x\\u0007 ok (1,000 keys, 2.5 s)" in text  # inert, no markup
+    assert "\x07" not in out.getvalue()
+    assert "✗ staging: staging.env failed (0 keys, 0.1 s)" in text

@@ -69,7 +69,21 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 #: The core's packages as imported (pyproject.toml's `dependencies` and theirs).
-CORE = ("click", "dotenv", "jinja2", "markupsafe", "regex", "deepdiff", "orderly_set", "cachebox", "prometheus_client")
+CORE = (
+    "click",
+    "dotenv",
+    "jinja2",
+    "markupsafe",
+    "regex",
+    "deepdiff",
+    "orderly_set",
+    "cachebox",
+    "prometheus_client",
+    "rich",
+    "markdown_it",
+    "mdurl",
+    "pygments",
+)
 
 
 @pytest.fixture(scope="module")

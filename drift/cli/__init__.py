@@ -26,7 +26,6 @@ from drift.platform.runtime import paused_gc
 from drift.report.formats import Format
 
 if TYPE_CHECKING:
-    from drift.collectors.snapshot import Progress
     from drift.config import Project
     from drift.model import ScanResult
     from drift.report.document import Document
@@ -228,17 +227,6 @@ def with_options(project: Project, fail_on: str | None, strict: bool) -> Project
 quiet_option = click.option(
     "--quiet", "-q", is_flag=True, help="Print only the summary and exit code (report files are written in full)."
 )
-
-
-def progress_printer(quiet: bool = False) -> Progress | None:
-    """Per-source progress on stderr when it is a terminal (and not `--quiet`); nothing otherwise."""
-    if quiet or not sys.stderr.isatty():
-        return None
-
-    def show(env: str, source: str, status: str | None) -> None:
-        click.echo(f"drift: {env}: {source} {'…' if status is None else status}", err=True)
-
-    return show
 
 
 if_present_option = click.option(

@@ -21,7 +21,6 @@ from drift.cli import (
     load_if_present,
     main,
     output_option,
-    progress_printer,
     push_metrics,
     quiet_option,
     reports_dir,
@@ -31,6 +30,7 @@ from drift.cli import (
     use_color,
     with_options,
 )
+from drift.cli.progress import progress_for
 
 if TYPE_CHECKING:
     from drift.history import HistoryStore
@@ -94,15 +94,20 @@ def check(
     history = api.history_for(project, must_exist=not new_only) if new_only or not remote else None
 
     def run(store: HistoryStore | None) -> ScanResult:
-        return api.scan(
-            project,
-            envs,
-            with_matrix=needs_matrix(chosen, targets),
-            history=store,
-            new_only=new_only,
-            progress=progress_printer(quiet),
-            changed_since=changed_since,
-        )
+        progress = progress_for(quiet)
+        try:
+            return api.scan(
+                project,
+                envs,
+                with_matrix=needs_matrix(chosen, targets),
+                history=store,
+                new_only=new_only,
+                progress=progress,
+                changed_since=changed_since,
+            )
+        finally:
+            if progress is not None:
+                progress.stop()
 
     try:
         result = run(history)

@@ -18,7 +18,6 @@ from drift.cli import (
     handle_errors,
     main,
     output_option,
-    progress_printer,
     push_metrics,
     quiet_option,
     reports_dir,
@@ -28,6 +27,7 @@ from drift.cli import (
     use_color,
     with_options,
 )
+from drift.cli.progress import progress_for
 from drift.report import notify
 from drift.report.document import to_document
 from drift.report.emit import emit
@@ -78,7 +78,12 @@ def scan_command(
     ]
     store = api.history_for(project)
     fingerprint = api.fingerprinter_for(project, persistent=not no_save)
-    result = api.scan(project, history=store, fingerprinter=fingerprint, progress=progress_printer(quiet))
+    progress = progress_for(quiet)
+    try:
+        result = api.scan(project, history=store, fingerprinter=fingerprint, progress=progress)
+    finally:
+        if progress is not None:
+            progress.stop()
     say_skipped(result, quiet)
     document = to_document(result)
     # the same delivery as `check`: files, stdout, GitHub annotations and step summary

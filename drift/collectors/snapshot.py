@@ -9,9 +9,10 @@ are a `source-conflict`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from drift.collectors import registry
 from drift.collectors.base import CollectContext, CollectorError, SourceData
@@ -20,8 +21,12 @@ from drift.settings import EnvironmentConfig, SourceConfig
 
 MAX_WORKERS = 32
 
-#: Called as each source starts and ends: (environment, source name, status or None).
-Progress = Callable[[str, str, str | None], None]
+
+class Progress(Protocol):
+    """Told as each source starts (`status` None) and ends (its status, the keys it gave and
+    the seconds it took)."""
+
+    def __call__(self, env: str, source: str, status: str | None, keys: int = 0, seconds: float = 0.0) -> None: ...
 
 
 class _Outcome(NamedTuple):
@@ -39,6 +44,7 @@ def _read(source: SourceConfig, context: CollectContext, progress: Progress | No
     name = collector.name()
     if progress:
         progress(context.env, name, None)
+    started = time.monotonic()
     data: SourceData | None
     try:
         data = collector.collect()
@@ -50,7 +56,8 @@ def _read(source: SourceConfig, context: CollectContext, progress: Progress | No
     except Exception as exc:  # a collector bug must not pass as an empty source; the finding says it
         data, error = None, f"internal error in the {source.type} collector ({type(exc).__name__})"
     if progress:
-        progress(context.env, name, "failed" if error else "ok")
+        keys = len(data.entries) if data is not None else 0
+        progress(context.env, name, "failed" if error else "ok", keys, time.monotonic() - started)
     return _Outcome(source, name, data, error)
 
 
