@@ -28,6 +28,8 @@ def _hermetic_environment() -> Iterator[None]:
             "NO_COLOR",
             "FORCE_COLOR",
             "CLICOLOR_FORCE",
+            "CI",
+            "GITHUB_WORKSPACE",
         }:
             del os.environ[name]
     os.environ.update(

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from drift import cli
 from tests.conftest import Project, run
 
 
@@ -195,11 +194,18 @@ def test_baseline_never_takes_source_unavailable(two_scans: Project) -> None:
     run(["check"], expect=3)
 
 
-def test_progress_only_on_a_terminal(two_scans: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert cli.progress_printer() is None
+def test_progress_on_a_terminal_or_in_ci(two_scans: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drift.cli.progress import CiLines, Spinners, progress_for
+
+    monkeypatch.delenv("CI", raising=False)
+    assert progress_for(quiet=False) is None
+    monkeypatch.setenv("CI", "true")
+    assert isinstance(progress_for(quiet=False), CiLines)
+    assert progress_for(quiet=True) is None
     monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
-    printer = cli.progress_printer()
-    assert printer is not None
+    spinners = progress_for(quiet=False)
+    assert isinstance(spinners, Spinners)
+    spinners.stop()
 
 
 def test_reports_dir_is_relative_to_the_config(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
