@@ -152,3 +152,23 @@ def test_large_matrices_wait_in_closed_sections_that_search_opens(browser: Any, 
     page.fill("#f-text", "")
     assert not row.is_visible() and visible(page, "[data-key-row]") == 100
     page.close()
+
+
+def test_a_phone_sees_no_page_overflow_and_whole_keys(browser: Any, report_project: Project) -> None:
+    """At 390 px wide (a phone) nothing but a table scrolls sideways, and a key is never
+    broken into a letter a line."""
+    run(["check", "--output", "html:out/report.html"], expect=1)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    try:
+        page = context.new_page()
+        page.goto((report_project.root / "out" / "report.html").as_uri())
+        page.wait_for_load_state("load")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        lines = page.evaluate(
+            """() => [...document.querySelectorAll('td code, th code')]
+                .filter(c => /^[A-Z][A-Z0-9_]{5,}$/.test(c.textContent))
+                .map(c => c.getClientRects().length)"""
+        )
+        assert lines and max(lines) == 1, lines
+    finally:
+        context.close()
