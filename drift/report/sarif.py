@@ -23,17 +23,24 @@ MAX_RESULTS = 25_000
 
 
 def _location(finding: FindingDoc, fallback: str | None, prefix: str) -> dict[str, Any]:
+    """A file and line for every result (code scanning drops a result without one): the
+    finding's own, else, for one read from a store (an ARN, a parameter), the schema file's
+    first line with the resource as a logical location beside it."""
     where = Location.of(finding["location"] or fallback)
-    if where is None:
-        return {"logicalLocations": [{"name": finding["env"] or "schema", "kind": "module"}]}
-    if where.resource is not None:
+    logical: list[dict[str, Any]] = []
+    if where is not None and where.resource is not None:
         if where.resource.startswith("/"):  # a file outside the project: never its absolute path
-            return {"logicalLocations": [{"name": where.resource.rsplit("/", 1)[-1], "kind": "resource"}]}
-        return {"logicalLocations": [{"fullyQualifiedName": where.resource, "kind": "resource"}]}
-    physical: dict[str, Any] = {"artifactLocation": {"uri": prefix + (where.path or ""), "uriBaseId": "%SRCROOT%"}}
-    if where.line is not None:
-        physical["region"] = {"startLine": where.line}
-    return {"physicalLocation": physical}
+            logical = [{"name": where.resource.rsplit("/", 1)[-1], "kind": "resource"}]
+        else:
+            logical = [{"fullyQualifiedName": where.resource, "kind": "resource"}]
+        where = Location.of(fallback)
+    if where is None or where.path is None:
+        return {"logicalLocations": logical or [{"name": finding["env"] or "schema", "kind": "module"}]}
+    physical: dict[str, Any] = {
+        "artifactLocation": {"uri": prefix + where.path, "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": where.line or 1},
+    }
+    return {"physicalLocation": physical, **({"logicalLocations": logical} if logical else {})}
 
 
 def _security(slug: str, severity: str) -> dict[str, Any]:

@@ -96,6 +96,11 @@ def test_sarif_for_aws_locations_is_valid(tmp_path: Path) -> None:
     jsonschema.validate(log, json.loads(SARIF_SCHEMA.read_text()))
     locations = [r["locations"][0] for r in log["runs"][0]["results"]]
     assert locations[0]["logicalLocations"][0]["fullyQualifiedName"].startswith("arn:aws:ssm")
+    # and a file, which code scanning needs to keep the result at all: the schema's first line
+    assert locations[0]["physicalLocation"] == {
+        "artifactLocation": {"uri": ".env.example", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 1},
+    }
     assert locations[1]["physicalLocation"]["artifactLocation"]["uri"] == ".env.example"
     rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
     assert rules["secret-reuse"]["properties"] == {"tags": ["security"], "security-severity": "5.0"}
