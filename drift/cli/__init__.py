@@ -229,6 +229,14 @@ quiet_option = click.option(
 )
 
 
+sarif_suppressed_option = click.option(
+    "--sarif-include-suppressed",
+    "sarif_suppressed",
+    is_flag=True,
+    help="Keep suppressed and baselined findings in SARIF, marked suppressed (code scanning opens them as alerts).",
+)
+
+
 if_present_option = click.option(
     "--if-present",
     is_flag=True,

@@ -24,6 +24,7 @@ from drift.cli import (
     push_metrics,
     quiet_option,
     reports_dir,
+    sarif_suppressed_option,
     say_skipped,
     schema_option,
     strict_option,
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 @strict_option
 @quiet_option
 @if_present_option
+@sarif_suppressed_option
 @handle_errors
 def check(
     config: Path | None,
@@ -65,6 +67,7 @@ def check(
     strict: bool,
     quiet: bool,
     if_present: bool,
+    sarif_suppressed: bool,
 ) -> None:
     """Check environments against the schema; exit 0 clean, 1 drift, 2 usage, 3 unreadable.
 
@@ -118,7 +121,7 @@ def check(
         result = run(None)
     say_skipped(result, quiet)
     document = to_document(result)
-    text = emit(document, chosen, targets, use_color())
+    text = emit(document, chosen, targets, use_color(), sarif_suppressed)
     if quiet and chosen is Format.TERMINAL:
         from drift.report.terminal import summary
 

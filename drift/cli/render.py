@@ -13,6 +13,7 @@ from drift.cli import (
     handle_errors,
     main,
     output_option,
+    sarif_suppressed_option,
     use_color,
 )
 from drift.errors import ConfigError
@@ -33,8 +34,9 @@ from drift.report.output import parse_output
 )
 @format_option
 @output_option
+@sarif_suppressed_option
 @handle_errors
-def render(source: Path, fmt: str, outputs: Sequence[str]) -> None:
+def render(source: Path, fmt: str, outputs: Sequence[str], sarif_suppressed: bool) -> None:
     """Re-render any format from a saved JSON report alone.
 
     \b
@@ -52,4 +54,4 @@ def render(source: Path, fmt: str, outputs: Sequence[str]) -> None:
     except RecursionError:
         raise ConfigError(f"{source}: JSON nested too deeply") from None
     document = load_document(data, str(source))
-    click.echo(emit(document, Format(fmt), targets, use_color()), nl=False, color=use_color())
+    click.echo(emit(document, Format(fmt), targets, use_color(), sarif_suppressed), nl=False, color=use_color())

@@ -15,6 +15,7 @@ from drift.cli import (
     main,
     output_option,
     reports_dir,
+    sarif_suppressed_option,
     use_color,
 )
 from drift.errors import ConfigError
@@ -29,8 +30,9 @@ from drift.report.output import parse_output
 @click.option("--scan", "scan_id", default="latest", show_default=True, help="A scan id from `drift history`.")
 @format_option
 @output_option
+@sarif_suppressed_option
 @handle_errors
-def report_command(config: Path | None, scan_id: str, fmt: str, outputs: Sequence[str]) -> None:
+def report_command(config: Path | None, scan_id: str, fmt: str, outputs: Sequence[str], sarif_suppressed: bool) -> None:
     """Render any format from a saved scan.
 
     \b
@@ -46,4 +48,4 @@ def report_command(config: Path | None, scan_id: str, fmt: str, outputs: Sequenc
     if saved is None:
         raise ConfigError(f"{project.history}: no saved scan yet (`drift scan` saves one)")
     document = load_document(saved.report, f"scan {saved.id}")
-    click.echo(emit(document, Format(fmt), targets, use_color()), nl=False, color=use_color())
+    click.echo(emit(document, Format(fmt), targets, use_color(), sarif_suppressed), nl=False, color=use_color())

@@ -21,6 +21,7 @@ from drift.cli import (
     push_metrics,
     quiet_option,
     reports_dir,
+    sarif_suppressed_option,
     say_skipped,
     schema_option,
     strict_option,
@@ -46,6 +47,7 @@ from drift.report.terminal import summary
 @fail_on_option
 @strict_option
 @quiet_option
+@sarif_suppressed_option
 @handle_errors
 def scan_command(
     config: Path | None,
@@ -56,6 +58,7 @@ def scan_command(
     fail_on: str | None,
     strict: bool,
     quiet: bool,
+    sarif_suppressed: bool,
 ) -> None:
     """Scan every environment: reports in reports_dir, history, notification of new drift.
 
@@ -87,7 +90,7 @@ def scan_command(
     say_skipped(result, quiet)
     document = to_document(result)
     # the same delivery as `check`: files, stdout, GitHub annotations and step summary
-    text = emit(document, Format.TERMINAL, targets, use_color())
+    text = emit(document, Format.TERMINAL, targets, use_color(), sarif_suppressed)
     if quiet:
         text = summary(document, use_color())
     if not no_save and store is not None:

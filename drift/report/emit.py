@@ -20,16 +20,25 @@ def needs_matrix(stdout: Format, outputs: Sequence[tuple[Format, Path]]) -> bool
     return stdout.needs_matrix or any(fmt.needs_matrix for fmt, _ in outputs)
 
 
-def emit(document: Document, stdout: Format, outputs: Sequence[tuple[Format, Path]], color: bool) -> str:
-    """Write the `--output` files and return what goes to stdout."""
+def emit(
+    document: Document,
+    stdout: Format,
+    outputs: Sequence[tuple[Format, Path]],
+    color: bool,
+    sarif_suppressed: bool = False,
+) -> str:
+    """Write the `--output` files and return what goes to stdout. SARIF leaves suppressed
+    findings out unless `sarif_suppressed`: code scanning ignores SARIF's `suppressions` and
+    would open each as an alert."""
+    sarif = document if sarif_suppressed else {**document, "suppressed": []}
     for fmt, path in outputs:
         if fmt is Format.OPENMETRICS:  # a textfile keeps the last success time it held
             from drift.report.metrics import textfile
 
             write_atomic(path, textfile(document, path))
         else:
-            write_atomic(path, render(fmt, document))
-    text = render(stdout, document, color)
+            write_atomic(path, render(fmt, sarif if fmt is Format.SARIF else document))
+    text = render(stdout, sarif if stdout is Format.SARIF else document, color)
     if github.active():
         if stdout is Format.TERMINAL:
             text += github.workflow_annotations(document)

@@ -104,6 +104,8 @@ def test_suppressed_findings_are_listed_apart_in_every_format(drifting: Project)
     html = run(["check", "--format", "html"], expect=0).stdout
     assert "Suppressed (3)" in html
     sarif = json.loads(run(["check", "--format", "sarif"], expect=0).stdout)
+    assert not [r for r in sarif["runs"][0]["results"] if r.get("suppressions")]  # code scanning would open them
+    sarif = json.loads(run(["check", "--format", "sarif", "--sarif-include-suppressed"], expect=0).stdout)
     quiet = [r for r in sarif["runs"][0]["results"] if r.get("suppressions")]
     assert len(quiet) == 3 and quiet[0]["suppressions"][0]["justification"] == "local flags"
     assert "suppressed undeclared" in run(["check", "--format", "junit"], expect=0).stdout
