@@ -20,6 +20,9 @@ from drift.report.document import Document, FindingDoc, RowDoc
 from drift.report.jinja import environment
 
 SEVERITIES = SEVERITY_LABELS
+#: New findings listed before the rest fold into a closed section (the trend and the full
+#: findings stay near the top of a report with hundreds of them).
+NEW_SHOWN = 20
 CHART_WIDTH = 640
 LABEL_WIDTH = 140
 CLIP = 80
@@ -156,6 +159,7 @@ def render(document: Document) -> str:
         chart=chart(document),
         trend=trend(document),
         new_findings=[f for f in document["findings"] if f["status"] == "new"],
+        new_shown=NEW_SHOWN,
         groups=[(level, items) for level, items in groups if items],
         envs=[e["name"] for e in document["environments"]],
         filter_envs=sorted({f["env"] or "*" for f in document["findings"]}),

@@ -172,3 +172,34 @@ def test_a_phone_sees_no_page_overflow_and_whole_keys(browser: Any, report_proje
         assert lines and max(lines) == 1, lines
     finally:
         context.close()
+
+
+def test_a_report_with_many_new_findings_keeps_the_trend_on_top(browser: Any, project: Project) -> None:
+    """Many new findings: the trend comes first, the "new" table lists 20 and folds the rest;
+    the filters apply to it too, and live in the URL (a filtered view is a link)."""
+    project.write(".env.example", "".join(f"KEY_{i:02}=v\n" for i in range(30)) + "# @type int\nN=1\n")
+    project.write("p.env", "".join(f"KEY_{i:02}=v\n" for i in range(30)) + "N=1\n")
+    project.write("drift.toml", '[environments.p]\nsources = [{ type = "dotenv", path = "p.env" }]\n')
+    run(["scan"], expect=0)
+    project.write("p.env", "N=one\n")
+    run(["scan"], expect=1)
+    page_url = (project.root / "reports" / "drift-report.html").as_uri()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(page_url)
+        order = page.evaluate("[...document.querySelectorAll('h2')].map(h => h.id)")
+        assert order.index("trend-title") < order.index("new-title") < order.index("findings-title")
+        new_rows = page.locator("#new-title ~ table tbody tr").count()
+        section = page.inner_text("section[aria-labelledby=new-title]")
+        new = int(section.split(": ", 1)[1].split(" new", 1)[0])  # missing, removed, invalid, changed
+        assert new_rows == 20 and f"{new - 20} more new findings" in section
+        page.select_option("#f-rule", "invalid")
+        assert "rule=invalid" in page.evaluate("location.hash")
+        assert page.locator("[data-filtered]:not([hidden])").count() == 1  # the new table follows the filters
+        page.goto(page_url + "#rule=missing&q=key_0")
+        page.reload()
+        assert page.input_value("#f-rule") == "missing" and page.input_value("#f-text") == "key_0"
+        assert visible(page, "[data-finding]") == 10
+    finally:
+        context.close()

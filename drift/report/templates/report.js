@@ -5,6 +5,8 @@
   var severity = byId("f-severity"), env = byId("f-env"), rule = byId("f-rule"), text = byId("f-text");
   var count = byId("f-count");
   var findings = Array.prototype.slice.call(document.querySelectorAll("[data-finding]"));
+  // rows of the other tables (new since the last scan) follow the same filters, uncounted
+  var others = Array.prototype.slice.call(document.querySelectorAll("[data-filtered]"));
   var keyRows = Array.prototype.slice.call(document.querySelectorAll("[data-key-row]"));
   var keys = keyRows.map(function (row) { return row.getAttribute("data-key-row"); });
   var groups = Array.prototype.slice.call(document.querySelectorAll("[data-group]"));
@@ -52,16 +54,43 @@
   lazy.forEach(function (d) {
     d.addEventListener("toggle", function () { if (d.open && searched !== "") { hideOthers(); } });
   });
+  // the filters live in the URL's fragment, so a filtered view can be bookmarked and shared
+  var fields = { severity: severity, env: env, rule: rule, q: text };
+  function fromUrl() {
+    var params = new URLSearchParams(location.hash.slice(1));
+    Object.keys(fields).forEach(function (name) {
+      var value = params.get(name);
+      if (value !== null) { fields[name].value = value; }
+    });
+  }
+  function toUrl() {
+    var params = new URLSearchParams();
+    Object.keys(fields).forEach(function (name) {
+      if (fields[name].value) { params.set(name, fields[name].value); }
+    });
+    var hash = params.toString();
+    if (hash !== location.hash.slice(1)) {
+      history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
+    }
+  }
+  function matches(row, s, e, r, t) {
+    return (!s || row.getAttribute("data-severity") === s) &&
+      (!e || row.getAttribute("data-env") === e) &&
+      (!r || row.getAttribute("data-rule") === r) &&
+      (!t || row.getAttribute("data-text").indexOf(t) !== -1);
+  }
   function apply() {
     var s = severity.value, e = env.value, r = rule.value, t = text.value.trim().toLowerCase(), shown = 0;
     findings.forEach(function (row) {
-      var ok = (!s || row.getAttribute("data-severity") === s) &&
-        (!e || row.getAttribute("data-env") === e) &&
-        (!r || row.getAttribute("data-rule") === r) &&
-        (!t || row.getAttribute("data-text").indexOf(t) !== -1);
+      var ok = matches(row, s, e, r, t);
       if (row.hidden === ok) { row.hidden = !ok; }
       if (ok) { shown += 1; }
     });
+    others.forEach(function (row) {
+      var ok = matches(row, s, e, r, t);
+      if (row.hidden === ok) { row.hidden = !ok; }
+    });
+    toUrl();
     search(t);
     groups.forEach(function (group) {
       group.hidden = group.querySelector("[data-finding]:not([hidden])") === null;
@@ -70,5 +99,7 @@
   }
   [severity, env, rule].forEach(function (control) { control.addEventListener("change", apply); });
   text.addEventListener("input", apply);
+  window.addEventListener("hashchange", function () { fromUrl(); apply(); });
+  fromUrl();
   apply();
 }());
