@@ -40,6 +40,7 @@ _DRIFT_FIELDS = (
 )
 #: Example files drift looks for when no schema is configured, in order.
 EXAMPLE_NAMES = (
+    ".env.schema",  # @env-spec (varlock): a committed schema, read first where a project has one
     ".env.example",
     ".env.sample",
     ".env.template",

@@ -19,7 +19,7 @@ from drift.errors import ConfigError, SchemaError
 from drift.model import MAX_KEYS
 from drift.platform.globs import is_glob, is_valid_glob
 from drift.platform.suggest import did_you_mean
-from drift.schema import keyspec
+from drift.schema import envspec, keyspec
 from drift.schema.annotations import Declaration, parse_example
 from drift.schema.infer import infer
 from drift.schema.keyspec import KeySpec
@@ -85,7 +85,8 @@ def load_schema(
             text = dialects.read_text(example)
         except dialects.UnreadableFile as exc:
             raise SchemaError(f"{example_display}: cannot read the schema: {exc}") from None
-        parsed = parse_example(dialects.parse(text, dialect))
+        read = dialects.parse(text, dialect)
+        parsed = parse_example(envspec.lines(read) if envspec.is_envspec(example.name) else read)
         if len(parsed.declarations) > MAX_KEYS:
             raise SchemaError(f"{example_display}: declares more than {MAX_KEYS:,} keys, the most drift reads")
         if parsed.errors:
