@@ -30,21 +30,34 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+#: GitHub shows at most 10 annotations of each level a step; the rest are summarised.
+MAX_PER_LEVEL = 10
+
+
 def workflow_annotations(document: Document) -> str:
     """`::error file=...,line=...,title=...::message` lines for findings at or above fail_on."""
     threshold = document["fail_on"]
     if threshold is None:
         return ""
     lines = []
+    per_level: dict[str, int] = {}
     for finding in document["findings"]:
         if Severity.parse(finding["severity"]) < Severity.parse(threshold):
+            continue
+        level = _LEVELS[finding["severity"]]
+        per_level[level] = per_level.get(level, 0) + 1
+        if per_level[level] > MAX_PER_LEVEL:
             continue
         props = [f"title={_property('drift ' + finding['rule'])}"]
         where = Location.of(finding["location"])
         if where is not None and where.path is not None and where.line is not None:
             path = document["repository_prefix"] + where.path  # the runner names files from the workspace
             props = [f"file={_property(path)}", f"line={where.line}", *props]
-        lines.append(f"::{_LEVELS[finding['severity']]} {','.join(props)}::{_data(inert.terminal(finding['message']))}")
+        lines.append(f"::{level} {','.join(props)}::{_data(inert.terminal(finding['message']))}")
+    for level, count in per_level.items():  # what the runner would drop, said in one line of its own
+        if count > MAX_PER_LEVEL:
+            more = count - MAX_PER_LEVEL
+            lines.append(f"::{level} title=drift::{more} more {level} findings (the step summary lists them all)")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -294,3 +294,17 @@ def test_sarif_keeps_findings_apart_and_within_code_scannings_limit() -> None:
     assert len(hashes) == MAX_RESULTS  # one alert per finding, though they share a line
     (note,) = run_["invocations"][0]["toolExecutionNotifications"]
     assert note["message"]["text"].startswith("5 more results not listed")
+
+
+def test_annotations_stay_within_what_a_step_shows(project: Project) -> None:
+    """GitHub shows 10 annotations of a level a step: 25 errors are 10 annotations and one
+    that counts the rest."""
+    project.write(".env.example", "".join(f"KEY_{i:02}=v\n" for i in range(25)))
+    project.write("p.env", "")
+    project.write("drift.toml", '[environments.p]\nsources = [{ type = "dotenv", path = "p.env" }]\n')
+    out = run(["check"], expect=1, env={"GITHUB_ACTIONS": "true"}).stdout
+    errors = [line for line in out.splitlines() if line.startswith("::error")]
+    assert (
+        len(errors) == 11
+        and errors[-1] == "::error title=drift::15 more error findings (the step summary lists them all)"
+    )
