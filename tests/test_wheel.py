@@ -119,6 +119,18 @@ def test_the_installed_wheel_renders_every_format(installed: Path, tmp_path: Pat
         cwd=tmp_path,
     ).stdout
     assert str(ROOT) not in location, "the test must run the installed package, not the checkout"
+    schemas = subprocess.run(
+        [
+            str(installed / "python"),
+            "-c",
+            "from importlib.resources import files; print([p.name for p in (files('drift') / 'schemas').iterdir()])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    ).stdout
+    assert "drift-report.schema.json" in schemas and "drift.toml.schema.json" in schemas  # the JSON Schemas ship
     for fmt in ("terminal", "json", "html", "markdown", "sarif", "junit"):
         done = drift(installed, project, "check", "--format", fmt)
         assert done.returncode == 1, (fmt, done.stderr)

@@ -38,6 +38,11 @@ _DRIFT_FIELDS = (
     "allow_outside",
     "plugins",
 )
+#: The fields of `[code]`, `[settings]` and `[metrics]` (the reader checks them; the JSON
+#: Schema of drift.toml lists them).
+CODE_FIELDS = ("paths", "exclude", "languages", "libraries")
+SETTINGS_FIELDS = ("allow", "environments")
+METRICS_FIELDS = ("pushgateway", "job")
 #: Example files drift looks for when no schema is configured, in order.
 EXAMPLE_NAMES = (
     ".env.schema",  # @env-spec (varlock): a committed schema, read first where a project has one
@@ -354,7 +359,7 @@ class _Reader:
     def metrics(self, table: Mapping[str, Any]) -> MetricsConfig:
         """`[metrics]`: `pushgateway` (an http(s) URL) and `job` (default "drift")."""
         where = f"[{'tool.drift.' if self.prefix != 'drift' else ''}metrics]"
-        self.problems.unknown(where, table, ("pushgateway", "job"))
+        self.problems.unknown(where, table, METRICS_FIELDS)
         gateway, job = table.get("pushgateway"), table.get("job", "drift")
         if not isinstance(gateway, str) or not gateway.startswith(("http://", "https://")):
             self.problems.fail(where, "pushgateway must be an http:// or https:// URL")
@@ -367,7 +372,7 @@ class _Reader:
     def code(self, table: Mapping[str, Any]) -> CodeConfig:
         """`[code]`: paths (default: the project folder), exclude globs, languages."""
         where = f"[{'tool.drift.' if self.prefix != 'drift' else ''}code]"
-        lists = self.string_lists(where, table, ("paths", "exclude", "languages", "libraries"))
+        lists = self.string_lists(where, table, CODE_FIELDS)
         if (lacking := extras.lacking("code")) is not None:
             self.problems.fail(where, f"reading the code {lacking}")
         for path in lists["paths"]:
@@ -383,7 +388,7 @@ class _Reader:
         """`[settings]`: `allow` (path globs that may differ) and `environments` (which must
         agree; default every deployed one)."""
         where = f"[{'tool.drift.' if self.prefix != 'drift' else ''}settings]"
-        found = self.string_lists(where, table, ("allow", "environments"))
+        found = self.string_lists(where, table, SETTINGS_FIELDS)
         for env in found["environments"]:
             if env not in environments:
                 self.problems.fail(

@@ -1,6 +1,6 @@
 """The JSON report's shape, once: checked before rendering (`drift render --input`, saved
 scans), and published as a JSON Schema generated from the same declaration
-(`schemas/drift-report.schema.json`, held to `json_schema()` by a test).
+(`drift/schemas/drift-report.schema.json`, held to `json_schema()` by a test).
 
 A report on disk may have been edited or damaged. Every field a renderer reads is checked for
 its type and, where the renderers depend on it, its values (a severity they know, an

@@ -1,5 +1,5 @@
 """The report's shape is declared once (`report/validate.py`) and published as a JSON Schema
-generated from it (`schemas/drift-report.schema.json`): the file matches the declaration,
+generated from it (`drift/schemas/drift-report.schema.json`): the file matches the declaration,
 real reports validate against it with an independent validator (jsonschema), and a damaged
 report is refused by both."""
 
@@ -16,7 +16,7 @@ from drift.errors import ConfigError
 from drift.report.validate import check_document, json_schema
 from tests.conftest import Project, run
 
-PUBLISHED = Path(__file__).resolve().parent.parent.parent / "schemas" / "drift-report.schema.json"
+PUBLISHED = Path(__file__).resolve().parent.parent.parent / "drift" / "schemas" / "drift-report.schema.json"
 
 
 def test_the_published_schema_is_generated_from_the_declaration() -> None:
