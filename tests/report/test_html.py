@@ -203,3 +203,27 @@ def test_a_report_with_many_new_findings_keeps_the_trend_on_top(browser: Any, pr
         assert visible(page, "[data-finding]") == 10
     finally:
         context.close()
+
+
+def test_a_rule_with_many_findings_shows_ten_and_a_button(browser: Any, project: Project) -> None:
+    """30 undeclared keys: ten rows and a button for the other twenty; a filter shows every
+    match; without JavaScript all thirty are there."""
+    project.write(".env.example", "A=1\n")
+    project.write("p.env", "A=1\n" + "".join(f"EXTRA_{i:02}=x\n" for i in range(30)))
+    project.write("drift.toml", '[environments.p]\nsources = [{ type = "dotenv", path = "p.env" }]\n')
+    run(["check", "--output", "html:out/report.html"], expect=0)
+    url = (project.root / "out" / "report.html").as_uri()
+    for javascript, expected in ((True, 10), (False, 30)):
+        context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(url)
+            assert visible(page, "[data-rule=undeclared]") == expected
+            if javascript:
+                page.click("button.more")
+                assert visible(page, "[data-rule=undeclared]") == 30
+                page.reload()
+                page.fill("#f-text", "extra_2")
+                assert visible(page, "[data-rule=undeclared]") == 10  # EXTRA_20..29, none folded away
+        finally:
+            context.close()

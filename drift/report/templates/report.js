@@ -79,10 +79,42 @@
       (!r || row.getAttribute("data-rule") === r) &&
       (!t || row.getAttribute("data-text").indexOf(t) !== -1);
   }
+  // a rule with many findings in a severity shows its first RULE_ROWS; a button shows the rest
+  // (any filter shows every match anyway). Without JavaScript every row is there.
+  var RULE_ROWS = 10, folded = new Map(), expanded = new Set(), toggles = [];
+  groups.forEach(function (group) {
+    var seen = new Map();
+    Array.prototype.slice.call(group.querySelectorAll("[data-finding]")).forEach(function (row) {
+      var key = group.getAttribute("data-group") + " " + row.getAttribute("data-rule");
+      var rows = seen.get(key) || [];
+      rows.push(row);
+      seen.set(key, rows);
+    });
+    seen.forEach(function (rows, key) {
+      if (rows.length <= RULE_ROWS) { return; }
+      rows.slice(RULE_ROWS).forEach(function (row) { folded.set(row, key); });
+      var toggle = document.createElement("tr"), cell = document.createElement("td"), button = document.createElement("button");
+      cell.colSpan = 5;
+      button.type = "button";
+      button.className = "more";
+      button.textContent = "Show " + (rows.length - RULE_ROWS) + " more " + rows[0].getAttribute("data-rule") + " findings";
+      button.addEventListener("click", function () { expanded.add(key); apply(); });
+      cell.appendChild(button);
+      toggle.appendChild(cell);
+      toggle.setAttribute("data-toggle", key);
+      rows[RULE_ROWS - 1].after(toggle);
+      toggles.push(toggle);
+    });
+  });
   function apply() {
     var s = severity.value, e = env.value, r = rule.value, t = text.value.trim().toLowerCase(), shown = 0;
+    var filtering = Boolean(s || e || r || t);
+    toggles.forEach(function (toggle) {
+      toggle.hidden = filtering || expanded.has(toggle.getAttribute("data-toggle"));
+    });
     findings.forEach(function (row) {
-      var ok = matches(row, s, e, r, t);
+      var key = folded.get(row);
+      var ok = matches(row, s, e, r, t) && (key === undefined || filtering || expanded.has(key));
       if (row.hidden === ok) { row.hidden = !ok; }
       if (ok) { shown += 1; }
     });
