@@ -31,7 +31,7 @@ from drift.cli import (
     use_color,
     with_options,
 )
-from drift.cli.progress import progress_for
+from drift.cli.progress import showing
 
 if TYPE_CHECKING:
     from drift.history import HistoryStore
@@ -97,8 +97,7 @@ def check(
     history = api.history_for(project, must_exist=not new_only) if new_only or not remote else None
 
     def run(store: HistoryStore | None) -> ScanResult:
-        progress = progress_for(quiet)
-        try:
+        with showing(quiet) as progress:
             return api.scan(
                 project,
                 envs,
@@ -108,9 +107,6 @@ def check(
                 progress=progress,
                 changed_since=changed_since,
             )
-        finally:
-            if progress is not None:
-                progress.stop()
 
     try:
         result = run(history)

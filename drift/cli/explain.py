@@ -30,16 +30,12 @@ def explain(rule: str | None, markdown: bool, sources: bool, formats: bool) -> N
       drift explain secret-reuse
       drift explain --sources
     """
-    if formats:
-        from drift.report.formats import markdown_table
-
-        table = markdown_table()
-        click.echo(table if markdown else inert.lines(table.replace("`", "")), nl=False)
-        return
-    if sources:
-        from drift.collectors import registry
-
-        table = registry.options_table()
+    if formats or sources:
+        if formats:
+            from drift.report.formats import markdown_table as table_of
+        else:
+            from drift.collectors.registry import options_table as table_of
+        table = table_of()
         click.echo(table if markdown else inert.lines(table.replace("`", "")), nl=False)
         return
     if markdown:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -57,6 +59,18 @@ class Spinners:
     def stop(self) -> None:
         """End the live display (its spinners vanish; the finished lines stay)."""
         self.bar.stop()
+
+
+@contextmanager
+def showing(quiet: bool) -> Iterator[CiLines | Spinners | None]:
+    """The progress display for one scan, ended when the scan is (a live display left
+    running would draw over the report)."""
+    progress = progress_for(quiet)
+    try:
+        yield progress
+    finally:
+        if progress is not None:
+            progress.stop()
 
 
 def progress_for(quiet: bool) -> CiLines | Spinners | None:

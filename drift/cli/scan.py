@@ -28,7 +28,7 @@ from drift.cli import (
     use_color,
     with_options,
 )
-from drift.cli.progress import progress_for
+from drift.cli.progress import showing
 from drift.report import notify
 from drift.report.document import to_document
 from drift.report.emit import emit
@@ -81,12 +81,8 @@ def scan_command(
     ]
     store = api.history_for(project)
     fingerprint = api.fingerprinter_for(project, persistent=not no_save)
-    progress = progress_for(quiet)
-    try:
+    with showing(quiet) as progress:
         result = api.scan(project, history=store, fingerprinter=fingerprint, progress=progress)
-    finally:
-        if progress is not None:
-            progress.stop()
     say_skipped(result, quiet)
     document = to_document(result)
     # the same delivery as `check`: files, stdout, GitHub annotations and step summary
