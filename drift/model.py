@@ -155,15 +155,23 @@ class Location(NamedTuple):
     path: str | None = None
     line: int | None = None
     resource: str | None = None
+    #: What in the file: a Compose service or a Kubernetes workload (`compose.yaml#web`).
+    anchor: str | None = None
 
     @classmethod
     def of(cls, text: str | None) -> Location | None:
-        """`.env.example:12` -> path and line; `arn:...`, `s3://...`, an absolute path ->
-        a resource; None -> None."""
+        """`.env.example:12` -> path and line; `compose.yaml#web` -> path and anchor;
+        `arn:...`, `s3://...`, an absolute path, several files or a command -> a resource;
+        None -> None."""
         if not text:
             return None
         if text.startswith(_RESOURCES) or text.startswith("/"):
             return cls(resource=text)
+        if "#" in text:
+            head, _, anchor = text.partition("#")
+            if not head or any(c.isspace() or c == "+" for c in head):
+                return cls(resource=text)
+            return cls(path=head, anchor=anchor)
         path, _, line = text.rpartition(":")
         if path and line.isdigit():
             return cls(path=path, line=int(line))

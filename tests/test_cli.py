@@ -215,6 +215,11 @@ def test_init_writes_a_reviewed_config_that_loads(project: Project) -> None:
     assert "wrote drift.toml: 3 environments, dialect node" in out
     text = (project.root / "drift.toml").read_text()
     assert 'schema = ".env.sample"' in text and 'dialect = "node"' in text
+    # the line editors read to complete and check the file: the published schema's own $id
+    published = json.loads(
+        (Path(__file__).resolve().parent.parent / "drift/schemas/drift.toml.schema.json").read_text()
+    )
+    assert text.splitlines()[0] == f"#:schema {published['$id']}"
     # every inference is a commented suggestion (issue #19): adopting the file changes no severity
     assert '# [keys.PORT]\n# type = "port"  # inferred' in text
     assert "# [keys.API_TOKEN]\n# required = true  # inferred" in text and "# secret = true" in text
@@ -469,3 +474,16 @@ def test_progress_on_a_terminal_shows_each_source_done() -> None:
     assert "✓ production: ssm:/app/[red]prod\\u001b]0;x\\u0007 ok (1,000 keys, 2.5 s)" in text  # inert, no markup
     assert "\x07" not in out.getvalue()
     assert "✗ staging: staging.env failed (0 keys, 0.1 s)" in text
+
+
+def test_docs_rules_is_generated_and_every_help_link_lands_on_a_section() -> None:
+    """docs/rules.md holds every rule's section; a rule's SARIF `helpUri` ends at its anchor."""
+    from drift.engine.catalog import RULES, help_uri, rule_markdown, rules_document
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text()
+    assert text == rules_document(), "regenerate docs/rules.md from drift.engine.catalog.rules_document()"
+    headings = {line[3:] for line in text.splitlines() if line.startswith("## ")}
+    assert headings == set(RULES)
+    assert all(help_uri(slug).endswith(f"docs/rules.md#{slug}") for slug in RULES)
+    assert help_uri("not-a-builtin") == ""
+    assert run(["explain", "--markdown", "secret-reuse"], expect=0).stdout == rule_markdown("secret-reuse")

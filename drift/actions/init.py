@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from drift import dialects
+from drift import dialects, schema_url
 from drift.config import EXAMPLE_NAMES, find_example
 from drift.config.environments import NOT_DEPLOYED_BY_DEFAULT
 from drift.errors import ConfigError
@@ -25,6 +25,10 @@ from drift.secrets import STRONG, is_browser_exposed, name_verdict
 #: Env files that are schemas or templates, never environments.
 _NOT_ENVIRONMENTS = re.compile(r"\.env(\..+)?\.(example|sample|template|dist|defaults)")
 _ENV_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+#: The drift.toml JSON Schema as editors read it (Taplo, Even Better TOML: the `#:schema` line).
+SCHEMA_URL = schema_url("drift.toml.schema.json")
 
 
 def find_environments(root: Path) -> dict[str, str]:
@@ -60,6 +64,7 @@ def propose(root: Path, schema_path: Path | None = None, dialect: str | None = N
     environments = find_environments(root)
     schema = load_schema(example, example.name, {}, list(environments), "(drift init)", "", detected.name)
     lines = [
+        f"#:schema {SCHEMA_URL}",
         "# drift configuration written by `drift init`. Review every line. What drift inferred",
         "# from the example file is written below as commented suggestions: adopting this file",
         "# changes no finding's severity until you uncomment one, and then the check it drives is",

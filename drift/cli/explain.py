@@ -16,7 +16,11 @@ from drift.report import inert
 
 @main.command()
 @click.argument("rule", required=False)
-@click.option("--markdown", is_flag=True, help="Every rule (or source) as the README's Markdown table.")
+@click.option(
+    "--markdown",
+    is_flag=True,
+    help="Every rule (or source) as the README's Markdown table; with RULE, its docs/rules.md section.",
+)
 @click.option("--sources", is_flag=True, help="Every source type and its options, instead of the rules.")
 @click.option("--formats", is_flag=True, help="Every output format, instead of the rules.")
 @handle_errors
@@ -38,7 +42,7 @@ def explain(rule: str | None, markdown: bool, sources: bool, formats: bool) -> N
         table = table_of()
         click.echo(table if markdown else inert.lines(table.replace("`", "")), nl=False)
         return
-    if markdown:
+    if markdown and rule is None:
         click.echo(catalog.markdown_table(), nl=False)
         return
     if rule is None:
@@ -47,6 +51,9 @@ def explain(rule: str | None, markdown: bool, sources: bool, formats: bool) -> N
         return
     if rule not in catalog.RULES:
         raise ConfigError(f"unknown rule '{rule}'{did_you_mean(rule, catalog.RULES)}; `drift explain` lists them")
+    if markdown:
+        click.echo(catalog.rule_markdown(rule), nl=False)
+        return
     info = catalog.RULES[rule]
     click.echo(f"{info.slug} ({info.severity.label} by default): {info.title}\n")
     click.echo(click.wrap_text(info.explanation, 88) + "\n")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drift import schema_url
 from drift.collectors import registry
 from drift.config import _DRIFT_FIELDS, _TOP_TABLES, CODE_FIELDS, METRICS_FIELDS, SETTINGS_FIELDS
 from drift.config.environments import _ENV_FIELDS, _SOURCE_COMMON
@@ -78,6 +79,7 @@ def json_schema() -> dict[str, Any]:
     assert set(tables) == set(_TOP_TABLES)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_url("drift.toml.schema.json"),
         "title": "drift.toml",
         **_table(tables),
     }

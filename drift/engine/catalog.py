@@ -110,6 +110,31 @@ def markdown_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+def help_uri(slug: str) -> str:
+    """The rule's section of docs/rules.md (SARIF `helpUri`); plugin rules have none."""
+    from drift import HOME
+
+    return f"{HOME}/blob/main/docs/rules.md#{slug}" if slug in RULES else ""
+
+
+def rule_markdown(slug: str) -> str:
+    """One built-in rule as docs/rules.md has it: its title, explanation, fix and example."""
+    info = RULES[slug]
+    where = ", ".join(SCOPE_NAMES[s] for s in info.scopes)
+    lines = [f"## {slug}", "", f"**{info.title}** ({info.severity.label} by default; looks at {where})", ""]
+    lines += [info.explanation, "", f"**Fix:** {info.fix}", ""]
+    if info.example is not None:
+        lines += ["```text", example_text(info.example).rstrip("\n"), "```", ""]
+    return "\n".join(lines)
+
+
+def rules_document() -> str:
+    """docs/rules.md: every built-in rule, one section each, so that a rule's help link
+    (SARIF `helpUri`) lands on it. A test holds the file to this text."""
+    head = "# Rules\n\nGenerated from the rules' own metadata (`drift explain --markdown RULE` prints one).\n\n"
+    return head + "\n".join(rule_markdown(slug) for slug in sorted(RULES))
+
+
 def example_text(example: Example) -> str:
     """A rule's example as `drift explain RULE` prints it: the files where it fires, then
     as fixed."""

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
+from drift import HOME
+from drift.engine import catalog
 from drift.model import Location
 from drift.report.document import Document, FindingDoc
 
@@ -34,6 +37,8 @@ def _location(finding: FindingDoc, fallback: str | None, prefix: str) -> dict[st
         else:
             logical = [{"fullyQualifiedName": where.resource, "kind": "resource"}]
         where = Location.of(fallback)
+    if where is not None and where.anchor is not None:  # a Compose service, a workload
+        logical = [{"name": where.anchor, "kind": "object"}]
     if where is None or where.path is None:
         return {"logicalLocations": logical or [{"name": finding["env"] or "schema", "kind": "module"}]}
     physical: dict[str, Any] = {
@@ -41,6 +46,13 @@ def _location(finding: FindingDoc, fallback: str | None, prefix: str) -> dict[st
         "region": {"startLine": where.line or 1},
     }
     return {"physicalLocation": physical, **({"logicalLocations": logical} if logical else {})}
+
+
+def _name(title: str, slug: str) -> dict[str, str]:
+    """A readable name from the title ("Required key missing" -> RequiredKeyMissing): SARIF
+    wants it to differ from the opaque id, or be left out."""
+    name = "".join(word[:1].upper() + word[1:] for word in re.findall(r"[A-Za-z0-9]+", title))
+    return {"name": name} if name and name.lower() != slug.replace("-", "").lower() else {}
 
 
 def _security(slug: str, severity: str) -> dict[str, Any]:
@@ -58,7 +70,8 @@ def to_sarif(document: Document) -> dict[str, Any]:
     rules = [
         {
             "id": slug,
-            "name": "".join(part.capitalize() for part in slug.split("-")),
+            **_name(info["title"], slug),
+            **({"helpUri": catalog.help_uri(slug)} if catalog.help_uri(slug) else {}),
             "shortDescription": {"text": info["title"]},
             "fullDescription": {"text": info["explanation"]},
             # code scanning shows `help.markdown` in place of the explanation: it holds both
@@ -121,7 +134,7 @@ def to_sarif(document: Document) -> dict[str, Any]:
                         "name": "drift",
                         "version": document["tool"]["version"],
                         "semanticVersion": document["tool"]["version"],
-                        "informationUri": "https://pypi.org/project/drift-env/",
+                        "informationUri": HOME,
                         "rules": rules,
                     }
                 },

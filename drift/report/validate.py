@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
+from drift import schema_url
 from drift.errors import ConfigError
 from drift.model import SEVERITY_LABELS
 
@@ -130,6 +131,7 @@ def json_schema() -> dict[str, Any]:
     row["properties"]["cells"] = {"type": "object", "additionalProperties": _schema_of(_CELL)}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_url("drift-report.schema.json"),
         "title": "drift JSON report",
         **schema,
         "properties": {"schema_version": {"type": "integer"}, **schema["properties"]},

@@ -227,12 +227,20 @@ def test_every_format_has_one_row() -> None:
         ("s3://cfg/web.env:3", None, None, "s3://cfg/web.env:3"),
         ("/etc/outside.env:4", None, None, "/etc/outside.env:4"),
         ("C:odd:name", "C:odd:name", None, None),
+        ("deploy/compose.yaml+compose.prod.yaml#web", None, None, "deploy/compose.yaml+compose.prod.yaml#web"),
+        ("kubectl get deploy -o yaml#Deployment/web", None, None, "kubectl get deploy -o yaml#Deployment/web"),
     ],
 )
 def test_one_reading_of_a_location(text: str, path: str | None, line: int | None, resource: str | None) -> None:
     from drift.model import Location
 
     assert Location.of(text) == Location(path, line, resource)
+
+
+def test_a_service_in_a_file_is_the_file_and_an_anchor() -> None:
+    from drift.model import Location
+
+    assert Location.of("deploy/compose.yaml#web") == Location("deploy/compose.yaml", None, None, "web")
 
 
 def test_file_names_are_relative_to_the_repository_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
