@@ -33,11 +33,12 @@ typecheck: $(STAMP)
 
 # The core's wheels (and the build backend's), so that the pre-commit test installs the hooks'
 # environment as pre-commit does, with pip, from this folder instead of the network.
-WHEELHOUSE := build/wheelhouse/.complete
+# Beside the venv's Python, whose wheels they are.
+WHEELHOUSE := $(VENV)/wheelhouse/.complete
 $(WHEELHOUSE): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip download --quiet --dest build/wheelhouse 'setuptools>=77' wheel
-	$(BIN)/python -m pip wheel --quiet --wheel-dir build/wheelhouse .
-	rm -f build/wheelhouse/drift_env-*.whl  # pre-commit builds drift from the repository itself
+	$(BIN)/python -m pip download --quiet --dest $(VENV)/wheelhouse 'setuptools>=77' wheel
+	$(BIN)/python -m pip wheel --quiet --wheel-dir $(VENV)/wheelhouse .
+	rm -f $(VENV)/wheelhouse/drift_env-*.whl  # pre-commit builds drift from the repository itself
 	touch $(WHEELHOUSE)
 
 pytest: $(STAMP) $(ORACLES) $(WHEELHOUSE)

@@ -1,8 +1,8 @@
 """The pre-commit hooks through the real `pre-commit`, in a scratch repository: `try-repo` as a
 user first tries them, then `pre-commit run` with a `.pre-commit-config.yaml` naming this
 repository at a commit, as a user adopts them. pre-commit builds the hooks' environment with
-pip from this repository and the core's dependencies only (from build/wheelhouse, which
-`make test` fills from the registry, instead of the network); the hooks then pass on a clean
+pip from this repository and the core's dependencies only (from the venv's wheelhouse folder,
+which `make test` fills from the registry, instead of the network); the hooks then pass on a clean
 checkout, pass with one line where there is nothing to check, fail on a `.env` that drifts
 (naming the key, never the value) and on a broken schema."""
 
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-WHEELHOUSE = ROOT / "build" / "wheelhouse"
+WHEELHOUSE = Path(sys.prefix) / "wheelhouse"  # beside the venv's Python, whose wheels they are
 
 
 def git(repo: Path, *args: str) -> None:
@@ -26,7 +26,7 @@ def git(repo: Path, *args: str) -> None:
 
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    assert (WHEELHOUSE / ".complete").exists(), "`make test` fills build/wheelhouse"
+    assert (WHEELHOUSE / ".complete").exists(), "`make test` fills the venv's wheelhouse folder"
     work = tmp_path_factory.mktemp("pre-commit")
     repo = work / "app"
     repo.mkdir()
