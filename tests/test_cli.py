@@ -466,12 +466,15 @@ def test_progress_on_a_terminal_shows_each_source_done() -> None:
     out = io.StringIO()
     spinners = Spinners(Console(file=out, force_terminal=True, width=120))
     spinners("production", "ssm:/app/[red]prod\x1b]0;x\x07", None)
-    spinners("production", "ssm:/app/[red]prod\x1b]0;x\x07", "ok", 1000, 2.5)
+    spinners.advance("production", "ssm:/app/[red]prod\x1b]0;x\x07", 340, 34)
+    (task,) = spinners.bar.tasks
+    assert task.description.endswith("[dim]340 read, 34 requests[/]")
+    spinners("production", "ssm:/app/[red]prod\x1b]0;x\x07", "ok", 1000, 2.5, 120)
     spinners("staging", "staging.env", None)
     spinners("staging", "staging.env", "failed", 0, 0.1)
     spinners.stop()
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.getvalue())
-    assert "✓ production: ssm:/app/[red]prod\\u001b]0;x\\u0007 ok (1,000 keys, 2.5 s)" in text  # inert, no markup
+    assert "✓ production: ssm:/app/[red]prod\\u001b]0;x\\u0007 ok (1,000 keys, 120 requests, 2.5 s)" in text  # inert
     assert "\x07" not in out.getvalue()
     assert "✗ staging: staging.env failed (0 keys, 0.1 s)" in text
 

@@ -1,8 +1,9 @@
-"""Progress while sources are read: on a terminal, a spinner for each source being read and
-a line for each one done (through `rich`, on stderr); in a CI log (`CI` set, as GitHub,
-GitLab and the other runners set it), one plain line per source as it finishes, with its
-keys and time, so a slow account shows where the time went; otherwise, and with `--quiet`,
-nothing."""
+"""Progress while sources are read: on a terminal, a spinner for each source being read, with
+the items read and requests made so far by the sources that count them (SSM, Secrets
+Manager), and a line for each one done (through `rich`, on stderr); in a CI log (`CI` set, as
+GitHub, GitLab and the other runners set it), one plain line per source as it finishes, with
+its keys, requests and time, so a slow account shows where the time went; otherwise, and
+with `--quiet`, nothing."""
 
 from __future__ import annotations
 
@@ -18,12 +19,23 @@ import click
 from drift.report.inert import terminal
 
 
-class CiLines:
-    """One line per finished source."""
+def _done(keys: int, seconds: float, requests: int) -> str:
+    """What a finished source's line says after its status: `(1,000 keys, 120 requests, 10.1 s)`."""
+    made = f", {requests:,} request{'s' if requests != 1 else ''}" if requests else ""
+    return f"({keys:,} keys{made}, {seconds:.1f} s)"
 
-    def __call__(self, env: str, source: str, status: str | None, keys: int = 0, seconds: float = 0.0) -> None:
+
+class CiLines:
+    """One line per finished source (a log is read afterwards: nothing while it reads)."""
+
+    def __call__(
+        self, env: str, source: str, status: str | None, keys: int = 0, seconds: float = 0.0, requests: int = 0
+    ) -> None:
         if status is not None:
-            click.echo(f"drift: {terminal(f'{env}: {source}')} {status} ({keys:,} keys, {seconds:.1f} s)", err=True)
+            click.echo(f"drift: {terminal(f'{env}: {source}')} {status} {_done(keys, seconds, requests)}", err=True)
+
+    def advance(self, env: str, source: str, items: int, requests: int) -> None:
+        """Nothing until the source is done."""
 
     def stop(self) -> None:
         """Nothing to tidy."""
@@ -42,23 +54,38 @@ class Spinners:
         self.lock = threading.Lock()
         self.bar.start()
 
-    def __call__(self, env: str, source: str, status: str | None, keys: int = 0, seconds: float = 0.0) -> None:
-        from rich.markup import escape
-
+    def __call__(
+        self, env: str, source: str, status: str | None, keys: int = 0, seconds: float = 0.0, requests: int = 0
+    ) -> None:
         with self.lock:
             if status is None:
-                self.tasks[(env, source)] = self.bar.add_task(escape(terminal(f"{env}: {source}")), total=None)
+                self.tasks[(env, source)] = self.bar.add_task(_label(env, source), total=None)
                 return
             task = self.tasks.pop((env, source), None)
             if task is not None:
                 self.bar.remove_task(task)
         mark = "[green]✓[/]" if status == "ok" else "[red]✗[/]"
-        label = escape(terminal(f"{env}: {source}"))  # names from files: one inert line, no markup
-        self.bar.console.print(f"{mark} {label} {status} ({keys:,} keys, {seconds:.1f} s)")
+        self.bar.console.print(f"{mark} {_label(env, source)} {status} {_done(keys, seconds, requests)}")
+
+    def advance(self, env: str, source: str, items: int, requests: int) -> None:
+        """The source's spinner says how far it has come."""
+        with self.lock:
+            task = self.tasks.get((env, source))
+            if task is not None:
+                counts = f"{items:,} read, {requests:,} request{'s' if requests != 1 else ''}"
+                self.bar.update(task, description=f"{_label(env, source)} [dim]{counts}[/]")
 
     def stop(self) -> None:
         """End the live display (its spinners vanish; the finished lines stay)."""
         self.bar.stop()
+
+
+def _label(env: str, source: str) -> str:
+    """A source's name as the display shows it: names come from files, so one inert line
+    with no markup."""
+    from rich.markup import escape
+
+    return escape(terminal(f"{env}: {source}"))
 
 
 @contextmanager

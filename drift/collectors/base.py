@@ -6,8 +6,9 @@ CollectorError, and the environment becomes partial with a `source-unavailable` 
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
@@ -18,7 +19,27 @@ from drift.platform.files import Confined
 from drift.platform.paths import shown
 from drift.settings import SourceConfig
 
-__all__ = ["CollectContext", "Collector", "CollectorError", "Option", "SourceConfig", "SourceData"]
+__all__ = ["CollectContext", "Collector", "CollectorError", "Option", "SourceConfig", "SourceData", "Tally"]
+
+
+class Tally:
+    """How far a source's reading has come: the items read and the requests made so far,
+    told as they grow (to the progress display: a 1,000-parameter path takes seconds, and a
+    terminal shows it moving). Safe to add to from a collector's own threads."""
+
+    def __init__(self, told: Callable[[int, int], None] | None = None) -> None:
+        self.items = 0
+        self.requests = 0
+        self._told = told
+        self._lock = threading.Lock()
+
+    def add(self, items: int = 0, requests: int = 0) -> None:
+        with self._lock:
+            self.items += items
+            self.requests += requests
+            items, requests = self.items, self.requests
+        if self._told is not None:
+            self._told(items, requests)
 
 
 class Option(NamedTuple):
@@ -93,6 +114,9 @@ class Collector(ABC):
     def __init__(self, source: SourceConfig, context: CollectContext) -> None:
         self.source = source
         self.context = context
+        #: Where a source that makes many requests counts them and what they gave (the scan
+        #: replaces it with one that tells the progress display).
+        self.tally = Tally()
 
     @classmethod
     def check_options(cls, options: Mapping[str, Any]) -> list[str]:

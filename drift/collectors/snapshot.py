@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from drift.collectors import registry
-from drift.collectors.base import CollectContext, CollectorError, SourceData
+from drift.collectors.base import CollectContext, CollectorError, SourceData, Tally
 from drift.model import MAX_KEYS, Entry, EnvSnapshot, Problem, SourceStatus
 from drift.settings import EnvironmentConfig, SourceConfig
 
@@ -23,10 +23,15 @@ MAX_WORKERS = 32
 
 
 class Progress(Protocol):
-    """Told as each source starts (`status` None) and ends (its status, the keys it gave and
-    the seconds it took)."""
+    """Told as each source starts (`status` None), as its reading advances (the items read
+    and requests made so far, from sources that count them) and as it ends (its status, the
+    keys it gave, the seconds it took and the requests it made)."""
 
-    def __call__(self, env: str, source: str, status: str | None, keys: int = 0, seconds: float = 0.0) -> None: ...
+    def __call__(
+        self, env: str, source: str, status: str | None, keys: int = 0, seconds: float = 0.0, requests: int = 0
+    ) -> None: ...
+
+    def advance(self, env: str, source: str, items: int, requests: int) -> None: ...
 
 
 class _Outcome(NamedTuple):
@@ -44,6 +49,7 @@ def _read(source: SourceConfig, context: CollectContext, progress: Progress | No
     name = collector.name()
     if progress:
         progress(context.env, name, None)
+        collector.tally = Tally(lambda items, requests: progress.advance(context.env, name, items, requests))
     started = time.monotonic()
     data: SourceData | None
     try:
@@ -57,7 +63,8 @@ def _read(source: SourceConfig, context: CollectContext, progress: Progress | No
         data, error = None, f"internal error in the {source.type} collector ({type(exc).__name__})"
     if progress:
         keys = len(data.entries) if data is not None else 0
-        progress(context.env, name, "failed" if error else "ok", keys, time.monotonic() - started)
+        seconds = time.monotonic() - started
+        progress(context.env, name, "failed" if error else "ok", keys, seconds, collector.tally.requests)
     return _Outcome(source, name, data, error)
 
 

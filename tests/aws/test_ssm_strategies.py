@@ -127,3 +127,32 @@ def test_a_refused_call_while_reading_by_name_fails_the_source(aws: Aws, tmp_pat
     assert source.status == "failed" and source.error is not None and "AccessDeniedException" in source.error
     assert {(f.rule, f.key) for f in result.findings} == {("source-unavailable", None)}
     assert result.exit_code == 3
+
+
+class Recorder:
+    """A progress display that keeps what it is told."""
+
+    def __init__(self) -> None:
+        self.advanced: list[tuple[int, int]] = []
+        self.done: list[tuple[str | None, int, int]] = []
+
+    def __call__(
+        self, env: str, source: str, status: str | None, keys: int = 0, seconds: float = 0.0, requests: int = 0
+    ) -> None:
+        self.done.append((status, keys, requests))
+
+    def advance(self, env: str, source: str, items: int, requests: int) -> None:
+        self.advanced.append((items, requests))
+
+
+@pytest.mark.parametrize("strategy", ["by-path", "by-name"])
+def test_progress_counts_what_was_read_and_every_request(aws: Aws, tmp_path: Path, strategy: str) -> None:
+    seed(aws)
+    project(tmp_path, strategy)
+    aws.proxy.reset()
+    recorder = Recorder()
+    api.scan(api.load_project(tmp_path / "drift.toml", tmp_path), fingerprinter=Fingerprinter(b"k"), progress=recorder)
+    made = sum(aws.proxy.calls("ssm", op) for op in ("GetParametersByPath", "DescribeParameters", "GetParameters"))
+    assert recorder.done == [(None, 0, 0), ("ok", 120, made)]
+    assert recorder.advanced[-1] == (120, made) and len(recorder.advanced) == made
+    assert [r for _, r in recorder.advanced] == sorted(r for _, r in recorder.advanced)  # it only grows

@@ -52,21 +52,20 @@ class SecretsManagerCollector(AwsCollector):
         return SourceData(self._prefix(client, str(options["name_prefix"])))
 
     def _prefix(self, client: Any, prefix: str) -> list[Entry]:
+        listed: list[dict[str, Any]] = []
         with aws_errors("listing secrets"):
-            listed = [
-                secret
-                for page in client.get_paginator("list_secrets").paginate(
-                    Filters=[{"Key": "name", "Values": [prefix]}],
-                    PaginationConfig={"PageSize": LIST_PAGE},
-                )
-                for secret in page.get("SecretList", [])
-                if str(secret.get("Name", "")).startswith(prefix)
-            ]
+            for page in client.get_paginator("list_secrets").paginate(
+                Filters=[{"Key": "name", "Values": [prefix]}],
+                PaginationConfig={"PageSize": LIST_PAGE},
+            ):
+                self.tally.add(requests=1)
+                listed += (s for s in page.get("SecretList", []) if str(s.get("Name", "")).startswith(prefix))
         entries: list[Entry] = []
         for start in range(0, len(listed), BATCH):
             batch = {s["ARN"]: s for s in listed[start : start + BATCH]}
             with aws_errors("reading secrets"):
                 answer = client.batch_get_secret_value(SecretIdList=list(batch))
+            self.tally.add(len(answer.get("SecretValues", [])), requests=1)
             if answer.get("Errors"):
                 codes = sorted({str(e.get("ErrorCode")) for e in answer["Errors"]})
                 raise CollectorError(f"{len(answer['Errors'])} secrets unreadable ({', '.join(codes)})")

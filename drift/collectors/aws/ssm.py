@@ -117,6 +117,7 @@ class SsmCollector(AwsCollector):
         )
         for number, page in enumerate(paginated, start=1):
             found.update((str(p["Name"]), p) for p in page.get("Parameters", []))
+            self.tally.add(len(page.get("Parameters", [])), requests=1)
             if number == pages:
                 return found, bool(page.get("NextToken"))
         return found, False
@@ -137,9 +138,11 @@ class SsmCollector(AwsCollector):
                 batch = [name for name in names if name not in queued]
                 queued.update(batch)
                 for start in range(0, len(batch), PAGE_SIZE):
-                    futures.append(
-                        pool.submit(client.get_parameters, Names=batch[start : start + PAGE_SIZE], WithDecryption=True)
+                    future = pool.submit(
+                        client.get_parameters, Names=batch[start : start + PAGE_SIZE], WithDecryption=True
                     )
+                    future.add_done_callback(self._counted)
+                    futures.append(future)
 
             fetch(known)
             listing = client.get_paginator("describe_parameters").paginate(
@@ -147,6 +150,7 @@ class SsmCollector(AwsCollector):
                 PaginationConfig={"PageSize": DESCRIBE_BATCH},
             )
             for page in listing:
+                self.tally.add(requests=1)
                 names = []
                 for parameter in page.get("Parameters", []):
                     names.append(str(parameter["Name"]))
@@ -156,6 +160,12 @@ class SsmCollector(AwsCollector):
             for future in futures:
                 found.update((str(p["Name"]), p) for p in future.result().get("Parameters", []))
         return found, authors
+
+    def _counted(self, future: Future[dict[str, Any]]) -> None:
+        """A GetParameters call done: its parameters count as read (a failed call is raised
+        where its result is read)."""
+        if not future.cancelled() and future.exception() is None:
+            self.tally.add(len(future.result().get("Parameters", [])), requests=1)
 
     def _moved(self, entries: list[Entry]) -> list[Entry]:
         """The entries whose version moved since the previous saved scan."""
