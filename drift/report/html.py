@@ -16,12 +16,12 @@ from markupsafe import Markup
 
 from drift.model import SEVERITY_LABELS
 from drift.report import inert
-from drift.report.document import Document, FindingDoc, RowDoc
+from drift.report.document import Document, RowDoc
 from drift.report.jinja import environment
 
 SEVERITIES = SEVERITY_LABELS
-#: New findings listed before the rest fold into a closed section (the trend and the full
-#: findings stay near the top of a report with hundreds of them).
+#: New findings listed in their own table; the rest are a link to the findings filtered to
+#: the new ones (the trend and the findings stay near the top of a report with hundreds).
 NEW_SHOWN = 20
 CHART_WIDTH = 640
 LABEL_WIDTH = 140
@@ -108,12 +108,6 @@ def trend(document: Document) -> dict[str, object] | None:
     }
 
 
-def search_text(finding: FindingDoc) -> str:
-    """What the search box matches: rule, environment, key and message, lower-cased."""
-    parts = (finding["rule"], finding["env"], finding["key"], finding["message"])
-    return " ".join(part for part in parts if part).lower()
-
-
 def letter(group: int) -> str:
     """A, B, ..., Z, AA, AB, ...: a name for the n-th group of equal values."""
     name = ""
@@ -130,27 +124,42 @@ def clip(value: str | None) -> str:
     return text if len(text) <= CLIP else text[: CLIP - 1] + "…"
 
 
-def split_matrix(rows: list[RowDoc]) -> tuple[list[RowDoc], list[RowDoc]]:
+def split_matrix(rows: list[RowDoc]) -> tuple[list[RowDoc], int, list[RowDoc]]:
     """Keys with any problem first (most findings first, then schema order); keys that agree
-    everywhere go behind a count."""
-    problems = [r for r in rows if r["findings"] or r["status"] not in ("same", "single")]
-    agreeing = [r for r in rows if not (r["findings"] or r["status"] not in ("same", "single"))]
+    everywhere go behind a count. Keys the schema does not declare, set in one environment
+    only and with findings, are counted, not drawn: a row of one cell compares nothing, and
+    each is a finding above (a nightly scan of a 1,000-parameter path has hundreds)."""
+    problems: list[RowDoc] = []
+    agreeing: list[RowDoc] = []
+    lone = 0
+    for row in rows:
+        held = sum(cell["state"] != "missing" for cell in row["cells"].values())
+        if row["findings"] and not row["declared"] and held == 1:
+            lone += 1
+        elif row["findings"] or row["status"] not in ("same", "single"):
+            problems.append(row)
+        else:
+            agreeing.append(row)
     problems.sort(key=lambda r: -r["findings"])
-    return problems, agreeing
+    return problems, lone, agreeing
 
 
 def render(document: Document) -> str:
     """The page (Jinja escapes markup; characters HTML forbids are made visible first)."""
     document = inert.deep(document, inert.xml)
     env = environment()
-    env.filters.update(search_text=search_text, letter=letter, clip=clip)
+    env.filters.update(letter=letter, clip=clip)
     style, script = _asset("report.css"), _asset("report.js")
     csp = (
         f"default-src 'none'; script-src {_hash(script)}; style-src {_hash(style)}; "
         "img-src 'none'; base-uri 'none'; form-action 'none'"
     )
-    problem_rows, agreeing_rows = split_matrix(document["matrix"])
-    groups = [(level, [f for f in document["findings"] if f["severity"] == level]) for level in SEVERITIES]
+    problem_rows, lone_undeclared, agreeing_rows = split_matrix(document["matrix"])
+    # within a severity, a rule's findings together: its fix is said once (and folded by rule)
+    groups = [
+        (level, sorted((f for f in document["findings"] if f["severity"] == level), key=lambda f: f["rule"]))
+        for level in SEVERITIES
+    ]
     return env.get_template("report.html.j2").render(
         doc=document,
         csp=csp,
@@ -165,6 +174,7 @@ def render(document: Document) -> str:
         filter_envs=sorted({f["env"] or "*" for f in document["findings"]}),
         filter_rules=sorted({f["rule"] for f in document["findings"]}),
         problem_rows=problem_rows,
+        lone_undeclared=lone_undeclared,
         agreeing_rows=agreeing_rows,
         open_rows=OPEN_ROWS,
         chunk_rows=CHUNK_ROWS,

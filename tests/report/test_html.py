@@ -67,13 +67,13 @@ def test_filters_and_search_change_what_is_shown(page_of: Any) -> None:
     page.select_option("#f-severity", "warning")
     warnings = visible(page, "[data-finding]")
     assert 0 < warnings < total
-    assert all(
-        s == "warning"
-        for s in page.locator("[data-finding]:visible").evaluate_all("rows => rows.map(r => r.dataset.severity)")
-    )
+    severities = "rows => rows.map(r => r.closest('[data-group]').dataset.group)"  # a row's is its section's
+    assert set(page.locator("[data-finding]:visible").evaluate_all(severities)) == {"warning"}
     page.select_option("#f-severity", "")
     page.select_option("#f-env", "staging")
     assert visible(page, "[data-finding]") < total
+    places = "rows => rows.map(r => r.cells[1].textContent)"
+    assert set(page.locator("[data-finding]:visible").evaluate_all(places)) == {"staging"}
     page.select_option("#f-env", "")
     page.select_option("#f-rule", "invalid")
     assert 0 < visible(page, "[data-finding]") < total
@@ -193,10 +193,16 @@ def test_a_report_with_many_new_findings_keeps_the_trend_on_top(browser: Any, pr
         new_rows = page.locator("#new-title ~ table tbody tr").count()
         section = page.inner_text("section[aria-labelledby=new-title]")
         new = int(section.split(": ", 1)[1].split(" new", 1)[0])  # missing, removed, invalid, changed
-        assert new_rows == 20 and f"{new - 20} more new findings" in section
+        assert new_rows == 20 and f"{new - 20} more new findings: all {new} new ones" in section
+        page.click("text=all %d new ones" % new)  # the rest: the findings filtered to the new ones
+        assert page.input_value("#f-status") == "new" and visible(page, "[data-finding]") == new
+        assert page.locator("[data-finding]:visible:not([data-status=new])").count() == 0
+        page.select_option("#f-status", "")
         page.select_option("#f-rule", "invalid")
         assert "rule=invalid" in page.evaluate("location.hash")
-        assert page.locator("[data-filtered]:not([hidden])").count() == 1  # the new table follows the filters
+        listed = page.locator("[data-filtered][data-rule=invalid]").count()
+        assert page.locator("[data-filtered]:not([hidden])").count() == listed < 20  # the new table follows filters
+        assert "status" not in page.evaluate("location.hash")
         page.goto(page_url + "#rule=missing&q=key_0")
         page.reload()
         assert page.input_value("#f-rule") == "missing" and page.input_value("#f-text") == "key_0"
@@ -219,6 +225,12 @@ def test_a_rule_with_many_findings_shows_ten_and_a_button(browser: Any, project:
             page = context.new_page()
             page.goto(url)
             assert visible(page, "[data-rule=undeclared]") == expected
+            # the rule's fix is said once; the matrix counts the lone undeclared keys, listed above
+            assert page.locator("[data-rule=undeclared] .fix").count() == 1
+            assert "30 keys the schema does not declare, each set in one environment only" in page.inner_text(
+                "section[aria-labelledby=matrix-title]"
+            )
+            assert page.locator("tr[data-key-row^=extra_]").count() == 0
             if javascript:
                 page.click("button.more")
                 assert visible(page, "[data-rule=undeclared]") == 30

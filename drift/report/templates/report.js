@@ -3,6 +3,8 @@
   document.documentElement.classList.add("js");
   var byId = function (id) { return document.getElementById(id); };
   var severity = byId("f-severity"), env = byId("f-env"), rule = byId("f-rule"), text = byId("f-text");
+  // "new since the last scan" (only when there was one): a stand-in that is always "all"
+  var status = byId("f-status") || { value: "", addEventListener: function () {} };
   var count = byId("f-count");
   var findings = Array.prototype.slice.call(document.querySelectorAll("[data-finding]"));
   // rows of the other tables (new since the last scan) follow the same filters, uncounted
@@ -55,7 +57,7 @@
     d.addEventListener("toggle", function () { if (d.open && searched !== "") { hideOthers(); } });
   });
   // the filters live in the URL's fragment, so a filtered view can be bookmarked and shared
-  var fields = { severity: severity, env: env, rule: rule, q: text };
+  var fields = { severity: severity, env: env, rule: rule, status: status, q: text };
   function fromUrl() {
     var params = new URLSearchParams(location.hash.slice(1));
     Object.keys(fields).forEach(function (name) {
@@ -73,11 +75,35 @@
       history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
     }
   }
-  function matches(row, s, e, r, t) {
-    return (!s || row.getAttribute("data-severity") === s) &&
-      (!e || row.getAttribute("data-env") === e) &&
+  // What a search matches in a row: the first piece of each cell (rule, environment, key, the
+  // message before its notes, location), lower-cased once, when first searched.
+  var texts = new Map();
+  function textOf(row) {
+    var found = texts.get(row);
+    if (found === undefined) {
+      found = Array.prototype.map.call(row.cells, function (cell) {
+        return cell.firstChild ? cell.firstChild.textContent : "";
+      }).join(" ").toLowerCase();
+      texts.set(row, found);
+    }
+    return found;
+  }
+  // a finding's severity is its section's, its environment its second cell ("across": "*")
+  var facts = new Map();
+  findings.forEach(function (row) {
+    var where = row.cells[1].textContent;
+    facts.set(row, [row.closest("[data-group]").getAttribute("data-group"), where === "across" ? "*" : where]);
+  });
+  function fact(row, index, name) {
+    var known = facts.get(row);
+    return known ? known[index] : row.getAttribute(name);
+  }
+  function matches(row, s, e, r, st, t) {
+    return (!s || fact(row, 0, "data-severity") === s) &&
+      (!e || fact(row, 1, "data-env") === e) &&
       (!r || row.getAttribute("data-rule") === r) &&
-      (!t || row.getAttribute("data-text").indexOf(t) !== -1);
+      (!st || row.getAttribute("data-status") === st) &&
+      (!t || textOf(row).indexOf(t) !== -1);
   }
   // a rule with many findings in a severity shows its first RULE_ROWS; a button shows the rest
   // (any filter shows every match anyway). Without JavaScript every row is there.
@@ -107,19 +133,20 @@
     });
   });
   function apply() {
-    var s = severity.value, e = env.value, r = rule.value, t = text.value.trim().toLowerCase(), shown = 0;
-    var filtering = Boolean(s || e || r || t);
+    var s = severity.value, e = env.value, r = rule.value, st = status.value, shown = 0;
+    var t = text.value.trim().toLowerCase();
+    var filtering = Boolean(s || e || r || st || t);
     toggles.forEach(function (toggle) {
       toggle.hidden = filtering || expanded.has(toggle.getAttribute("data-toggle"));
     });
     findings.forEach(function (row) {
       var key = folded.get(row);
-      var ok = matches(row, s, e, r, t) && (key === undefined || filtering || expanded.has(key));
+      var ok = matches(row, s, e, r, st, t) && (key === undefined || filtering || expanded.has(key));
       if (row.hidden === ok) { row.hidden = !ok; }
       if (ok) { shown += 1; }
     });
     others.forEach(function (row) {
-      var ok = matches(row, s, e, r, t);
+      var ok = matches(row, s, e, r, st, t);
       if (row.hidden === ok) { row.hidden = !ok; }
     });
     toUrl();
@@ -129,7 +156,7 @@
     });
     count.textContent = shown + " of " + findings.length + " findings shown";
   }
-  [severity, env, rule].forEach(function (control) { control.addEventListener("change", apply); });
+  [severity, env, rule, status].forEach(function (control) { control.addEventListener("change", apply); });
   text.addEventListener("input", apply);
   window.addEventListener("hashchange", function () { fromUrl(); apply(); });
   fromUrl();
