@@ -215,3 +215,15 @@ def test_a_form_feed_before_a_near_miss_does_not_stop_a_rename(project: Project)
     project.write("drift.toml", '[environments.local]\nsources = [{ type = "dotenv", path = ".env" }]\n')
     run(["sync", "--env", "local", "--rename", "--write"], expect=0)
     assert (project.root / ".env").read_text() == "# the database\fprimary\nDATABASE_URL=postgres://db.internal/app\n"
+
+
+@pytest.mark.parametrize("depth", [257, 900, 5_000])
+def test_deep_json_is_refused_alike_on_every_python(depth: int) -> None:
+    """Python 3.11's parser stopped near 1,000 levels, 3.13's does not: one bound for all."""
+    from drift.platform import jsontext
+
+    for text in ("[" * depth + "]" * depth, '{"a":' * depth + "1" + "}" * depth):
+        with pytest.raises(jsontext.TooDeep):
+            jsontext.loads(text)
+    assert jsontext.loads("[" * 256 + "]" * 256) is not None  # the bound itself is read
+    assert jsontext.loads('{"a": [1, {"b": null}], "c": "x"}') == {"a": [1, {"b": None}], "c": "x"}

@@ -35,6 +35,7 @@ from drift import stores
 from drift.config import Project
 from drift.errors import CollectorError, ConfigError
 from drift.model import EnvSnapshot, ScanResult
+from drift.platform import jsontext
 from drift.platform.aws import SessionPool
 from drift.platform.files import CONFIG_MAX_BYTES, UnreadableFile, read_text
 from drift.report import inert
@@ -96,10 +97,10 @@ class Plan:
         anything else is "not a plan" (exit 2), naming the item."""
         shown = inert.terminal(str(path))
         try:
-            data = json.loads(read_text(path, CONFIG_MAX_BYTES))
+            data = jsontext.loads(read_text(path, CONFIG_MAX_BYTES))
         except UnreadableFile as exc:
             raise ConfigError(f"{shown}: cannot read the plan: {exc}") from None
-        except (ValueError, RecursionError):
+        except ValueError:
             raise ConfigError(f"{shown}: not a plan written by drift (`drift plan --out FILE`): not JSON") from None
         if not isinstance(data, dict) or data.get("drift_plan") != FORMAT:
             raise ConfigError(f"{shown}: not a plan written by drift (`drift plan --out FILE`)")

@@ -17,6 +17,7 @@ from drift.cli import (
     use_color,
 )
 from drift.errors import ConfigError
+from drift.platform import jsontext
 from drift.platform.files import CONFIG_MAX_BYTES, UnreadableFile, read_text
 from drift.report.document import load_document
 from drift.report.emit import emit
@@ -46,12 +47,12 @@ def render(source: Path, fmt: str, outputs: Sequence[str], sarif_suppressed: boo
 
     targets = [parse_output(spec, Path("reports")) for spec in outputs]
     try:
-        data = json.loads(read_text(source, CONFIG_MAX_BYTES))
+        data = jsontext.loads(read_text(source, CONFIG_MAX_BYTES))
     except UnreadableFile as exc:
         raise ConfigError(f"{source}: cannot read the report: {exc}") from None
+    except jsontext.TooDeep:
+        raise ConfigError(f"{source}: JSON nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{source}: not JSON (line {exc.lineno})") from None
-    except RecursionError:
-        raise ConfigError(f"{source}: JSON nested too deeply") from None
     document = load_document(data, str(source))
     click.echo(emit(document, Format(fmt), targets, use_color(), sarif_suppressed), nl=False, color=use_color())

@@ -16,12 +16,12 @@ not parse holds no reads.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from drift.code import Read
+from drift.platform import jsontext
 from drift.platform.yamlfile import Map, Seq, YamlError, load_all
 
 _INTERPOLATION = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?+][^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -195,8 +195,8 @@ def _unit(text: str, path: str) -> list[Read]:
 
 def _package(text: str, path: str) -> list[Read]:
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
+        data = jsontext.loads(text)
+    except ValueError:
         return []
     scripts = data.get("scripts") if isinstance(data, dict) else None
     if not isinstance(scripts, dict):

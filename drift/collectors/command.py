@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 from drift.collectors.base import Collector, CollectorError, Option, SourceData
 from drift.collectors.parsers import json_text, object_values, read_env_text
 from drift.model import Entry, Problem
-from drift.platform import programs
+from drift.platform import jsontext, programs
 from drift.secrets.scrub import scrub
 
 FORMATS = ("dotenv", "json", "names")
@@ -125,11 +125,11 @@ def names_only(key: str, label: str, location: str, facts: dict[str, Any]) -> En
 def from_json(text: str, label: str) -> SourceData:
     """Entries of a JSON object of strings, a list of named items, or a ConfigMap / Secret."""
     try:
-        data = json.loads(text)
+        data = jsontext.loads(text)
+    except jsontext.TooDeep:
+        raise CollectorError(f"{label} printed JSON nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise CollectorError(f"{label} did not print JSON (line {exc.lineno}, column {exc.colno})") from None
-    except RecursionError:
-        raise CollectorError(f"{label} printed JSON nested too deeply") from None
     if isinstance(data, dict) and data.get("kind") in ("ConfigMap", "Secret") and data.get("apiVersion") == "v1":
         return _kubernetes_object(data, label)
     if isinstance(data, dict):

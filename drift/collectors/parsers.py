@@ -14,6 +14,7 @@ from typing import Any
 from drift import dialects
 from drift.collectors.base import SourceData
 from drift.model import Entry
+from drift.platform import jsontext
 
 
 def read_env_text(text: str, dialect: str, expand: bool, shown: str, source: str | None = None) -> SourceData:
@@ -69,7 +70,7 @@ def json_text(value: object) -> str | None:
 def json_object(text: str) -> dict[str, object] | None:
     """The text as a JSON object, or None when it is a plain string (or other JSON)."""
     try:
-        parsed = json.loads(text)
-    except (ValueError, RecursionError):
+        parsed = jsontext.loads(text)
+    except ValueError:  # not JSON, or nested too deeply: a plain string
         return None
     return parsed if isinstance(parsed, dict) else None

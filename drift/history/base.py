@@ -19,6 +19,7 @@ from typing import Any
 
 from drift.errors import ConfigError, DriftError, HistoryError
 from drift.model import EntryRecord, Finding, Severity
+from drift.platform import jsontext
 
 
 def damage() -> tuple[type[BaseException], ...]:
@@ -131,7 +132,7 @@ class SavedScan:
         """A saved scan from its blob; a blob that inflates past `MAX_SCAN_BYTES` (a gzip
         bomb in a shared bucket) is damage, not a scan."""
         try:
-            data = json.loads(_inflate(blob))
+            data = jsontext.loads(_inflate(blob))
             entries = [EntryRecord(env, key, fp, display, meta) for env, key, fp, display, meta in data["entries"]]
             if data.get("format") == FORMAT:
                 findings = [_finding_from_row(row) for row in data["findings"]]

@@ -30,8 +30,6 @@ class InvalidValue(ValueError):
 
 #: Longer integers are refused: Python's int() stops at 4,300 digits, and no setting needs 100.
 MAX_INT_DIGITS = 100
-#: Deeper JSON is refused before parsing (json.loads would recurse past Python's limit).
-MAX_JSON_DEPTH = 256
 
 
 class Parsed(NamedTuple):
@@ -114,36 +112,14 @@ def _email(value: str) -> Parsed:
 
 
 def _json(value: str) -> Parsed:
-    if _json_depth(value) > MAX_JSON_DEPTH:
-        raise InvalidValue(f"JSON nested at most {MAX_JSON_DEPTH} levels deep")
-    import json  # for `json` keys only: the check path's start-up does without it
+    from drift.platform import jsontext  # for `json` keys only: the check path's start-up does without it
 
     try:
-        return Parsed(json.loads(value))
-    except (ValueError, RecursionError):
+        return Parsed(jsontext.loads(value))
+    except jsontext.TooDeep:
+        raise InvalidValue(f"JSON nested at most {jsontext.MAX_DEPTH} levels deep") from None
+    except ValueError:
         raise InvalidValue("valid JSON") from None
-
-
-def _json_depth(text: str) -> int:
-    """How deep brackets nest outside strings (an upper bound for malformed text)."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
 
 
 def _csv(value: str) -> Parsed:

@@ -194,7 +194,7 @@ def test_a_report_with_many_new_findings_keeps_the_trend_on_top(browser: Any, pr
         section = page.inner_text("section[aria-labelledby=new-title]")
         new = int(section.split(": ", 1)[1].split(" new", 1)[0])  # missing, removed, invalid, changed
         assert new_rows == 20 and f"{new - 20} more new findings: all {new} new ones" in section
-        page.click("text=all %d new ones" % new)  # the rest: the findings filtered to the new ones
+        page.click(f"text=all {new} new ones")  # the rest: the findings filtered to the new ones
         assert page.input_value("#f-status") == "new" and visible(page, "[data-finding]") == new
         assert page.locator("[data-finding]:visible:not([data-status=new])").count() == 0
         page.select_option("#f-status", "")
