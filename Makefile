@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench fuzz clean
+.PHONY: run test lint typecheck pytest bench fuzz clean test-pythons
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,16 @@ pytest: $(STAMP) $(ORACLES) $(WHEELHOUSE)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# The suite on every other supported Python installed here (pyenv's 3.12 and 3.13 on this
+# machine): a venv each, .venv-VERSION. Not part of `make test`, to keep CI short.
+OTHER_PYTHONS ?= $(wildcard /root/.pyenv/versions/3.1[2-9]*/bin/python)
+test-pythons:
+	@test -n "$(OTHER_PYTHONS)" || { echo "no other Python 3.12+ found (set OTHER_PYTHONS)"; exit 1; }
+	for python in $(OTHER_PYTHONS); do \
+	  version=$$($$python -c 'import platform; print(platform.python_version())'); \
+	  $(MAKE) pytest PYTHON=$$python VENV=.venv-$$version || exit 1; \
+	done
 
 # The long fuzzing run, for nightly use: 5,000 examples a property. Add what it finds to
 # tests/fuzz/corpus/, which every `make test` replays.

@@ -4,11 +4,14 @@ that only the source tree has would fail here, as it did for report.css and repo
 
 from __future__ import annotations
 
+import html
+import os
 import shutil
 import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -181,3 +184,31 @@ def test_the_core_install_checks_files_and_writes_every_format(slim: Path, tmp_p
         assert done.returncode == 1 and "invalid" in done.stdout, (fmt, done.stderr)
     assert drift(slim, tmp_path, "explain", "--sources").returncode == 0
     assert drift(slim, tmp_path, "--help").returncode == 0
+
+
+OLD_PYTHONS = sorted(Path("/root/.pyenv/versions").glob("3.10*/bin/python"))
+
+
+@pytest.mark.skipif(not OLD_PYTHONS, reason="no Python below 3.11 on this machine")
+def test_an_older_python_is_refused_by_pip_with_the_reason(wheel: Path, tmp_path: Path) -> None:
+    """On Python 3.10, pip names the Python the package needs (not a dependency's failure), from
+    an index that serves the wheel as PyPI does (its Requires-Python beside the link, PEP 503)."""
+    target = tmp_path / "venv"
+    subprocess.run([str(OLD_PYTHONS[-1]), "-m", "venv", str(target)], check=True, capture_output=True, timeout=120)
+    metadata = zipfile.ZipFile(wheel).read("drift_env-0.1.0.dist-info/METADATA").decode()
+    requires = next(line.split(": ", 1)[1] for line in metadata.splitlines() if line.startswith("Requires-Python: "))
+    page = tmp_path / "simple" / "drift-env" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(f'<a href="{wheel.as_uri()}" data-requires-python="{html.escape(requires)}">{wheel.name}</a>\n')
+    index = (tmp_path / "simple").as_uri()
+    done = subprocess.run(
+        [str(target / "bin" / "python"), "-m", "pip", "install", "--index-url", index, "drift-env"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PIP_CONFIG_FILE": os.devnull, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+    )
+    said = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "require a different python version: 0.1.0 Requires-Python >=3.11" in said, said
