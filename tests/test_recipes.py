@@ -43,7 +43,8 @@ def test_recipes_use_real_commands_and_options() -> None:
     recipes = {p.name: drift_invocations(p) for p in (ROOT / "examples" / "ci").glob("*.yml")}
     assert recipes.pop("github-action.yml") == []  # drift's own action runs it (test_action.py)
     recipes[".pre-commit-hooks.yaml"] = drift_invocations(ROOT / ".pre-commit-hooks.yaml")
-    assert set(recipes) == {"github-nightly.yml", "github-predeploy.yml", "gitlab-ci.yml", ".pre-commit-hooks.yaml"}
+    expected = {"github-nightly.yml", "github-predeploy.yml", "github-fleet.yml", "gitlab-ci.yml"}
+    assert set(recipes) == {*expected, ".pre-commit-hooks.yaml"}
     seen = set()
     for name, invocations in recipes.items():
         assert invocations, name
@@ -56,7 +57,7 @@ def test_recipes_use_real_commands_and_options() -> None:
             for option in (a for a in args if a.startswith("--")):
                 flag = re.escape(option.split("=")[0])
                 assert re.search(rf"(?<![\w-]){flag}(?![\w-])", result.output), (name, option)
-    assert {"scan", "check", "schema"} <= seen
+    assert {"scan", "check", "schema", "fleet"} <= seen
     predeploy = " ".join(" ".join(a) for a in recipes["github-predeploy.yml"])
     assert "--new-only" in predeploy and "sarif:drift.sarif" in predeploy
     gitlab = yaml.safe_load((ROOT / "examples" / "ci" / "gitlab-ci.yml").read_text())

@@ -142,7 +142,7 @@ def finish(code: int) -> NoReturn:
 #: define.
 COMMANDS = {
     **{name: name for name in ("check", "scan", "history", "report", "baseline", "render", "diff", "sync", "plan")},
-    **{name: name for name in ("code", "init", "explain", "schema", "completion")},
+    **{name: name for name in ("code", "init", "explain", "schema", "completion", "fleet")},
     "apply": "plan",
 }
 

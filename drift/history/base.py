@@ -217,6 +217,11 @@ class HistoryStore(ABC):
         """Refuse (ConfigError) a store written under another fingerprint key."""
 
     @abstractmethod
+    def stored_key_check(self) -> str | None:
+        """The check value of the fingerprint key the history was written with (None: new):
+        two histories with the same one have comparable fingerprints."""
+
+    @abstractmethod
     def latest(self) -> SavedScan | None:
         """The most recent saved scan, or None."""
 

@@ -25,14 +25,15 @@ MAX_META = 64 * 1024
 class S3History(HistoryStore):
     """History as objects under an S3 prefix."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, client: Any = None) -> None:
         bucket, _, prefix = url.removeprefix("s3://").partition("/")
         if not bucket:
             raise ConfigError(f"{url}: write s3://bucket/prefix")
         self.where = url
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
-        self._client: Any = None
+        #: An S3 client to share (`drift fleet` reads hundreds of prefixes with one).
+        self._client: Any = client
 
     def _s3(self) -> Any:
         if self._client is None:
@@ -84,6 +85,9 @@ class S3History(HistoryStore):
         with guarded(self.where, "reading meta.json"):
             value = json.loads(answer["Body"].read(MAX_META)).get("key_check")
         return str(value) if value else None
+
+    def stored_key_check(self) -> str | None:
+        return self._check_value()
 
     def check_key(self, check_value: str) -> None:
         stored = self._check_value()

@@ -33,12 +33,19 @@ CREATE TABLE IF NOT EXISTS scans (
 class SqliteHistory(HistoryStore):
     """History in one SQLite file."""
 
-    def __init__(self, path: Path, shown: str) -> None:
+    def __init__(self, path: Path, shown: str, readonly: bool = False) -> None:
         self.path = path
         self.where = shown
+        #: Opened to be read only (`drift fleet`): never created, never written.
+        self.readonly = readonly
 
     def _connect(self) -> sqlite3.Connection:
         try:
+            if self.readonly:
+                uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+                connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                return connection
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -51,10 +58,14 @@ class SqliteHistory(HistoryStore):
         return connection
 
     def check_key(self, check_value: str) -> None:
+        stored = self.stored_key_check()
+        if stored is not None and stored != check_value:
+            raise self.key_mismatch()
+
+    def stored_key_check(self) -> str | None:
         with guarded(self.where, "reading the history"), closing(self._connect()) as db:
             row = db.execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
-        if row is not None and row[0] != check_value:
-            raise self.key_mismatch()
+        return str(row[0]) if row is not None else None
 
     def latest(self) -> SavedScan | None:
         with guarded(self.where, "reading the history"), closing(self._connect()) as db:
