@@ -24,7 +24,7 @@ import boto3
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from devtools.aws_local import FaultProxy, MotoServer  # noqa: E402
+from devtools.aws_local import FaultProxy, MotoServer, offline_credentials  # noqa: E402
 
 LATENCY = 0.05
 REGION = "us-east-1"
@@ -79,14 +79,7 @@ def main() -> None:
     server = MotoServer()
     proxy = FaultProxy(server.url)
     try:
-        env = {
-            **os.environ,
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "AWS_DEFAULT_REGION": REGION,
-            "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        }
+        env = {**os.environ, **offline_credentials(REGION)}
         os.environ.update(env)
         seed(server.url)
         proxy.plan.latency = LATENCY

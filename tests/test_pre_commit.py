@@ -66,20 +66,17 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
 
 def pre_commit(repo: Path, env: dict[str, str], *hooks: str) -> subprocess.CompletedProcess[str]:
     """`pre-commit run` with the scratch repository's configuration (one environment, reused)."""
-    return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "run", *hooks, "--all-files", "--verbose"],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    return _pre_commit(repo, env, "run", *hooks)
 
 
 def try_repo(repo: Path, env: dict[str, str], *hooks: str) -> subprocess.CompletedProcess[str]:
+    """`pre-commit try-repo` of this repository (a new environment each time)."""
+    return _pre_commit(repo, env, "try-repo", str(ROOT), *hooks)
+
+
+def _pre_commit(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), *hooks, "--all-files", "--verbose"],
+        [sys.executable, "-m", "pre_commit", *args, "--all-files", "--verbose"],
         cwd=repo,
         env=env,
         capture_output=True,

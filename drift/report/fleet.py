@@ -90,17 +90,13 @@ def _markdown(document: dict[str, Any]) -> str:
 
 
 def _html(document: dict[str, Any]) -> str:
-    import base64
-    import hashlib
-    from importlib import resources
-
     from markupsafe import Markup
 
+    from drift.report.html import asset, source_hash
     from drift.report.jinja import environment
 
-    style = resources.files("drift.report").joinpath("templates", "report.css").read_text(encoding="utf-8")
-    digest = base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode("ascii")
-    csp = f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'none'; base-uri 'none'; form-action 'none'"
+    style = asset("report.css")  # the scan report's stylesheet; the page has no script
+    csp = f"default-src 'none'; style-src {source_hash(style)}; img-src 'none'; base-uri 'none'; form-action 'none'"
     document = inert.deep(document, inert.xml)
     envs = sorted({env for p in document["projects"] for env in p["environments"]})
     return (

@@ -51,11 +51,13 @@ class Bar:
     segments: list[Segment] = field(default_factory=list)
 
 
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
+    """A file of the package's templates (report.css, report.js), never a user path."""
     return resources.files("drift.report").joinpath("templates", name).read_text(encoding="utf-8")
 
 
-def _hash(text: str) -> str:
+def source_hash(text: str) -> str:
+    """The CSP source that admits exactly this inline script or style."""
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
@@ -149,9 +151,9 @@ def render(document: Document) -> str:
     document = inert.deep(document, inert.xml)
     env = environment()
     env.filters.update(letter=letter, clip=clip)
-    style, script = _asset("report.css"), _asset("report.js")
+    style, script = asset("report.css"), asset("report.js")
     csp = (
-        f"default-src 'none'; script-src {_hash(script)}; style-src {_hash(style)}; "
+        f"default-src 'none'; script-src {source_hash(script)}; style-src {source_hash(style)}; "
         "img-src 'none'; base-uri 'none'; form-action 'none'"
     )
     problem_rows, lone_undeclared, agreeing_rows = split_matrix(document["matrix"])

@@ -239,3 +239,29 @@ def test_a_rule_with_many_findings_shows_ten_and_a_button(browser: Any, project:
                 assert visible(page, "[data-rule=undeclared]") == 10  # EXTRA_20..29, none folded away
         finally:
             context.close()
+
+
+def test_the_fleet_page_loads_clean_on_a_laptop_and_a_phone(browser: Any, tmp_path: Path) -> None:
+    """`drift fleet --format html` in Chromium: no console output (its CSP admits its style and
+    nothing else), every project a row, no page-level overflow at 390 px."""
+    from tests.history.test_fleet import scanned
+
+    folder = tmp_path / "histories"
+    folder.mkdir()
+    for name in ("payments-gateway-service", "search"):
+        scanned(tmp_path, name, "WORKERS=many\nLOG_LEVEL=info\n", folder / f"{name}.db")
+    page_path = tmp_path / "fleet.html"
+    run(["fleet", f"{folder}/", "--output", f"html:{page_path}"], expect=1)
+    for width in (1440, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        try:
+            page = context.new_page()
+            problems: list[str] = []
+            page.on("console", lambda m, seen=problems: seen.append(m.text))
+            page.goto(page_path.as_uri())
+            page.wait_for_load_state("load")
+            assert problems == []
+            assert page.locator("tr[data-project]").count() == 2
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+        finally:
+            context.close()
