@@ -20,7 +20,13 @@ ORACLES := tests/dialects/node_modules/.package-lock.json tests/tools/node_modul
 tests/%/node_modules/.package-lock.json: tests/%/package.json tests/%/package-lock.json
 	npm ci --prefix tests/$* --no-audit --no-fund --silent
 
-run: $(STAMP)
+# The demo needs drift with every extra and moto's server, not the development tools.
+DEMO_STAMP := $(VENV)/.demo
+$(DEMO_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[all,demo]'
+	touch $(DEMO_STAMP)
+
+run: $(DEMO_STAMP)
 	$(BIN)/python examples/run_demo.py
 
 lint: $(STAMP)
