@@ -21,7 +21,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from drift.errors import ConfigError, DriftError
-from drift.history.base import HistoryStore, SavedScan
+from drift.history.base import HistoryStore, SavedScan, damage
 from drift.model import Severity
 
 #: Histories read at once: each is a few requests (S3) or a file; a thread each overlaps them
@@ -161,7 +161,8 @@ def _history_files(root: Path) -> Iterator[Path]:
         dirs[:] = [] if depth >= MAX_DEPTH else [d for d in dirs if d not in SKIPPED]
         for name in files:
             path = Path(folder) / name
-            if name.endswith(HISTORY_SUFFIXES) and not path.is_symlink() and _is_sqlite(path):
+            # a regular file only: a FIFO named `x.db` would block the read below
+            if name.endswith(HISTORY_SUFFIXES) and not path.is_symlink() and path.is_file() and _is_sqlite(path):
                 yield path
 
 
@@ -179,11 +180,13 @@ def view(location: str, store: HistoryStore, now: datetime, stale_days: int) -> 
     try:
         key_check = store.stored_key_check()
         scan = store.latest()
+        if scan is None:
+            return ProjectView(name, location, error=None, stale=True, key_check=key_check)
+        return _from_scan(scan, location, now, stale_days, key_check)
     except DriftError as exc:
         return ProjectView(name, location, error=str(exc))
-    if scan is None:
-        return ProjectView(name, location, error=None, stale=True, key_check=key_check)
-    return _from_scan(scan, location, now, stale_days, key_check)
+    except damage() as exc:  # a report inside the scan of the wrong shape: this project only
+        return ProjectView(name, location, error=f"{location}: a saved scan cannot be read ({type(exc).__name__})")
 
 
 def _from_scan(scan: SavedScan, location: str, now: datetime, stale_days: int, key_check: str | None) -> ProjectView:

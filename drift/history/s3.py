@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from drift.errors import CollectorError, ConfigError, HistoryError, HistoryUnavailable
-from drift.history.base import HistoryStore, SavedScan, ScanSummary, guarded
+from drift.history.base import MAX_SCAN_BYTES, HistoryStore, SavedScan, ScanSummary, guarded
 from drift.model import new_scan_id
 from drift.platform.aws import AwsTarget, SessionPool, aws_errors
 
@@ -60,7 +60,11 @@ class S3History(HistoryStore):
                 return sorted(keys)
 
     def _load(self, key: str) -> SavedScan:
-        body = self._call("reading a scan", "get_object", Key=key)["Body"].read()
+        """A scan object, read up to MAX_SCAN_BYTES (a larger one in a shared bucket is damage,
+        never read whole into memory)."""
+        body = self._call("reading a scan", "get_object", Key=key)["Body"].read(MAX_SCAN_BYTES + 1)
+        if len(body) > MAX_SCAN_BYTES:
+            raise HistoryError(f"s3://{self.bucket}/{key}: a saved scan is larger than {MAX_SCAN_BYTES >> 20} MiB")
         return SavedScan.unpack(body, f"s3://{self.bucket}/{key}")
 
     def _check_value(self) -> str | None:

@@ -66,17 +66,19 @@ def _terminal(document: dict[str, Any]) -> str:
         totals = p["totals"]
         lines.append(
             f"{inert.terminal(p['name'])[:28]:<28} {totals['error']:>6} {totals['warning']:>6} {p['new']:>5}  "
-            f"{_state(p):<18} {inert.terminal(_oldest(p))}"
+            f"{_state(p):<18} {_oldest(p)}"
         )
         if p["error"] is not None:
-            lines.append(f"    {inert.terminal(p['error'])}")
+            lines.append(f"    {p['error']}")
     if document["rules"]:
         top = ", ".join(f"{r['rule']} ({r['findings']} in {r['projects']})" for r in document["rules"][:TOP_RULES])
         lines += ["", f"most frequent rules: {top}"]
     for shared in document["shared_secrets"]:
         held = ", ".join(f"{h['project']}/{h['environment']}/{h['key']}" for h in shared["holders"])
-        lines.append(f"masked value {shared['fingerprint_prefix']} held by {inert.terminal(held)}")
-    return "\n".join(lines) + "\n"
+        lines.append(f"masked value {shared['fingerprint_prefix']} held by {held}")
+    # names come from saved scans anyone with write access to the bucket could have written:
+    # every line one inert terminal line, none that a CI runner takes for a workflow command
+    return inert.lines("\n".join(lines)) + "\n"
 
 
 def _markdown(document: dict[str, Any]) -> str:
@@ -119,6 +121,7 @@ def _html(document: dict[str, Any]) -> str:
 def _openmetrics(document: dict[str, Any]) -> str:
     from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
+    document = inert.deep(document, inert.terminal)  # label values read in terminals: no raw control characters
     found = CollectorRegistry()
     findings = Gauge(
         "drift_fleet_findings",

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from drift.report import inert
 from drift.report.document import Document
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ def registry(document: Document, previous_success: float | None = None) -> Colle
     a run that could not read every source."""
     from prometheus_client import CollectorRegistry, Gauge
 
+    document = inert.deep(document, inert.terminal)  # label values read in terminals: no raw control characters
     found = CollectorRegistry()
     project = document["project"]
     findings = Gauge(

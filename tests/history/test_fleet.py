@@ -120,3 +120,28 @@ def test_bad_locations_are_named(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     assert "no history file" in run(["fleet", str(tmp_path / "empty")], expect=2).stderr
     assert "FORMAT:PATH" in run(["fleet", str(tmp_path), "--output", "pdf:x"], expect=2).stderr
+
+
+def test_a_hostile_history_is_inert_text_or_an_unreadable_project(tmp_path: Path) -> None:
+    """Saved scans come from a shared bucket: names with escapes and workflow commands are
+    inert in every format, and a report of the wrong shape is that project's error, not a crash."""
+    from drift.history.base import SavedScan
+    from drift.history.sqlite import SqliteHistory
+    from drift.model import Finding, Severity
+
+    folder = tmp_path / "histories"
+    folder.mkdir()
+    hostile = "svc\n::error::pwned\x1b[31m"
+    finding = Finding("rule\n::warning::x", Severity.ERROR, "prod\x07", "KEY\n::error::k", "m", first_seen="2026-01-01")
+    stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
+    good = SavedScan("1", stamp, hostile, 1, {"error": 1}, [finding], [], [], {"trend": [], "environments": []})
+    SqliteHistory(folder / "hostile.db", "hostile.db").save(good, "k")
+    bad = good.__class__(**{**good.__dict__, "report": {"trend": [{"error": "many"}]}})
+    SqliteHistory(folder / "bad-shape.db", "bad-shape.db").save(bad, "k")
+    for fmt in ("terminal", "markdown", "html", "openmetrics", "json"):
+        text = run(["fleet", f"{folder}/", "--format", fmt], expect=1, env={"GITHUB_ACTIONS": "true"}).stdout
+        assert "\x1b" not in text and "\x07" not in text, fmt
+        assert not any(line.lstrip().startswith("::") for line in text.splitlines()), fmt
+    document = json.loads(run(["fleet", f"{folder}/", "--format", "json"], expect=1).stdout)
+    errors = {p["location"].rsplit("/", 1)[-1]: p["error"] for p in document["projects"]}
+    assert errors["hostile.db"] is None and "cannot be read (ValueError)" in errors["bad-shape.db"]
