@@ -20,7 +20,7 @@ from drift.collectors import registry
 from drift.collectors.snapshot import Progress, collect
 from drift.config import Project, load_project
 from drift.engine import catalog
-from drift.engine.evaluate import Inputs, evaluate, secrecy_for
+from drift.engine.evaluate import CHECK_SCOPES, Inputs, evaluate, secrecy_for
 from drift.engine.matrix import build_matrix
 from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError
@@ -34,10 +34,13 @@ from drift.settings import EnvironmentConfig
 from drift.stores.fixes import with_commands
 
 if TYPE_CHECKING:
+    from drift.actions.shard import Shard
     from drift.engine.assertions import Compiled
+    from drift.engine.cross_env import Sealed
     from drift.engine.rule import Rule
     from drift.engine.secrecy import SecrecyCache
     from drift.history import HistoryStore, SavedScan
+    from drift.history.shards import ShardRecord
 
 __all__ = [
     "fingerprinter_for",
@@ -185,6 +188,25 @@ def scan(
     secrecy = secrecy_for(plan.schema)
     entries = _entries(plan, snapshots, secrecy) if history is not None else []
     findings = _check(plan, snapshots, now, secrecy, entries, changed_since)
+    return _result(plan, snapshots, findings, entries, now, started, history, secrecy, with_matrix, new_only)
+
+
+def _result(
+    plan: _Plan,
+    snapshots: Sequence[EnvSnapshot],
+    findings: Sequence[Finding],
+    entries: Sequence[EntryRecord],
+    now: datetime,
+    started: float,
+    history: HistoryStore | None,
+    secrecy: SecrecyCache,
+    with_matrix: bool = True,
+    new_only: bool = False,
+    sealed: Sealed | None = None,
+) -> ScanResult:
+    """A checked scan finished: suppressions, statuses against the previous saved scan, fix
+    commands, the matrix (from the shards' `sealed` values in `drift merge`), the trend."""
+    project = plan.project
     active, suppressed = apply_suppressions(findings, project.ignores, now.date(), [e.name for e in plan.selected])
     stamp = now.isoformat()
     resolved: list[Finding] = []
@@ -196,7 +218,7 @@ def scan(
         active, suppressed = marked.findings, marked.suppressed
         resolved, unverified = marked.resolved, marked.unverified
     active = with_commands(active, project.environments, plan.schema, snapshots)
-    matrix = build_matrix(plan.schema, snapshots, active, plan.fingerprint, secrecy) if with_matrix else ()
+    matrix = build_matrix(plan.schema, snapshots, active, plan.fingerprint, secrecy, sealed) if with_matrix else ()
     scan_id = new_scan_id()
     return ScanResult(
         project=project.name,
@@ -274,10 +296,14 @@ def _check(
     secrecy: SecrecyCache,
     entries: Sequence[EntryRecord],
     changed_since: str | None,
+    scopes: Sequence[str] = CHECK_SCOPES,
+    sealed: Sealed | None = None,
+    shards: Sequence[Finding] = (),
 ) -> list[Finding]:
-    """Every rule over what was read (and the code's reads, where the project has `[code]`)."""
+    """Every rule of `scopes` over what was read (and the code's reads, where the project has
+    `[code]`); in `drift merge`, over the shards' sealed values, with their findings."""
     project = plan.project
-    reads = code_reads(project)
+    reads = code_reads(project) if "schema" in scopes else None  # a merge reads no code: its shards did
     added = None
     if changed_since is not None and reads is not None:
         from drift.code import added_lines  # the code is read only for projects with [code]
@@ -301,7 +327,10 @@ def _check(
             changed=_added_reads(reads, added),
             settings_allow=project.settings_allow,
             settings_environments=project.settings_environments,
-        )
+            sealed=sealed,
+        ),
+        scopes,
+        shards,
     )
 
 
@@ -359,3 +388,140 @@ def save_scan(result: ScanResult, store: HistoryStore, fingerprint: Fingerprinte
     )
     store.save(record, fingerprint.check_value())
     return record
+
+
+@paused_gc()
+def scan_shard(
+    project: Project,
+    shard: Shard,
+    run: str,
+    history: HistoryStore,
+    *,
+    fingerprinter: Fingerprinter | None = None,
+    progress: Progress | None = None,
+) -> ShardRecord:
+    """Read shard `shard`'s environments and check each of them (every scope but those that
+    compare environments or scans), saved as shard `shard.number` of run `run` for `drift
+    merge`: what the comparing rules need is saved sealed, never a value."""
+    from drift.actions.shard import members as shard_members
+    from drift.engine.cross_env import portable, sealed
+    from drift.engine.evaluate import SHARD_SCOPES
+    from drift.engine.rules.settings_drift import sealed as sealed_settings
+    from drift.history.shards import ShardRecord, check_run_id
+
+    run = check_run_id(run)
+    members = shard_members(project, shard)
+    plan = _prepare(project, members, fingerprinter, history)
+    if not members:  # a hash can leave a shard empty: it saves that, and merge knows it ran
+        plan = plan._replace(selected=[], skipped=())
+    snapshots = _read(plan, progress)
+    now = datetime.now(UTC).replace(microsecond=0)
+    secrecy = secrecy_for(plan.schema)
+    entries = _entries(plan, snapshots, secrecy)
+    findings = _check(plan, snapshots, now, secrecy, entries, None, SHARD_SCOPES)
+    kept = [
+        s._replace(
+            facts={
+                kind: sealed_settings(fact, plan.fingerprint) if kind.startswith("settings:") else fact
+                for kind, fact in s.facts.items()
+            }
+        )
+        for s in snapshots
+    ]
+    record = ShardRecord(
+        run,
+        shard.number,
+        shard.total,
+        project.name,
+        now.isoformat(),
+        plan.fingerprint.check_value(),
+        _configuration(project, plan.schema),
+        kept,
+        {
+            env: {key: portable(seen, plan.fingerprint) for key, seen in keys.items()}
+            for env, keys in sealed(plan.schema, snapshots, secrecy, plan.fingerprint).items()
+        },
+        findings,
+        entries,
+        list(plan.skipped),
+    )
+    history.save_shard(run, shard.number, record.pack(), record.key_check)
+    return record
+
+
+@paused_gc()
+def merge(
+    project: Project, run: str, history: HistoryStore, *, fingerprinter: Fingerprinter | None = None
+) -> ScanResult:
+    """The scan of run `run` from its N saved shards, as one process would have made it: the
+    rules that compare environments and scans run over the shards' sealed values, then
+    suppressions, statuses, commands, the matrix and the trend as `scan` does. A ConfigError
+    names a missing shard, or shards that cannot be merged (another configuration or key)."""
+    from drift.engine.evaluate import MERGE_SCOPES
+    from drift.history.shards import check_run_id
+
+    started = time.monotonic()
+    plan = _prepare(project, (), fingerprinter, history)
+    records = _shards(check_run_id(run), history, plan.fingerprint.check_value(), _configuration(project, plan.schema))
+    by_env = {s.env: s for r in records for s in r.snapshots}
+    snapshots = [by_env[name] for name in project.environments if name in by_env]
+    plan = plan._replace(
+        selected=[project.environments[s.env] for s in snapshots],
+        skipped=tuple(dict.fromkeys(line for r in records for line in r.skipped)),
+    )
+    entries = [e for r in records for e in r.entries]
+    stored: dict[str, Mapping[str, Any]] = {env: keys for r in records for env, keys in r.sealed.items()}
+    seen: set[str] = set()
+    found = []
+    for finding in (f for r in records for f in r.findings):
+        if finding.env is None and finding.id in seen:
+            continue  # a schema's finding: every shard made it
+        seen.add(finding.id)
+        found.append(finding)
+    now = datetime.now(UTC).replace(microsecond=0)
+    secrecy = secrecy_for(plan.schema)
+    findings = _check(plan, snapshots, now, secrecy, entries, None, MERGE_SCOPES, stored, found)
+    return _result(plan, snapshots, findings, entries, now, started, history, secrecy, sealed=stored)
+
+
+def _shards(run: str, history: HistoryStore, key_check: str, config: str) -> list[ShardRecord]:
+    """Every shard of `run`, in order; a ConfigError naming the first one missing or foreign."""
+    from drift.history.shards import ShardRecord
+
+    blobs = history.shard_blobs(run)
+    if not blobs:
+        raise ConfigError(
+            f"{history.where}: no shard of run {run} is saved (never scanned with --shard, or merged already)"
+        )
+    records = [ShardRecord.unpack(blob, where) for _, (where, blob) in sorted(blobs.items())]
+    total = records[0].total
+    for record in records:
+        if record.total != total:
+            raise ConfigError(f"run {run}: shards of {total} and of {record.total} were saved under one run id")
+        if record.key_check != key_check:
+            raise ConfigError(f"run {run}: shard {record.index}/{total} was made with another fingerprint key")
+        if record.config != config:
+            raise ConfigError(f"run {run}: shard {record.index}/{total} was made from another drift.toml or schema")
+    missing = [i for i in range(1, total + 1) if i not in blobs]
+    if missing:
+        names = ", ".join(f"{i}/{total}" for i in missing)
+        raise ConfigError(
+            f"run {run}: shard {names} {'is' if len(missing) == 1 else 'are'} not saved yet "
+            f"({len(blobs)} of {total} are; I counts from 1, or from 0 with 0 as {total}/{total})"
+        )
+    return records
+
+
+def _configuration(project: Project, schema: Schema) -> str:
+    """What shards of one run must have been made from: drift.toml and the schema."""
+    import dataclasses
+    import json
+
+    from drift.history.shards import config_digest
+
+    def canonical(value: object) -> object:  # sets in a stable order (hash seeds differ by process)
+        return sorted(map(repr, value)) if isinstance(value, set | frozenset) else repr(value)
+
+    fields = [dataclasses.asdict(spec) for spec in schema.specs.values()]
+    specs = json.dumps(fields, sort_keys=True, default=canonical)
+    return config_digest(project.config_text, specs)

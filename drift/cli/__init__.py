@@ -144,6 +144,7 @@ COMMANDS = {
     **{name: name for name in ("check", "scan", "history", "report", "baseline", "render", "diff", "sync", "plan")},
     **{name: name for name in ("code", "init", "explain", "schema", "completion", "fleet")},
     "apply": "plan",
+    "merge": "scan",
 }
 
 

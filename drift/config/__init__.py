@@ -37,6 +37,7 @@ _DRIFT_FIELDS = (
     "inferred",
     "allow_outside",
     "plugins",
+    "shard_by",
 )
 #: The fields of `[code]`, `[settings]` and `[metrics]` (the reader checks them; the JSON
 #: Schema of drift.toml lists them).
@@ -55,6 +56,8 @@ EXAMPLE_NAMES = (
     ".env.defaults",
 )
 INFERRED_LEVELS = ("warning", "error")
+#: How `drift scan --shard` spreads environments: by name, or by AWS account and region.
+SHARD_BY = ("environment", "account")
 _TOP_TABLES = ("drift", "environments", "keys", "ignore", "notify", "assert", "code", "settings", "metrics")
 
 DEFAULT_HISTORY = ".drift/history.sqlite"
@@ -125,6 +128,8 @@ class Project(NamedTuple):
     settings_environments: tuple[str, ...] = ()
     #: `[drift] allow_outside`: paths may leave the project folder.
     allow_outside: bool = False
+    #: `[drift] shard_by`: what `drift scan --shard` keeps together (`SHARD_BY`).
+    shard_by: str = "environment"
 
     @property
     def confined(self) -> Confined:
@@ -308,6 +313,9 @@ class _Reader:
         if inferred not in INFERRED_LEVELS:
             self.problems.fail(f"[{self.prefix}]", f"inferred must be one of {', '.join(INFERRED_LEVELS)}")
             inferred = "warning"
+        shard_by = settings.get("shard_by", "environment")
+        if shard_by not in SHARD_BY:
+            self.problems.fail(f"[{self.prefix}]", f"shard_by must be one of {', '.join(SHARD_BY)}")
         ignores = self.findings.ignores(
             data.get("ignore", []), self.shown, self.text, "tool.drift." if self.prefix != "drift" else ""
         )
@@ -354,6 +362,7 @@ class _Reader:
             settings_allow=allow,
             settings_environments=compared,
             allow_outside=self.problems.allow_outside,
+            shard_by=str(shard_by),
         )
 
     def metrics(self, table: Mapping[str, Any]) -> MetricsConfig:

@@ -1,47 +1,104 @@
 """What the rules comparing the selected environments (`parity`, `secret-reuse`) and the
-matrix share: each environment's value of a key, and groups of equal values.
+matrix share: each environment's value of a key as a sealed `Seen`, and groups of equal ones.
 
-Values are grouped by their typed form, or by keyed fingerprint where they are secret, so
-that "production = staging, development differs" is known without reading a secret out.
+A `Seen` never holds the value: it holds a comparison token (a keyed fingerprint of the
+value's typed form, or of the value where it is secret), the display, the secrecy and the
+facts the rules ask of the value. Worked out where the value is, it compares and shows
+exactly what the value would, so a shard of a scan can save its environments' `Seen`s and
+`drift merge` run these rules over all shards to the same findings one process would make,
+with no value ever leaving the shard's process.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple, cast
 
 from drift.engine.rule import RuleContext
 from drift.engine.secrecy import Secrecy, SecrecyCache, display
 from drift.model import Entry, EnvSnapshot
 from drift.schema import KeySpec, Schema, types
-from drift.secrets import Fingerprinter
+from drift.secrets import Fingerprinter, is_setting_value
+
+#: Environment -> key -> its sealed value: what a shard saves and `drift merge` reads.
+Sealed = Mapping[str, Mapping[str, "Seen"]]
 
 
 class Seen(NamedTuple):
-    """One environment's value of a key, with what is needed to compare it."""
+    """One environment's value of a key, sealed: what comparing and showing it needs."""
 
     env: str
     deployed: bool
-    value: str
+    #: The value is the empty text.
+    empty: bool
+    #: Equal tokens are equal values (`token`).
+    compared: str
+    #: The value as output may show it.
+    shown: str | None
     secrecy: Secrecy
-    spec: KeySpec | None
+    #: A flag, a small number or one of the key's enum words: a setting, never a credential.
+    setting: bool
+    #: The value's keyed fingerprint, for the values `secret-reuse` compares (else None).
+    fingerprint: str | None = None
 
 
-def comparison_key(value: str, secrecy: Secrecy, spec: KeySpec | None, fingerprint: Fingerprinter) -> object:
-    """What two environments' values must share to count as equal: a secret's fingerprint,
-    a masked value itself (equal texts are equal; it is never shown), a typed value."""
+def token(value: str, secrecy: Secrecy, spec: KeySpec | None, fingerprint: Fingerprinter) -> str:
+    """What two environments' values must share to count as equal: a keyed fingerprint of a
+    secret's value or of a masked value's text (equal texts are equal), else the typed
+    value's form (`1.0` and `1` agree for a float), which `portable` hashes before a shard
+    saves it (a URL shown part by part has parts no output shows)."""
     if secrecy.for_rules or secrecy.shareable:
-        return ("fp", fingerprint(value))
+        return "fp:" + fingerprint(value)
     if secrecy.masked:
-        return ("raw", value)
-    return types.comparable(types.typed_or_raw(spec.type if spec is not None else "str", value))
+        return "raw:" + fingerprint(value)
+    typed = types.comparable(types.typed_or_raw(spec.type if spec is not None else "str", value))
+    return f"typed:{type(typed).__name__}:{typed!r}"
 
 
-def group(values: Sequence[Seen], fingerprint: Fingerprinter) -> list[list[Seen]]:
+def portable(seen: Seen, fingerprint: Fingerprinter) -> Seen:
+    """The sealed value as a shard saves it: a typed token as its keyed fingerprint (equal
+    exactly when the tokens are), so no part of a value leaves the process."""
+    if seen.compared.startswith("typed:"):
+        return seen._replace(compared="typed#" + fingerprint(seen.compared))
+    return seen
+
+
+def seal(
+    env: str, deployed: bool, key: str, spec: KeySpec | None, entry: Entry, secrecy: SecrecyCache, fp: Fingerprinter
+) -> Seen:
+    """The sealed form of an entry that has a value."""
+    value = entry.value
+    assert value is not None
+    seen = secrecy.of(key, spec, entry)
+    return Seen(
+        env,
+        deployed,
+        value == "",
+        token(value, seen, spec, fp),
+        display(value, seen, fp),
+        seen,
+        is_setting_value(value) or (spec is not None and spec.values is not None and value in spec.values),
+        fp(value) if seen.shareable and value else None,
+    )
+
+
+def sealed(schema: Schema, snapshots: Sequence[EnvSnapshot], secrecy: SecrecyCache, fp: Fingerprinter) -> Sealed:
+    """Every entry with a value, sealed, by environment and key (what a shard saves)."""
+    found: dict[str, dict[str, Seen]] = {}
+    for snapshot, specs in environments(schema, snapshots):
+        found[snapshot.env] = {
+            key: seal(snapshot.env, snapshot.deployed, key, specs.get(key), entry, secrecy, fp)
+            for key, entry in snapshot.entries.items()
+            if entry.value is not None
+        }
+    return found
+
+
+def group(values: Sequence[Seen]) -> list[list[Seen]]:
     """Environments grouped by equal value, largest group first, then by name."""
-    groups: dict[object, list[Seen]] = {}
+    groups: dict[str, list[Seen]] = {}
     for seen in values:
-        groups.setdefault(comparison_key(seen.value, seen.secrecy, seen.spec, fingerprint), []).append(seen)
+        groups.setdefault(seen.compared, []).append(seen)
     return sorted(groups.values(), key=lambda g: (-len(g), g[0].env))
 
 
@@ -50,22 +107,11 @@ def environments(schema: Schema, snapshots: Sequence[EnvSnapshot]) -> list[tuple
     return [(snapshot, schema.for_env(snapshot.env)) for snapshot in snapshots]
 
 
-def values_of(key: str, envs: Sequence[tuple[EnvSnapshot, dict[str, KeySpec]]], secrecy: SecrecyCache) -> list[Seen]:
-    """The key's value in each environment that has one, in environment order."""
-    found: list[Seen] = []
-    for snapshot, specs in envs:
-        entry: Entry | None = snapshot.entries.get(key)
-        if entry is None or entry.value is None:
-            continue
-        spec = specs.get(key)
-        found.append(Seen(snapshot.env, snapshot.deployed, entry.value, secrecy.of(key, spec, entry), spec))
-    return found
-
-
 def shared(context: RuleContext) -> list[tuple[str, KeySpec | None, list[Seen]]]:
     """Each key set in at least two selected environments that `parity` (a parity key) or
-    `secret-reuse` (a secret value) compares, with its declaration and its values: worked
-    out once per scan for both."""
+    `secret-reuse` (a secret value) compares, with its declaration and its sealed values:
+    worked out once per scan for both, from the snapshots' values or, in `drift merge`, from
+    the shards' sealed ones."""
     state = context.state
     found = state.memo.get("shared")
     if found is None:
@@ -74,15 +120,34 @@ def shared(context: RuleContext) -> list[tuple[str, KeySpec | None, list[Seen]]]
             for key in snapshot.entries:
                 counts[key] = counts.get(key, 0) + 1
         envs = environments(context.schema, context.snapshots)
+        stored = state.sealed
         found = state.memo["shared"] = []
         for key, count in counts.items():
             if count < 2:
                 continue
             spec = context.schema.specs.get(key)
+            if stored is not None:
+                values = [stored[s.env][key] for s, _ in envs if key in stored.get(s.env, {})]
+                if (spec is None or spec.parity == "free") and not any(v.secrecy.shareable for v in values):
+                    continue
+                found.append((key, spec, values))
+                continue
             if (spec is None or spec.parity == "free") and not _any_shareable(key, envs, state.secrecy):
                 continue  # only what a rule compares is kept for the scan
-            found.append((key, spec, values_of(key, envs, state.secrecy)))
+            found.append((key, spec, _values_of(key, envs, state.secrecy, state.fingerprint)))
     return cast(list[tuple[str, KeySpec | None, list[Seen]]], found)
+
+
+def _values_of(
+    key: str, envs: Sequence[tuple[EnvSnapshot, dict[str, KeySpec]]], secrecy: SecrecyCache, fp: Fingerprinter
+) -> list[Seen]:
+    """The key's sealed value in each environment that has one, in environment order."""
+    found: list[Seen] = []
+    for snapshot, specs in envs:
+        entry: Entry | None = snapshot.entries.get(key)
+        if entry is not None and entry.value is not None:
+            found.append(seal(snapshot.env, snapshot.deployed, key, specs.get(key), entry, secrecy, fp))
+    return found
 
 
 def _any_shareable(key: str, envs: Sequence[tuple[EnvSnapshot, dict[str, KeySpec]]], secrecy: SecrecyCache) -> bool:
@@ -102,11 +167,11 @@ def _any_shareable(key: str, envs: Sequence[tuple[EnvSnapshot, dict[str, KeySpec
     return False
 
 
-def describe(groups: list[list[Seen]], fingerprint: Fingerprinter) -> str:
+def describe(groups: list[list[Seen]]) -> str:
     """`production, staging: 1a2b...; development: 3c4d...` (values as output may show them)."""
     parts = []
     for members in groups:
-        shown = display(members[0].value, members[0].secrecy, fingerprint)
+        shown = members[0].shown
         parts.append(f"{', '.join(s.env for s in members)}: {shown if shown != '' else '(empty)'}")
     return "; ".join(parts)
 

@@ -23,9 +23,14 @@ from drift.secrets import Fingerprinter
 
 if TYPE_CHECKING:
     from drift.engine.assertions import Compiled
+    from drift.engine.cross_env import Sealed
 
 #: The scopes a check runs (`drift schema lint` runs schema and lint).
 CHECK_SCOPES = ("schema", "environment", "entry", "across", "history")
+#: What a shard of a sharded scan runs over its environments (`drift scan --shard`), and what
+#: `drift merge` runs over all of them.
+SHARD_SCOPES = ("schema", "environment", "entry")
+MERGE_SCOPES = ("across", "history")
 
 
 class Inputs(NamedTuple):
@@ -55,12 +60,15 @@ class Inputs(NamedTuple):
     changed: Sequence[CodeRead] | None = None
     settings_allow: Sequence[str] = ()
     settings_environments: Sequence[str] = ()
+    #: In `drift merge`: the shards' sealed values (the snapshots then hold none).
+    sealed: Sealed | None = None
 
 
-def evaluate(inputs: Inputs) -> list[Finding]:
-    """Every finding, ordered by severity, environment, key and rule."""
-    found = run([*catalog.RULES.values(), *inputs.plugin_rules], context_for(inputs), CHECK_SCOPES)
-    found = [_graded(f, inputs.inferred) for f in found]
+def evaluate(inputs: Inputs, scopes: Sequence[str] = CHECK_SCOPES, shards: Sequence[Finding] = ()) -> list[Finding]:
+    """Every finding of `scopes`, ordered by severity, environment, key and rule; in `drift
+    merge`, with the shards' findings (`shards`: of the other scopes, graded already)."""
+    found = run([*catalog.RULES.values(), *inputs.plugin_rules], context_for(inputs), scopes)
+    found = [*shards, *(_graded(f, inputs.inferred) for f in found)]
     found.sort(key=Finding.sort_key)
     return _unique(found)
 
@@ -82,6 +90,7 @@ def context_for(inputs: Inputs) -> RuleContext:
         inputs.changed,
         inputs.settings_allow,
         inputs.settings_environments,
+        inputs.sealed,
     )
 
     def shown(value: str, spec: KeySpec | None, entry: Entry) -> str | None:

@@ -1,16 +1,18 @@
 """The environment x key matrix: where environments agree and where they do not.
 
 Cells carry group numbers rather than values, so a report can say "production = staging,
-development differs" for a secret without showing it.
+development differs" for a secret without showing it. Groups come from the sealed values'
+comparison tokens (`cross_env.Seen`), so `drift merge` builds the same matrix from the shards'
+sealed values as one process does from the values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from drift.engine.cross_env import comparison_key, environments
+from drift.engine.cross_env import Sealed, Seen, environments, seal
 from drift.engine.secrecy import SecrecyCache, display
-from drift.model import EnvSnapshot, Finding, MatrixCell, MatrixRow
+from drift.model import Entry, EnvSnapshot, Finding, MatrixCell, MatrixRow
 from drift.schema import KeySpec, Schema
 from drift.secrets import Fingerprinter
 
@@ -24,8 +26,10 @@ def build_matrix(
     findings: Sequence[Finding],
     fingerprint: Fingerprinter,
     secrecy: SecrecyCache,
+    stored: Sealed | None = None,
 ) -> tuple[MatrixRow, ...]:
-    """A row per key (declared first, in schema order, then undeclared ones alphabetically)."""
+    """A row per key (declared first, in schema order, then undeclared ones alphabetically).
+    `stored`: the shards' sealed values, in `drift merge` (the snapshots hold no values)."""
     keys = list(schema.specs)
     extra = sorted({k for s in snapshots for k in s.entries if k not in schema.specs})
     per_key: dict[str, int] = {}
@@ -44,10 +48,38 @@ def build_matrix(
     for key in keys + extra:
         count = per_key.get(key, 0)
         row = None
-        if specs is not None and key not in invalid_keys:
+        if stored is not None:
+            row = _row(key, schema, envs, _reader(stored, key), count, invalid)
+        elif specs is not None and key not in invalid_keys:
             row = _uniform(key, schema, snapshots, names, specs.get(key), fingerprint, secrecy, count)
-        rows.append(row or _row(key, schema, envs, fingerprint, secrecy, count, invalid))
+        rows.append(row or _row(key, schema, envs, _sealer(key, fingerprint, secrecy), count, invalid))
     return tuple(rows)
+
+
+#: The sealed value of a key in an environment (None: set, but its value is not given).
+_Sealer = Callable[[str, KeySpec | None, Entry], Seen | None]
+
+
+def _reader(stored: Sealed, key: str) -> _Sealer:
+    """The sealed value of `key` as a shard saved it."""
+    return lambda env, _spec, _entry: stored.get(env, {}).get(key)
+
+
+def _sealer(key: str, fingerprint: Fingerprinter, secrecy: SecrecyCache) -> _Sealer:
+    """The sealed value of `key` in an environment, worked out once per distinct value down
+    the column (most keys hold one value almost everywhere)."""
+    known: dict[tuple[str, bool, int], Seen] = {}
+
+    def sealed(env: str, spec: KeySpec | None, entry: Entry) -> Seen | None:
+        if entry.value is None:
+            return None
+        identity = (entry.value, entry.store_secret, id(spec))
+        found = known.get(identity)
+        if found is None:
+            found = known[identity] = seal(env, False, key, spec, entry, secrecy, fingerprint)
+        return found
+
+    return sealed
 
 
 def _uniform(
@@ -85,48 +117,34 @@ def _row(
     key: str,
     schema: Schema,
     envs: Sequence[tuple[EnvSnapshot, dict[str, KeySpec]]],
-    fingerprint: Fingerprinter,
-    secrecy: SecrecyCache,
+    sealed: _Sealer,
     finding_count: int,
     invalid: set[tuple[str, str]],
 ) -> MatrixRow:
-    """One key down the column of environments. Secrecy, display and comparison are worked
-    out once per distinct value of the column (most keys hold one value almost everywhere),
-    and equal cells are one object: 100,000 cells cost what their distinct values cost."""
-    known: dict[tuple[str, bool, int], tuple[bool, object, str | None]] = {}
-    groups: dict[object, list[str]] = {}
-    slots: list[tuple[str, str, object, str | None]] = []
+    """One key down the column of environments, its values sealed by `sealed`; equal cells
+    are one object: 100,000 cells cost what their distinct values cost."""
+    groups: dict[str, list[str]] = {}
+    slots: list[tuple[str, str, str | None, str | None]] = []
     secret = False
     for snapshot, specs in envs:
         entry = snapshot.entries.get(key)
         if entry is None:
             slots.append((snapshot.env, "unknown" if snapshot.could_hold(key) else "missing", None, None))
             continue
-        value = entry.value
-        if value is None:  # set, but the store does not give the value (names only, a reference)
+        seen = sealed(snapshot.env, specs.get(key), entry)
+        if seen is None:  # set, but the store does not give the value (names only, a reference)
             slots.append((snapshot.env, "unreadable", None, None))
             continue
-        spec = specs.get(key)
-        identity = (value, entry.store_secret, id(spec))
-        facts = known.get(identity)
-        if facts is None:
-            seen = secrecy.of(key, spec, entry)
-            facts = known[identity] = (
-                seen.masked,
-                comparison_key(value, seen, spec, fingerprint),
-                display(value, seen, fingerprint),
-            )
-        masked, compared, shown = facts
-        secret = secret or masked
-        groups.setdefault(compared, []).append(snapshot.env)
-        state = "empty" if value == "" else "invalid" if (snapshot.env, key) in invalid else "present"
-        slots.append((snapshot.env, state, compared, shown))
+        secret = secret or seen.secrecy.masked
+        groups.setdefault(seen.compared, []).append(snapshot.env)
+        state = "empty" if seen.empty else "invalid" if (snapshot.env, key) in invalid else "present"
+        slots.append((snapshot.env, state, seen.compared, seen.shown))
     ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), item[1][0]))
     number = {compared: index for index, (compared, _) in enumerate(ranked)}
     made: dict[tuple[str, str | None, int | None], MatrixCell] = {}
     cells: dict[str, MatrixCell] = {}
     for env, state, compared, shown in slots:
-        facet = (state, shown, number[compared] if state not in _ABSENT else None)
+        facet = (state, shown, number[compared] if compared is not None else None)
         cell = made.get(facet)
         if cell is None:
             cell = made[facet] = MatrixCell(*facet)

@@ -94,6 +94,9 @@ class EngineState(NamedTuple):
     #: that must agree (empty: every deployed one).
     settings_allow: Sequence[str] = ()
     settings_environments: Sequence[str] = ()
+    #: In `drift merge`: the shards' sealed values (`cross_env.Sealed`), which the snapshots
+    #: (read back from the shards, without values) do not hold.
+    sealed: Mapping[str, Mapping[str, Any]] | None = None
 
 
 class EnvironmentView:

@@ -238,6 +238,19 @@ class HistoryStore(ABC):
         """Store a scan in one transaction; the last thing a scan does."""
 
     @abstractmethod
+    def save_shard(self, run: str, index: int, blob: bytes, check_value: str) -> None:
+        """Store shard `index` of run `run` (a packed `ShardRecord`), replacing one saved
+        before (a CI job re-run)."""
+
+    @abstractmethod
+    def shard_blobs(self, run: str) -> dict[int, tuple[str, bytes]]:
+        """The saved shards of run `run`: index -> (where it is, for messages; its blob)."""
+
+    @abstractmethod
+    def drop_shards(self, run: str) -> None:
+        """Remove run `run`'s shards once `drift merge` saved the merged scan."""
+
+    @abstractmethod
     def audit(self, record: dict[str, Any]) -> None:
         """Keep the record of an applied plan (who, when, which keys, old and new fingerprints;
         never a value)."""

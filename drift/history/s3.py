@@ -3,7 +3,8 @@ code path (same session pool, retries and error mapping).
 
 One object per scan, `PREFIX/scans/<id>.json.gz`, named so that listing sorts by time: two
 scans at once write two objects and never the same one. `PREFIX/meta.json` holds the
-fingerprint key's check value.
+fingerprint key's check value. The shards of a sharded run wait for `drift merge` under
+`PREFIX/shards/<run>/<index>.json.gz`.
 """
 
 from __future__ import annotations
@@ -128,13 +129,48 @@ class S3History(HistoryStore):
         key = f"{self.prefix}audit/{new_scan_id()}.json"
         self._call("saving the audit record", "put_object", Key=key, Body=json.dumps(record).encode())
 
-    def save(self, scan: SavedScan, check_value: str) -> None:
+    def _keyed(self, check_value: str) -> None:
+        """Write meta.json on the first save; refuse a history made under another key."""
         stored = self._check_value()
         if stored is None:
             body = json.dumps({"key_check": check_value}).encode()
             self._call("writing meta.json", "put_object", Key=f"{self.prefix}meta.json", Body=body)
         elif stored != check_value:
             raise self.key_mismatch()
+
+    def save_shard(self, run: str, index: int, blob: bytes, check_value: str) -> None:
+        self._keyed(check_value)
+        self._call("saving the shard", "put_object", Key=f"{self.prefix}shards/{run}/{index}.json.gz", Body=blob)
+
+    def _shard_keys(self, run: str) -> list[str]:
+        keys: list[str] = []
+        token: str | None = None
+        while True:
+            extra = {"ContinuationToken": token} if token else {}
+            page = self._call("listing shards", "list_objects_v2", Prefix=f"{self.prefix}shards/{run}/", **extra)
+            keys.extend(item["Key"] for item in page.get("Contents", []))
+            token = page.get("NextContinuationToken")
+            if not token:
+                return keys
+
+    def shard_blobs(self, run: str) -> dict[int, tuple[str, bytes]]:
+        found: dict[int, tuple[str, bytes]] = {}
+        for key in self._shard_keys(run):
+            name = key.rpartition("/")[2].removesuffix(".json.gz")
+            if not name.isdigit() or len(name) > 6:
+                continue  # not a shard drift wrote
+            body = self._call("reading a shard", "get_object", Key=key)["Body"].read(MAX_SCAN_BYTES + 1)
+            if len(body) > MAX_SCAN_BYTES:
+                raise HistoryError(f"s3://{self.bucket}/{key}: a shard is larger than {MAX_SCAN_BYTES >> 20} MiB")
+            found[int(name)] = (f"s3://{self.bucket}/{key}", body)
+        return found
+
+    def drop_shards(self, run: str) -> None:
+        for key in self._shard_keys(run):
+            self._call("removing a merged shard", "delete_object", Key=key)
+
+    def save(self, scan: SavedScan, check_value: str) -> None:
+        self._keyed(check_value)
         self._call(
             "saving the scan",
             "put_object",

@@ -17,6 +17,7 @@ BUSY_TIMEOUT_MS = 30_000
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit (at TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS shards (run TEXT NOT NULL, idx INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (run, idx));
 CREATE TABLE IF NOT EXISTS scans (
     id TEXT PRIMARY KEY,
     scanned_at TEXT NOT NULL,
@@ -91,16 +92,40 @@ class SqliteHistory(HistoryStore):
         with guarded(self.where, "saving the audit record"), closing(self._connect()) as db:
             db.execute("INSERT INTO audit VALUES (?, ?)", (str(record.get("at", "")), json.dumps(record)))
 
+    def save_shard(self, run: str, index: int, blob: bytes, check_value: str) -> None:
+        with guarded(self.where, "saving the shard"), closing(self._connect()) as db:
+            try:
+                self._begin(db, check_value)
+                db.execute("INSERT OR REPLACE INTO shards VALUES (?, ?, ?)", (run, index, blob))
+                db.execute("COMMIT")
+            except sqlite3.Error:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+
+    def shard_blobs(self, run: str) -> dict[int, tuple[str, bytes]]:
+        with guarded(self.where, "reading the shards"), closing(self._connect()) as db:
+            rows = db.execute("SELECT idx, data FROM shards WHERE run = ?", (run,)).fetchall()
+            return {int(idx): (f"{self.where} (shard {idx} of run {run})", bytes(data)) for idx, data in rows}
+
+    def drop_shards(self, run: str) -> None:
+        with guarded(self.where, "removing the merged shards"), closing(self._connect()) as db:
+            db.execute("DELETE FROM shards WHERE run = ?", (run,))
+
+    def _begin(self, db: sqlite3.Connection, check_value: str) -> None:
+        """Begin a write, refusing a history written under another fingerprint key."""
+        db.execute("BEGIN IMMEDIATE")
+        row = db.execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
+        if row is None:
+            db.execute("INSERT INTO meta (name, value) VALUES ('key_check', ?)", (check_value,))
+        elif row[0] != check_value:
+            db.execute("ROLLBACK")
+            raise self.key_mismatch()
+
     def save(self, scan: SavedScan, check_value: str) -> None:
         with guarded(self.where, "saving the scan"), closing(self._connect()) as db:
             try:
-                db.execute("BEGIN IMMEDIATE")
-                row = db.execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
-                if row is None:
-                    db.execute("INSERT INTO meta (name, value) VALUES ('key_check', ?)", (check_value,))
-                elif row[0] != check_value:
-                    db.execute("ROLLBACK")
-                    raise self.key_mismatch()
+                self._begin(db, check_value)
                 summary = scan.summary
                 db.execute(
                     "INSERT INTO scans VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

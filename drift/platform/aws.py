@@ -1,8 +1,9 @@
-"""boto3 sessions, clients and error mapping for the AWS collectors: the only place that
+"""AWS sessions, clients and error mapping for the AWS collectors: the only place that
 knows how drift talks to AWS (ScoutSuite's "facade").
 
-boto3 is imported inside functions, never at module level, so the local check path never
-pays for it. One session per (profile, role, region) for a whole scan, with assumed-role
+boto3 and botocore are imported inside functions, never at module level, so the local check
+path never pays for them. One botocore session per profile and per assumed role for a whole scan,
+sharing one loader of the service models, with assumed-role
 credentials that refresh themselves; clients with the adaptive retry mode, a bounded number
 of attempts and connect / read timeouts so an unreachable endpoint is given up in seconds.
 Sessions live in a SessionPool made per scan: no module-level client caches.
@@ -19,12 +20,9 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from drift.errors import CollectorError
-
-if TYPE_CHECKING:
-    import boto3
 
 DEFAULT_MAX_ATTEMPTS = 4
 CONNECT_TIMEOUT = 3
@@ -85,10 +83,15 @@ class Pacer:
 
 
 class SessionPool:
-    """One boto3 session per (profile, role, region) for the life of one scan."""
+    """One botocore session per profile and per role it assumes for the life of one scan, all sharing
+    one loader of AWS's service models: a session of its own loads and keeps its own copy (the
+    SSM model alone is megabytes of JSON), so an organisation of 150 accounts and regions took
+    3 GB and a minute of parsing before it shared one (benchmarks/shards.py)."""
 
     def __init__(self) -> None:
-        self._sessions: dict[tuple[str | None, str | None, str | None, str | None], boto3.Session] = {}
+        #: (profile, role, endpoint) -> session; (profile, None, None) is the profile's own
+        self._sessions: dict[tuple[str | None, str | None, str | None], Any] = {}
+        self._loader: Any = None
         self._clients: dict[tuple[str, AwsTarget], Any] = {}
         self._pacers: dict[tuple[str, str | None, str | None, str | None, str | None], Pacer] = {}
         self._lock = threading.Lock()
@@ -104,7 +107,9 @@ class SessionPool:
             return found
         session: Any = self._session(target)
         with aws_errors(f"creating the {service} client"):
-            created = session.client(service, endpoint_url=target.endpoint_url, config=client_config(target))
+            created = session.create_client(
+                service, region_name=target.region, endpoint_url=target.endpoint_url, config=client_config(target)
+            )
         with self._lock:
             found = self._clients.setdefault(key, created)
             if found is created and service in PACED:
@@ -114,14 +119,24 @@ class SessionPool:
                 created.meta.events.register("before-send", pacer.wait)
             return found
 
-    def _session(self, target: AwsTarget) -> boto3.Session:
-        key = (target.profile, target.role_arn, target.region, target.endpoint_url)
+    def _session(self, target: AwsTarget) -> Any:
+        """The session of the target's profile, or of the role it assumes through it: one per
+        role, whatever the region (clients are made per region), so one AssumeRole a role."""
         with self._lock:
-            session = self._sessions.get(key)
-            if session is None:
-                with aws_errors("creating the AWS session"):
-                    session = _make_session(target)
-                self._sessions[key] = session
+            with aws_errors("creating the AWS session"):
+                base = self._sessions.get((target.profile, None, None))
+                if base is None:
+                    from botocore.loaders import create_loader
+
+                    self._loader = self._loader or create_loader()
+                    base = self._sessions[(target.profile, None, None)] = _base_session(target, self._loader)
+                role = target.role_arn
+                if not role:
+                    return base
+                session = self._sessions.get((target.profile, role, target.endpoint_url))
+                if session is None:
+                    session = _role_session(target, role, base, self._loader)
+                    self._sessions[(target.profile, role, target.endpoint_url)] = session
             return session
 
 
@@ -133,34 +148,44 @@ def client_config(target: AwsTarget) -> Any:
     return Config(retries=retries, connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT, max_pool_connections=32)
 
 
-def _make_session(target: AwsTarget) -> boto3.Session:
-    import boto3
+def _base_session(target: AwsTarget, loader: Any) -> Any:
+    """The botocore session of the target's profile, with the pool's model loader."""
+    import botocore.session
+
+    base = botocore.session.Session(profile=target.profile)
+    base.register_component("data_loader", loader)
+    return base
+
+
+def _role_session(target: AwsTarget, role: str, base: Any, loader: Any) -> Any:
+    """A botocore session whose credentials assume the target's role with the profile's."""
     import botocore.session
     from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshableCredentials
 
-    base = boto3.Session(profile_name=target.profile, region_name=target.region)
-    if not target.role_arn:
-        return base
     source = base.get_credentials()
     if source is None:
         raise CollectorError("no AWS credentials to assume the role with")
 
     def sts_client(service: str, **kwargs: Any) -> Any:
+        kwargs.setdefault("region_name", target.region)
         kwargs.setdefault("endpoint_url", target.endpoint_url)
         kwargs.setdefault("config", client_config(target))
-        return base.client(service, **kwargs)  # type: ignore[call-overload]
+        return base.create_client(service, **kwargs)
 
     fetcher = AssumeRoleCredentialFetcher(
         client_creator=sts_client,
         source_credentials=source,
-        role_arn=target.role_arn,
+        role_arn=role,
         extra_args={"RoleSessionName": "drift"},
     )
     core = botocore.session.Session()
+    core.register_component("data_loader", loader)
     core._credentials = DeferredRefreshableCredentials(  # type: ignore[attr-defined]
         method="assume-role", refresh_using=fetcher.fetch_credentials
     )
-    return boto3.Session(botocore_session=core, region_name=target.region or base.region_name)
+    if base.get_config_variable("region"):
+        core.set_config_variable("region", base.get_config_variable("region"))
+    return core
 
 
 @contextmanager

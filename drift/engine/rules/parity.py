@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from drift.engine.cross_env import Seen, and_, describe, group, shared
 from drift.engine.rule import Example, Rule, RuleContext
 from drift.model import Finding, Severity
-from drift.secrets import Fingerprinter
 
 
 class Parity(Rule):
@@ -26,34 +25,29 @@ class Parity(Rule):
     )
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        fingerprint = context.state.fingerprint
         for key, spec, values in shared(context):
             if spec is None or spec.parity == "free":
                 continue
             location = spec.location
             if spec.parity == "same":
-                yield from self._same(key, values, fingerprint, location)
+                yield from self._same(key, values, location)
             elif not any(s.secrecy.shareable for s in values):  # a secret's sharing is `secret-reuse`'s
-                yield from self._differ(key, values, fingerprint, location)
+                yield from self._differ(key, values, location)
 
-    def _same(
-        self, key: str, values: list[Seen], fingerprint: Fingerprinter, location: str | None
-    ) -> Iterator[Finding]:
-        groups = group(values, fingerprint)
+    def _same(self, key: str, values: list[Seen], location: str | None) -> Iterator[Finding]:
+        groups = group(values)
         if len(groups) >= 2:
             yield self.finding(
                 None,
                 key,
                 f"{key} must be the same in every environment but differs ({len(groups)} distinct values)",
                 expected="the same value in every environment",
-                actual=describe(groups, fingerprint),
+                actual=describe(groups),
                 location=location,
             )
 
-    def _differ(
-        self, key: str, values: list[Seen], fingerprint: Fingerprinter, location: str | None
-    ) -> Iterator[Finding]:
-        for members in group([s for s in values if s.value], fingerprint):
+    def _differ(self, key: str, values: list[Seen], location: str | None) -> Iterator[Finding]:
+        for members in group([s for s in values if not s.empty]):
             if len(members) >= 2:
                 envs = [s.env for s in members]
                 yield self.finding(
@@ -61,7 +55,7 @@ class Parity(Rule):
                     key,
                     f"{key} must differ between environments but is the same in {and_(envs)}",
                     expected="a different value in each environment",
-                    actual=describe([members], fingerprint),
+                    actual=describe([members]),
                     location=location,
                     discriminator="+".join(envs),
                 )

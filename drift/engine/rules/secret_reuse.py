@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from drift.engine.cross_env import Seen, and_, describe, group, shared
+from drift.engine.cross_env import and_, describe, group, shared
 from drift.engine.rule import Example, Rule, RuleContext
-from drift.engine.secrecy import DECLARED, INFERRED, Secrecy
+from drift.engine.secrecy import DECLARED, INFERRED
 from drift.model import Finding, Severity
-from drift.schema import KeySpec
-from drift.secrets import is_setting_value
+from drift.secrets import masked
 
 
 class SecretReuse(Rule):
@@ -35,16 +34,14 @@ class SecretReuse(Rule):
     )
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        fingerprint = context.state.fingerprint
         for key, spec, values in shared(context):
-            if not any(s.secrecy.shareable for s in values):
-                continue
+            # compared and shown as secrets are: by fingerprint, masked (a URL with a password too)
             kept = [
-                Seen(s.env, s.deployed, s.value, Secrecy(True, True, True, s.secrecy.basis), s.spec)
+                s._replace(compared="fp:" + s.fingerprint, shown=masked(s.fingerprint))
                 for s in values
-                if s.value and s.secrecy.shareable and not _a_setting(s.value, s.spec)
+                if s.fingerprint is not None and not s.setting
             ]
-            for members in group(kept, fingerprint):
+            for members in group(kept):
                 if len(members) < 2 or not any(s.deployed for s in members):
                     continue
                 envs = [s.env for s in members]
@@ -55,17 +52,11 @@ class SecretReuse(Rule):
                     f"{key} has the same secret value in {and_(envs)}"
                     + ("" if certain else " (inferred secret: a near-miss name or a random-looking value)"),
                     expected="a distinct value in each deployed environment",
-                    actual=describe([members], fingerprint),
+                    actual=describe([members]),
                     location=spec.location if spec is not None else None,
                     discriminator="+".join(envs),
                     basis=DECLARED if certain else INFERRED,
                 )
-
-
-def _a_setting(value: str, spec: KeySpec | None) -> bool:
-    """A flag, a small number or one of the key's enum words: no credential is one, so two
-    environments that agree on it share a setting, not a secret."""
-    return is_setting_value(value) or (spec is not None and spec.values is not None and value in spec.values)
 
 
 RULE = SecretReuse

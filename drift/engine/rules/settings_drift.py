@@ -7,11 +7,11 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from drift.engine.rule import Rule, RuleContext
 from drift.model import Finding, Severity
-from drift.secrets import Fingerprinter, masked
+from drift.secrets import SHORT_FINGERPRINT, Fingerprinter, masked
 from drift.secrets.scrub import scrub
 
 #: Mappings of named things (`containerDefinitions[web]`), shown with brackets.
@@ -43,7 +43,7 @@ class SettingsDrift(Rule):
         from deepdiff import DeepDiff  # loaded only for projects whose sources read settings
 
         for kind in kinds:
-            having = [(s.env, s.facts[kind]) for s in snapshots if kind in s.facts]
+            having = [(s.env, sealed(s.facts[kind], state.fingerprint).tree) for s in snapshots if kind in s.facts]
             for index, (env, settings) in enumerate(having):
                 for other, other_settings in having[index + 1 :]:
                     difference = DeepDiff(settings, other_settings, ignore_order=True, view="tree")
@@ -52,14 +52,10 @@ class SettingsDrift(Rule):
                             path = _path(item.path(output_format="list"))
                             if any(fnmatch.fnmatchcase(path, pattern) for pattern in state.settings_allow):
                                 continue
-                            yield self._finding(
-                                kind.partition(":")[2], path, env, other, item.t1, item.t2, state.fingerprint
-                            )
+                            yield self._finding(kind.partition(":")[2], path, env, other, item.t1, item.t2)
 
-    def _finding(
-        self, kind: str, path: str, env: str, other: str, left: Any, right: Any, fingerprint: Fingerprinter
-    ) -> Finding:
-        shown = f"{path}: {env} {_shown(path, left, fingerprint)}, {other} {_shown(path, right, fingerprint)}"
+    def _finding(self, kind: str, path: str, env: str, other: str, left: Any, right: Any) -> Finding:
+        shown = f"{path}: {env} {_shown(left)}, {other} {_shown(right)}"
         newer = _newer_image(env, left, other, right) if path.endswith(".image") else None
         return self.finding(
             None,
@@ -68,6 +64,34 @@ class SettingsDrift(Rule):
             expected=f"the same value in {env} and {other}",
             discriminator=f"{env}+{other}",
         )
+
+
+class Sealed(NamedTuple):
+    """Deployment settings with every text as output may show it (`seal`): what a shard
+    of a scan saves and `drift merge` compares, to the findings the settings would make."""
+
+    tree: Any
+
+
+def sealed(settings: Any, fingerprint: Fingerprinter) -> Sealed:
+    """The settings sealed (as they are, when a shard sealed them already)."""
+    return settings if isinstance(settings, Sealed) else Sealed(_seal(settings, [], fingerprint))
+
+
+def _seal(value: Any, parts: list[Any], fingerprint: Fingerprinter) -> Any:
+    """Texts where settings carry secrets become their mask and fingerprint prefix; other
+    texts are scrubbed, with a fingerprint prefix where scrubbing changed them, so that two
+    texts are equal sealed exactly when they were equal."""
+    if isinstance(value, dict):
+        return {k: _seal(v, [*parts, k], fingerprint) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_seal(v, [*parts, i], fingerprint) for i, v in enumerate(value)]
+    if not isinstance(value, str):
+        return value
+    if _SECRET_CARRIERS.search(_path(parts)):
+        return masked(fingerprint(value))
+    text = scrub(value)
+    return text if text == value else f"{text} ({fingerprint(value)[:SHORT_FINGERPRINT]})"
 
 
 def _path(parts: list[Any]) -> str:
@@ -88,9 +112,9 @@ def _path(parts: list[Any]) -> str:
 _SECRET_CARRIERS = re.compile(r"(?i)header|command|args|exec|env|secret|token|password|value")
 
 
-def _shown(path: str, value: Any, fingerprint: Fingerprinter) -> str:
-    """A setting's value through the display policy: numbers and flags as they are, text
-    scrubbed (and masked whole where settings carry secrets), structures only by size."""
+def _shown(value: Any) -> str:
+    """A sealed setting's value: numbers and flags as they are, text as sealed (scrubbed,
+    masked whole where settings carry secrets), structures only by size."""
     if value is None or type(value).__name__ == "NotPresent":
         return "(not set)"
     if isinstance(value, bool | int | float):
@@ -98,9 +122,6 @@ def _shown(path: str, value: Any, fingerprint: Fingerprinter) -> str:
     if isinstance(value, dict | list):
         return f"({len(value)} {'entries' if isinstance(value, dict) else 'items'})"
     text = str(value)
-    if _SECRET_CARRIERS.search(path):
-        return masked(fingerprint(text))
-    text = scrub(text)
     return text if len(text) <= 120 else text[:117] + "..."
 
 
