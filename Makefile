@@ -78,6 +78,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/html_report.py
 	$(BIN)/python benchmarks/reach.py
 	$(BIN)/python benchmarks/code_scan.py
+	$(BIN)/python benchmarks/growth.py
+	$(BIN)/python benchmarks/fleet.py
+	$(BIN)/python benchmarks/shards.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -23,7 +23,9 @@ from drift.errors import EXIT_DRIFT, EXIT_OK, EXIT_UNAVAILABLE
 #: hundreds; a source with more is hostile or not configuration, and reading it would
 #: spend memory per key on findings and matrix rows. Over the limit a source is
 #: unreadable (a finding) and a schema an error, so the bound holds for every source type.
-MAX_KEYS = 10_000
+#: 20,000: twice what an SSM account holds in a region, and what a check must grow to
+#: linearly (benchmarks/growth.py); at about 2 KB a key, far under a run's 300 MB bound.
+MAX_KEYS = 20_000
 
 
 class Severity(enum.IntEnum):
