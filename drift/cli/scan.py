@@ -32,7 +32,7 @@ from drift.cli import (
     with_options,
 )
 from drift.cli.progress import showing
-from drift.errors import EXIT_UNAVAILABLE, ConfigError
+from drift.errors import EXIT_UNAVAILABLE, ConfigError, HistoryError, HistoryUnavailable
 from drift.report import notify
 from drift.report.document import to_document
 from drift.report.emit import emit
@@ -151,8 +151,11 @@ def _scan_shard(project: Project, shard: Shard, run: str, quiet: bool) -> NoRetu
     store = api.history_for(project)
     assert store is not None
     fingerprint = api.fingerprinter_for(project, persistent=True)
-    with showing(quiet) as progress:
-        record = api.scan_shard(project, shard, run, store, fingerprinter=fingerprint, progress=progress)
+    try:
+        with showing(quiet) as progress:
+            record = api.scan_shard(project, shard, run, store, fingerprinter=fingerprint, progress=progress)
+    except HistoryUnavailable as exc:  # a shard's 3 means a source; a history it cannot reach is 2
+        raise HistoryError(str(exc)) from None
     names = [s.env for s in record.snapshots]
     failed = [s.env for s in record.snapshots if s.status != "ok"]
     if not quiet:

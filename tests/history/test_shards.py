@@ -146,6 +146,8 @@ def test_a_merged_run_is_the_scan_one_process_makes(tmp_path: Path, total: int) 
     assert statuses == {"new", "persisting"}, statuses
     assert "invalid" in {f["rule"] for f in expected["resolved"]}  # staging's WORKERS, fixed in round 2
     assert any(row["status"] == "differs" for row in expected["matrix"])
+    for path in [*(tmp_path / "split" / "reports").iterdir(), tmp_path / "split" / ".drift" / "history.sqlite"]:
+        assert CANARY.encode() not in path.read_bytes() and ODD.encode() not in path.read_bytes(), path
 
 
 def test_merge_names_a_missing_shard_and_merges_once_it_is_there(tmp_path: Path) -> None:
@@ -346,3 +348,13 @@ def test_a_hostile_shard_is_a_history_error_never_a_crash(data: st.DataObject) -
         ShardRecord.unpack(blob, "s3://b/shards/r/1.json.gz")
     except HistoryError as exc:
         assert str(exc).startswith("s3://b/shards/r/1.json.gz: a saved shard cannot be read")
+
+
+def test_a_shard_that_cannot_reach_its_history_exits_2(tmp_path: Path) -> None:
+    """3 is a source a shard could not read; a history it cannot reach is 2 (contract)."""
+    from devtools.aws_local import free_port, offline_credentials
+
+    config = make(tmp_path, "s3://nowhere/shop")
+    env = {**KEY, **offline_credentials("us-east-1"), "AWS_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"}
+    done = run(["scan", "--config", str(config), "--shard", "1/2", "--run", "r-7"], expect=2, env=env)
+    assert "s3://nowhere/shop" in done.output and "Traceback" not in done.output
