@@ -24,7 +24,7 @@ from drift.engine.evaluate import CHECK_SCOPES, Inputs, evaluate, secrecy_for
 from drift.engine.matrix import build_matrix
 from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError
-from drift.model import CodeRead, EntryRecord, EnvSnapshot, Finding, ScanResult, TrendPoint, new_scan_id
+from drift.model import CodeRead, EntryRecord, EnvSnapshot, Finding, ScanResult, Severity, TrendPoint, new_scan_id
 from drift.platform.paths import repository_prefix
 from drift.platform.runtime import paused_gc
 from drift.platform.suggest import did_you_mean
@@ -410,6 +410,9 @@ def scan_shard(
     from drift.history.shards import ShardRecord, check_run_id
 
     run = check_run_id(run)
+    # findings saved as the rules made them: `drift merge` grades inferred ones by its own
+    # `[drift] inferred` / --strict, as one process grades all of them
+    project = project._replace(inferred=Severity.ERROR)
     members = shard_members(project, shard)
     plan = _prepare(project, members, fingerprinter, history)
     if not members:  # a hash can leave a shard empty: it saves that, and merge knows it ran

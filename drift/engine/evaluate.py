@@ -66,9 +66,9 @@ class Inputs(NamedTuple):
 
 def evaluate(inputs: Inputs, scopes: Sequence[str] = CHECK_SCOPES, shards: Sequence[Finding] = ()) -> list[Finding]:
     """Every finding of `scopes`, ordered by severity, environment, key and rule; in `drift
-    merge`, with the shards' findings (`shards`: of the other scopes, graded already)."""
+    merge`, with the shards' findings (`shards`: of the other scopes, saved ungraded)."""
     found = run([*catalog.RULES.values(), *inputs.plugin_rules], context_for(inputs), scopes)
-    found = [*shards, *(_graded(f, inputs.inferred) for f in found)]
+    found = [_graded(f, inputs.inferred) for f in (*shards, *found)]
     found.sort(key=Finding.sort_key)
     return _unique(found)
 
