@@ -407,7 +407,7 @@ def scan_shard(
     from drift.engine.cross_env import portable, sealed
     from drift.engine.evaluate import SHARD_SCOPES
     from drift.engine.rules.settings_drift import sealed as sealed_settings
-    from drift.history.shards import ShardRecord, check_run_id
+    from drift.history.shards import ShardRecord, check_run_id, config_digest
 
     run = check_run_id(run)
     # findings saved as the rules made them: `drift merge` grades inferred ones by its own
@@ -438,7 +438,7 @@ def scan_shard(
         project.name,
         now.isoformat(),
         plan.fingerprint.check_value(),
-        _configuration(project, plan.schema),
+        config_digest(project, plan.schema),
         kept,
         {
             env: {key: portable(seen, plan.fingerprint) for key, seen in keys.items()}
@@ -461,11 +461,11 @@ def merge(
     suppressions, statuses, commands, the matrix and the trend as `scan` does. A ConfigError
     names a missing shard, or shards that cannot be merged (another configuration or key)."""
     from drift.engine.evaluate import MERGE_SCOPES
-    from drift.history.shards import check_run_id
+    from drift.history.shards import check_run_id, config_digest, load_run
 
     started = time.monotonic()
     plan = _prepare(project, (), fingerprinter, history)
-    records = _shards(check_run_id(run), history, plan.fingerprint.check_value(), _configuration(project, plan.schema))
+    records = load_run(history, check_run_id(run), plan.fingerprint.check_value(), config_digest(project, plan.schema))
     by_env = {s.env: s for r in records for s in r.snapshots}
     snapshots = [by_env[name] for name in project.environments if name in by_env]
     plan = plan._replace(
@@ -485,46 +485,3 @@ def merge(
     secrecy = secrecy_for(plan.schema)
     findings = _check(plan, snapshots, now, secrecy, entries, None, MERGE_SCOPES, stored, found)
     return _result(plan, snapshots, findings, entries, now, started, history, secrecy, sealed=stored)
-
-
-def _shards(run: str, history: HistoryStore, key_check: str, config: str) -> list[ShardRecord]:
-    """Every shard of `run`, in order; a ConfigError naming the first one missing or foreign."""
-    from drift.history.shards import ShardRecord
-
-    blobs = history.shard_blobs(run)
-    if not blobs:
-        raise ConfigError(
-            f"{history.where}: no shard of run {run} is saved (never scanned with --shard, or merged already)"
-        )
-    records = [ShardRecord.unpack(blob, where) for _, (where, blob) in sorted(blobs.items())]
-    total = records[0].total
-    for record in records:
-        if record.total != total:
-            raise ConfigError(f"run {run}: shards of {total} and of {record.total} were saved under one run id")
-        if record.key_check != key_check:
-            raise ConfigError(f"run {run}: shard {record.index}/{total} was made with another fingerprint key")
-        if record.config != config:
-            raise ConfigError(f"run {run}: shard {record.index}/{total} was made from another drift.toml or schema")
-    missing = [i for i in range(1, total + 1) if i not in blobs]
-    if missing:
-        names = ", ".join(f"{i}/{total}" for i in missing)
-        raise ConfigError(
-            f"run {run}: shard {names} {'is' if len(missing) == 1 else 'are'} not saved yet "
-            f"({len(blobs)} of {total} are; I counts from 1, or from 0 with 0 as {total}/{total})"
-        )
-    return records
-
-
-def _configuration(project: Project, schema: Schema) -> str:
-    """What shards of one run must have been made from: drift.toml and the schema."""
-    import dataclasses
-    import json
-
-    from drift.history.shards import config_digest
-
-    def canonical(value: object) -> object:  # sets in a stable order (hash seeds differ by process)
-        return sorted(map(repr, value)) if isinstance(value, set | frozenset) else repr(value)
-
-    fields = [dataclasses.asdict(spec) for spec in schema.specs.values()]
-    specs = json.dumps(fields, sort_keys=True, default=canonical)
-    return config_digest(project.config_text, specs)

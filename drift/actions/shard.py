@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from drift.config import Project
 from drift.errors import ConfigError
+from drift.history.shards import MAX_SHARDS
 from drift.settings import EnvironmentConfig
 
 #: Where a CI system says which run this is, in the order asked: drift's own, GitHub Actions,
@@ -30,8 +31,6 @@ RUN_VARIABLES = (
     "BUILD_TAG",
     "JOB_NAME",
 )
-#: The most shards a run may have (each is one CI job).
-MAX_SHARDS = 1000
 
 
 class Shard(NamedTuple):

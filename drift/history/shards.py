@@ -10,13 +10,14 @@ findings of every scope but `across` and `history`, and its entries as history k
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import json
 import re
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drift.engine.cross_env import Seen
 from drift.engine.rules.settings_drift import Sealed
@@ -25,6 +26,14 @@ from drift.errors import ConfigError, HistoryError
 from drift.history.base import _finding_from_row, _finding_row, _inflate, damage
 from drift.model import Entry, EntryRecord, EnvSnapshot, Finding, Migration, MigrationFacts, SourceStatus
 from drift.platform import jsontext
+
+if TYPE_CHECKING:
+    from drift.config import Project
+    from drift.history.base import HistoryStore
+    from drift.schema import Schema
+
+#: The most shards a run may have (each is one CI job); `drift scan --shard` holds N to it.
+MAX_SHARDS = 1000
 
 #: The layout `ShardRecord.pack` writes.
 FORMAT = 1
@@ -41,12 +50,47 @@ def check_run_id(run: str) -> str:
     return run
 
 
-def config_digest(*texts: str) -> str:
-    """What shards of one run must share: the configuration and schema they were made with."""
+def config_digest(project: Project, schema: Schema) -> str:
+    """What shards of one run must have been made from: drift.toml and the schema, in a form
+    that does not depend on the process (a set's order follows the hash seed)."""
+
+    def canonical(value: object) -> object:
+        return sorted(map(repr, value)) if isinstance(value, set | frozenset) else repr(value)
+
+    specs = json.dumps([dataclasses.asdict(s) for s in schema.specs.values()], sort_keys=True, default=canonical)
     digest = hashlib.sha256()
-    for text in texts:
+    for text in (project.config_text, specs):
         digest.update(hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
     return digest.hexdigest()[:16]
+
+
+def load_run(history: HistoryStore, run: str, key_check: str, config: str) -> list[ShardRecord]:
+    """Every shard of `run`, in order; a ConfigError naming the first one missing, or made
+    under another key or configuration; a HistoryError for one that is not a shard."""
+    blobs = history.shard_blobs(run)
+    if not blobs:
+        raise ConfigError(
+            f"{history.where}: no shard of run {run} is saved (never scanned with --shard, or merged already)"
+        )
+    records = [ShardRecord.unpack(blob, where) for _, (where, blob) in sorted(blobs.items())]
+    total = records[0].total
+    for (index, (where, _)), record in zip(sorted(blobs.items()), records, strict=True):
+        if not 1 <= record.index == index <= record.total <= MAX_SHARDS:
+            raise HistoryError(f"{where}: a saved shard cannot be read (its number)")
+        if record.total != total:
+            raise ConfigError(f"run {run}: shards of {total} and of {record.total} were saved under one run id")
+        if record.key_check != key_check:
+            raise ConfigError(f"run {run}: shard {index}/{total} was made with another fingerprint key")
+        if record.config != config:
+            raise ConfigError(f"run {run}: shard {index}/{total} was made from another drift.toml or schema")
+    missing = [i for i in range(1, total + 1) if i not in blobs]
+    if missing:
+        names = ", ".join(f"{i}/{total}" for i in missing)
+        raise ConfigError(
+            f"run {run}: shard {names} {'is' if len(missing) == 1 else 'are'} not saved yet "
+            f"({len(blobs)} of {total} are; I counts from 1, or from 0 with 0 as {total}/{total})"
+        )
+    return records
 
 
 @dataclass(frozen=True)

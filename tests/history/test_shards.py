@@ -307,7 +307,12 @@ def test_a_damaged_shard_is_a_clear_error(tmp_path: Path) -> None:
     store.save_shard("r-6", 1, gzip.compress(b'{"format": 1, "snapshots": 3}'), store.stored_key_check() or "")
     done = run(["merge", "--config", str(config), "--run", "r-6"], expect=2, env=KEY)
     assert "a saved shard cannot be read" in done.output and "shard 1 of run r-6" in done.output
-    assert blob
+    document = json.loads(gzip.decompress(blob))
+    for index, total in ((1, 10**9), (2, 2), (0, 1)):  # a count to wait forever on; another's number
+        forged = gzip.compress(json.dumps({**document, "index": index, "total": total}).encode())
+        store.save_shard("r-6", 1, forged, store.stored_key_check() or "")
+        done = run(["merge", "--config", str(config), "--run", "r-6"], expect=2, env=KEY)
+        assert "a saved shard cannot be read (its number)" in done.output, (index, total)
 
 
 def test_shards_from_separate_processes_merge(tmp_path: Path) -> None:
