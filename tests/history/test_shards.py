@@ -113,6 +113,7 @@ def comparable(document: dict[str, Any]) -> dict[str, Any]:
         "findings": [clean(f) for f in document["findings"]],
         "suppressed": [clean(f) for f in document["suppressed"]],
         "resolved": [clean(f) for f in document["resolved"]],
+        "unverified": [clean(f) for f in document["unverified"]],
         "matrix": document["matrix"],
         "environments": document["environments"],
         "summary": document["summary"],
@@ -162,6 +163,27 @@ def test_the_merge_grades_inferred_findings_as_one_process_would(tmp_path: Path)
     inferred = [f for f in expected["findings"] if f["basis"] == "inferred"]
     assert all(f["severity"] == "error" for f in inferred)
     assert {f["env"] for f in inferred} >= {None, "preview-2"}, inferred  # across, and in one shard
+
+
+def test_a_night_with_an_unreadable_source_merges_as_one_process_sees_it(tmp_path: Path) -> None:
+    """Findings a failed source could hide are carried unverified, not resolved, in both."""
+    roots = {"single": tmp_path / "single", "split": tmp_path / "split"}
+    for root in roots.values():
+        make(root, ".drift/history.sqlite")
+    one_process(roots["single"] / "drift.toml", 1)
+    sharded(roots["split"] / "drift.toml", 3, "night-1", 1)
+    for root in roots.values():
+        (root / "envs" / "staging.env").unlink()
+    expected = one_process(roots["single"] / "drift.toml", 1)
+    config = roots["split"] / "drift.toml"
+    project = api.load_project(config, roots["split"])
+    for number in (1, 2, 3):
+        failing = "staging" in members(project, Shard(number, 3))
+        run(["scan", "--config", str(config), "--shard", f"{number}/3", "--run", "night-2"], 3 if failing else 0, KEY)
+    run(["merge", "--config", str(config), "--run", "night-2", "--quiet"], expect=1, env=KEY)
+    merged = comparable(json.loads((roots["split"] / "reports" / "drift-report.json").read_text()))
+    assert merged == expected
+    assert any(f["env"] == "staging" for f in expected["unverified"]), expected["unverified"]
 
 
 def test_merge_names_a_missing_shard_and_merges_once_it_is_there(tmp_path: Path) -> None:
