@@ -81,6 +81,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/growth.py
 	$(BIN)/python benchmarks/fleet.py
 	$(BIN)/python benchmarks/shards.py
+	$(BIN)/python benchmarks/s3_history.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

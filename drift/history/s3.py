@@ -10,17 +10,23 @@ fingerprint key's check value. The shards of a sharded run wait for `drift merge
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from drift.errors import CollectorError, ConfigError, HistoryError, HistoryUnavailable
 from drift.history.base import MAX_SCAN_BYTES, HistoryStore, SavedScan, ScanSummary, guarded
 from drift.model import new_scan_id
 from drift.platform.aws import AwsTarget, SessionPool, aws_errors
 
+T = TypeVar("T")
+
 #: What aws_errors says of a store that is there but did not answer in time.
 _TRANSIENT = ("Throttl", "SlowDown", "RequestLimitExceeded", "TooManyRequests", "unreachable", "(HTTP 5")
 #: meta.json holds one short check value; a larger object is not ours.
 MAX_META = 64 * 1024
+#: Objects read at once (the trend's past scans, a run's shards): each is a round trip of tens
+#: of milliseconds, which one after another add up to seconds.
+READERS = 8
 
 
 class S3History(HistoryStore):
@@ -59,6 +65,15 @@ class S3History(HistoryStore):
             token = page.get("NextContinuationToken")
             if not token:
                 return sorted(keys)
+
+    def _each(self, keys: list[str], read: Callable[[str], T]) -> list[T]:
+        """`read` of every key, in order, READERS at a time (boto3 clients are thread-safe)."""
+        if len(keys) < 2:
+            return [read(key) for key in keys]
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(READERS, len(keys)), thread_name_prefix="drift-s3") as pool:
+            return list(pool.map(read, keys))
 
     def _load(self, key: str) -> SavedScan:
         """A scan object, read up to MAX_SCAN_BYTES (a larger one in a shared bucket is damage,
@@ -111,8 +126,7 @@ class S3History(HistoryStore):
 
     def summaries(self, limit: int) -> list[ScanSummary]:
         found = []
-        for key in reversed(self._scan_keys()[-limit:]):
-            scan = self._load(key)
+        for scan in self._each(list(reversed(self._scan_keys()[-limit:])), self._load):
             found.append(
                 ScanSummary(
                     scan.id,
@@ -154,20 +168,33 @@ class S3History(HistoryStore):
                 return keys
 
     def shard_blobs(self, run: str) -> dict[int, tuple[str, bytes]]:
-        found: dict[int, tuple[str, bytes]] = {}
+        numbered = {}
         for key in self._shard_keys(run):
             name = key.rpartition("/")[2].removesuffix(".json.gz")
-            if not name.isdigit() or len(name) > 6:
-                continue  # not a shard drift wrote
-            body = self._call("reading a shard", "get_object", Key=key)["Body"].read(MAX_SCAN_BYTES + 1)
+            if name.isdigit() and len(name) <= 6:  # else not a shard drift wrote
+                numbered[key] = int(name)
+
+        def read(key: str) -> bytes:
+            body: bytes = self._call("reading a shard", "get_object", Key=key)["Body"].read(MAX_SCAN_BYTES + 1)
             if len(body) > MAX_SCAN_BYTES:
                 raise HistoryError(f"s3://{self.bucket}/{key}: a shard is larger than {MAX_SCAN_BYTES >> 20} MiB")
-            found[int(name)] = (f"s3://{self.bucket}/{key}", body)
-        return found
+            return body
+
+        keys = list(numbered)
+        return {
+            numbered[key]: (f"s3://{self.bucket}/{key}", body)
+            for key, body in zip(keys, self._each(keys, read), strict=True)
+        }
 
     def drop_shards(self, run: str) -> None:
-        for key in self._shard_keys(run):
-            self._call("removing a merged shard", "delete_object", Key=key)
+        keys = self._shard_keys(run)
+        for start in range(0, len(keys), 1000):  # DeleteObjects takes up to 1,000 keys a request
+            batch = [{"Key": key} for key in keys[start : start + 1000]]
+            answer = self._call(
+                "removing the merged shards", "delete_objects", Delete={"Objects": batch, "Quiet": True}
+            )
+            if answer.get("Errors"):
+                raise HistoryError(f"{self.where}: {len(answer['Errors'])} merged shard(s) of run {run} not removed")
 
     def save(self, scan: SavedScan, check_value: str) -> None:
         self._keyed(check_value)
