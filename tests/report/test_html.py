@@ -195,6 +195,8 @@ def test_a_report_with_many_new_findings_keeps_the_trend_on_top(browser: Any, pr
         new = int(section.split(": ", 1)[1].split(" new", 1)[0])  # missing, removed, invalid, changed
         assert new_rows == 20 and f"{new - 20} more new findings: all {new} new ones" in section
         page.click(f"text=all {new} new ones")  # the rest: the findings filtered to the new ones
+        # the link sets the URL's hash; the page applies it on `hashchange`, which comes after
+        page.wait_for_function("document.querySelector('#f-status').value === 'new'", timeout=10_000)
         assert page.input_value("#f-status") == "new" and visible(page, "[data-finding]") == new
         assert page.locator("[data-finding]:visible:not([data-status=new])").count() == 0
         page.select_option("#f-status", "")
