@@ -465,6 +465,12 @@ def merge(
 
     started = time.monotonic()
     plan = _prepare(project, (), fingerprinter, history)
+    comparing = [r.slug for r in plan.plugin_rules if "across" in r.scopes]
+    if comparing:  # they read values, which a merge does not have: it would find nothing, in silence
+        raise ConfigError(
+            f"plugin rule {', '.join(comparing)} compares environments' values, which shards do not save: "
+            "scan this project in one process (drift scan)"
+        )
     records = load_run(history, check_run_id(run), plan.fingerprint.check_value(), config_digest(project, plan.schema))
     by_env = {s.env: s for r in records for s in r.snapshots}
     snapshots = [by_env[name] for name in project.environments if name in by_env]

@@ -124,3 +124,17 @@ def test_an_entry_scoped_plugin_runs_in_the_per_key_pass(
     (finding,) = [f for f in document["findings"] if f["rule"] == "lower-case"]
     assert finding["key"] == "api.token" and finding["actual"].startswith("••••")  # masked by view.display
     assert "CANARY" not in json.dumps(document)
+
+
+def test_a_merge_refuses_a_plugin_that_compares_environments(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plugin `across` rule reads values; shards save none, so in a merge it would find
+    nothing and pass in silence: the merge says so instead (fail closed)."""
+    use(monkeypatch, plugin(tmp_path / "m", "same-url", "return []"))
+    monkeypatch.delitem(sys.modules, "bad_rules", raising=False)
+    write(project, '["same-url"]')
+    env = {"DRIFT_FINGERPRINT_KEY": "k"}
+    run(["scan", "--shard", "1/1", "--run", "r1"], expect=0, env=env)
+    done = run(["merge", "--run", "r1"], expect=2, env=env)
+    assert "plugin rule same-url compares environments' values" in done.output
