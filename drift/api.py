@@ -404,10 +404,8 @@ def scan_shard(
     compare environments or scans), saved as shard `shard.number` of run `run` for `drift
     merge`: what the comparing rules need is saved sealed, never a value."""
     from drift.actions.shard import members as shard_members
-    from drift.engine.cross_env import portable, sealed
     from drift.engine.evaluate import SHARD_SCOPES
-    from drift.engine.rules.settings_drift import sealed as sealed_settings
-    from drift.history.shards import ShardRecord, check_run_id, config_digest
+    from drift.history.shards import ShardRecord, check_run_id, config_digest, sealed_parts
 
     run = check_run_id(run)
     # findings saved as the rules made them: `drift merge` grades inferred ones by its own
@@ -422,15 +420,7 @@ def scan_shard(
     secrecy = secrecy_for(plan.schema)
     entries = _entries(plan, snapshots, secrecy)
     findings = _check(plan, snapshots, now, secrecy, entries, None, SHARD_SCOPES)
-    kept = [
-        s._replace(
-            facts={
-                kind: sealed_settings(fact, plan.fingerprint) if kind.startswith("settings:") else fact
-                for kind, fact in s.facts.items()
-            }
-        )
-        for s in snapshots
-    ]
+    kept, sealed = sealed_parts(plan.schema, snapshots, secrecy, plan.fingerprint)
     record = ShardRecord(
         run,
         shard.number,
@@ -440,10 +430,7 @@ def scan_shard(
         plan.fingerprint.check_value(),
         config_digest(project, plan.schema),
         kept,
-        {
-            env: {key: portable(seen, plan.fingerprint) for key, seen in keys.items()}
-            for env, keys in sealed(plan.schema, snapshots, secrecy, plan.fingerprint).items()
-        },
+        sealed,
         findings,
         entries,
         list(plan.skipped),
@@ -461,7 +448,7 @@ def merge(
     suppressions, statuses, commands, the matrix and the trend as `scan` does. A ConfigError
     names a missing shard, or shards that cannot be merged (another configuration or key)."""
     from drift.engine.evaluate import MERGE_SCOPES
-    from drift.history.shards import check_run_id, config_digest, load_run
+    from drift.history.shards import check_run_id, config_digest, load_run, merged
 
     started = time.monotonic()
     plan = _prepare(project, (), fingerprinter, history)
@@ -472,22 +459,10 @@ def merge(
             "scan this project in one process (drift scan)"
         )
     records = load_run(history, check_run_id(run), plan.fingerprint.check_value(), config_digest(project, plan.schema))
-    by_env = {s.env: s for r in records for s in r.snapshots}
-    snapshots = [by_env[name] for name in project.environments if name in by_env]
-    plan = plan._replace(
-        selected=[project.environments[s.env] for s in snapshots],
-        skipped=tuple(dict.fromkeys(line for r in records for line in r.skipped)),
-    )
-    entries = [e for r in records for e in r.entries]
-    stored: dict[str, Mapping[str, Any]] = {env: keys for r in records for env, keys in r.sealed.items()}
-    seen: set[str] = set()
-    found = []
-    for finding in (f for r in records for f in r.findings):
-        if finding.env is None and finding.id in seen:
-            continue  # a schema's finding: every shard made it
-        seen.add(finding.id)
-        found.append(finding)
+    parts = merged(records, list(project.environments))
+    plan = plan._replace(selected=[project.environments[s.env] for s in parts.snapshots], skipped=parts.skipped)
     now = datetime.now(UTC).replace(microsecond=0)
     secrecy = secrecy_for(plan.schema)
-    findings = _check(plan, snapshots, now, secrecy, entries, None, MERGE_SCOPES, stored, found)
+    snapshots, entries, stored = parts.snapshots, parts.entries, parts.sealed
+    findings = _check(plan, snapshots, now, secrecy, entries, None, MERGE_SCOPES, stored, parts.findings)
     return _result(plan, snapshots, findings, entries, now, started, history, secrecy, sealed=stored)

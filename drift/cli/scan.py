@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from drift import api
-from drift.actions.shard import Shard, run_id
 from drift.cli import (
     allow_commands_option,
     config_option,
@@ -41,6 +40,7 @@ from drift.report.output import parse_output
 from drift.report.terminal import summary
 
 if TYPE_CHECKING:
+    from drift.actions.shard import Shard
     from drift.config import Project
     from drift.history import HistoryStore
     from drift.model import ScanResult
@@ -93,6 +93,8 @@ def scan_command(
 
     project = with_options(api.load_project(config, Path.cwd(), schema_path, dialect), fail_on, strict)
     if shard is not None:
+        from drift.actions.shard import Shard, run_id  # sharding's modules load only for a shard
+
         if no_save or outputs:
             raise ConfigError("--shard saves a part of a scan and writes no report: drop --no-save and --output")
         _scan_shard(project, Shard.parse(shard), run_id(run), quiet)
@@ -135,6 +137,8 @@ def merge_command(
     Exit codes: as `drift scan`; 2 when a shard is missing (named) or the shards cannot be
     merged.
     """
+
+    from drift.actions.shard import run_id
 
     project = with_options(api.load_project(config, Path.cwd()), fail_on, strict)
     store = api.history_for(project)

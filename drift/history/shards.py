@@ -15,12 +15,14 @@ import gzip
 import hashlib
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from drift.engine.cross_env import Seen
+from drift.engine.cross_env import Seen, portable, sealed
 from drift.engine.rules.settings_drift import Sealed
+from drift.engine.rules.settings_drift import sealed as sealed_settings
 from drift.engine.secrecy import DECLARED, INFERRED, Secrecy
 from drift.errors import ConfigError, HistoryError
 from drift.history.base import _finding_from_row, _finding_row, _inflate, damage
@@ -29,8 +31,10 @@ from drift.platform import jsontext
 
 if TYPE_CHECKING:
     from drift.config import Project
+    from drift.engine.secrecy import SecrecyCache
     from drift.history.base import HistoryStore
     from drift.schema import Schema
+    from drift.secrets import Fingerprinter
 
 #: The most shards a run may have (each is one CI job); `drift scan --shard` holds N to it.
 MAX_SHARDS = 1000
@@ -91,6 +95,58 @@ def load_run(history: HistoryStore, run: str, key_check: str, config: str) -> li
             f"({len(blobs)} of {total} are; I counts from 1, or from 0 with 0 as {total}/{total})"
         )
     return records
+
+
+def sealed_parts(
+    schema: Schema, snapshots: Sequence[EnvSnapshot], secrecy: SecrecyCache, fingerprint: Fingerprinter
+) -> tuple[list[EnvSnapshot], dict[str, dict[str, Seen]]]:
+    """What a shard saves of its environments: each snapshot with its deployment settings
+    sealed, and every entry's sealed value with its typed token hashed (`cross_env.portable`)."""
+    kept = [
+        s._replace(
+            facts={
+                kind: sealed_settings(fact, fingerprint) if kind.startswith("settings:") else fact
+                for kind, fact in s.facts.items()
+            }
+        )
+        for s in snapshots
+    ]
+    values = {
+        env: {key: portable(seen, fingerprint) for key, seen in keys.items()}
+        for env, keys in sealed(schema, snapshots, secrecy, fingerprint).items()
+    }
+    return kept, values
+
+
+class MergedRun(NamedTuple):
+    """A run's shards put together: the environments in configured order (values left out),
+    their entries as history keeps them, their sealed values, the shards' findings (a
+    schema's, which every shard made, once) and the lines of environments skipped."""
+
+    snapshots: list[EnvSnapshot]
+    entries: list[EntryRecord]
+    sealed: dict[str, Mapping[str, Seen]]
+    findings: list[Finding]
+    skipped: tuple[str, ...]
+
+
+def merged(records: Sequence[ShardRecord], order: Sequence[str]) -> MergedRun:
+    """The shards of one run as one, environments in `order` (the configuration's)."""
+    by_env = {s.env: s for r in records for s in r.snapshots}
+    found: list[Finding] = []
+    seen: set[str] = set()
+    for finding in (f for r in records for f in r.findings):
+        if finding.env is None and finding.id in seen:
+            continue  # a schema's finding: every shard made it
+        seen.add(finding.id)
+        found.append(finding)
+    return MergedRun(
+        [by_env[name] for name in order if name in by_env],
+        [e for r in records for e in r.entries],
+        {env: keys for r in records for env, keys in r.sealed.items()},
+        found,
+        tuple(dict.fromkeys(line for r in records for line in r.skipped)),
+    )
 
 
 @dataclass(frozen=True)
