@@ -174,7 +174,9 @@ def test_a_form_feed_in_an_example_comment_does_not_stop_sync(project: Project) 
 
 def test_a_cel_assertion_that_builds_gigabytes_is_stopped_alone(project: Project) -> None:
     """Nested maps over a 30,000-item list (60 KB, under the value cap) would build 1.6 GB:
-    that assertion is stopped at its memory bound, the others still run."""
+    that assertion is stopped at a bound, the others still run. Which bound comes first
+    (256 MB or 2 s) depends on the machine's speed: CI's slower one met the 2 s first.
+    Each bound alone is held by test_each_bounded_piece_has_its_own_time_and_memory_limit."""
     project.write(".env.example", "# @type csv\nX=a\n")
     project.write("prod.env", "X=" + ",".join("a" * 30_000) + "\n")
     project.write(
@@ -186,7 +188,9 @@ def test_a_cel_assertion_that_builds_gigabytes_is_stopped_alone(project: Project
     )
     document = json.loads(run(["check", "--format", "json"], expect=1).stdout)
     messages = {f["expected"].split(":")[0]: f["message"] for f in document["findings"]}
-    assert "needed more than 256 MB" in messages["assertion huge"]
+    stopped = messages["assertion huge"]
+    assert "could not be evaluated" in stopped, stopped
+    assert "needed more than 256 MB" in stopped or "did not finish within 2 s" in stopped, stopped
     assert "ran past CEL's iteration budget" in messages["assertion nested"]
     assert "could not" not in messages["assertion small"]  # evaluated after the one stopped: false
 
