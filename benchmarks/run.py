@@ -54,21 +54,38 @@ def small_files(work: Path) -> dict[str, float]:
     (work / "b.env").write_text("".join(f"KEY_{i}=value{i if i % 7 else 'x'}\n" for i in range(2, 32)))
     (work / ".env.example").write_text("".join(f"KEY_{i}=value{i}\n" for i in range(50)))
     (work / ".env").write_text("".join(f"KEY_{i}=value{i}\n" for i in range(50)))
+    standard = ", ".join(standard_modules_of_check(work))
     figures = interleaved(
         {
             "drift diff": [PYTHON, "-m", "drift", "diff", "a.env", "b.env"],
             "drift check (50 keys, no config)": [PYTHON, "-m", "drift", "check"],
             "python -c 'import dotenv'": [PYTHON, "-c", "import dotenv"],
             "python -c pass": [PYTHON, "-c", "pass"],
+            "floor: the standard modules check loads": [PYTHON, "-c", f"import {standard}"],
+            "floor: those and click": [PYTHON, "-c", f"import click, {standard}"],
         },
         work,
     )
-    figures["drift check / import dotenv"] = (
-        figures["drift check (50 keys, no config)"] / figures["python -c 'import dotenv'"]
-    )
+    dotenv = figures["python -c 'import dotenv'"]
+    figures["drift check / import dotenv"] = figures["drift check (50 keys, no config)"] / dotenv
+    figures["floor, standard modules / import dotenv"] = figures["floor: the standard modules check loads"] / dotenv
+    figures["floor, with click / import dotenv"] = figures["floor: those and click"] / dotenv
     if Path(ENVDRIFT).exists():
         figures["envdrift diff"] = timed([ENVDRIFT, "diff", "a.env", "b.env"], work)
     return figures
+
+
+def standard_modules_of_check(work: Path) -> list[str]:
+    """The standard library's top-level modules `drift check` loads beyond a bare interpreter's:
+    what any implementation of the check on these modules pays before a line of drift runs."""
+    probe = (
+        "import sys\nbare = set(sys.modules)\nfrom drift.cli import main\n"
+        "try:\n    main(['check'])\nexcept SystemExit:\n    pass\n"
+        "names = {m.split('.')[0] for m in set(sys.modules) - bare}\n"
+        "print(' '.join(sorted(n for n in names if n in sys.stdlib_module_names and not n.startswith('_'))))"
+    )
+    done = subprocess.run([PYTHON, "-c", probe], cwd=work, capture_output=True, text=True, check=True, env=ENV)
+    return done.stdout.splitlines()[-1].split()
 
 
 def interleaved(commands: dict[str, list[str]], cwd: Path, rounds: int = 41) -> dict[str, float]:
