@@ -24,7 +24,7 @@ import boto3
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from devtools.aws_local import FaultProxy, MotoServer, offline_credentials  # noqa: E402
+from devtools.aws_local import local_aws  # noqa: E402
 
 LATENCY = 0.05
 REGION = "us-east-1"
@@ -76,11 +76,7 @@ def timed(command: list[str], env: dict[str, str], repeat: int = 3) -> float:
 
 
 def main() -> None:
-    server = MotoServer()
-    proxy = FaultProxy(server.url)
-    try:
-        env = {**os.environ, **offline_credentials(REGION)}
-        os.environ.update(env)
+    with local_aws(REGION) as (server, proxy, env):
         seed(server.url)
         proxy.plan.latency = LATENCY
         figures: dict[str, float] = {}
@@ -148,9 +144,6 @@ def main() -> None:
         )
         for name, value in figures.items():
             print(f"  {name:<62} {value:.2f}")
-    finally:
-        proxy.stop()
-        server.stop()
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import boto3
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from devtools.aws_local import FaultProxy, MotoServer, offline_credentials  # noqa: E402
+from devtools.aws_local import local_aws  # noqa: E402
 
 PROJECTS = 500
 REGION = "us-east-1"
@@ -71,26 +71,18 @@ def fleet(env: dict[str, str], out: Path) -> tuple[float, float]:
 
 
 def main() -> None:
-    server = MotoServer()
-    proxy = FaultProxy(server.url)
-    try:
-        env = {**os.environ, **offline_credentials(REGION)}
-        os.environ.update(env)
-        with tempfile.TemporaryDirectory() as tmp:
-            seed(server.url, Path(tmp))
-            page = Path(tmp) / "fleet.html"
-            for latency in (0.0, 0.02):
-                proxy.plan.latency = latency
-                for readers in ("16", "1"):
-                    run_env = {**env, "AWS_ENDPOINT_URL": proxy.url, "DRIFT_FLEET_READERS": readers}
-                    seconds, peak = min(fleet(run_env, page) for _ in range(3))
-                    print(
-                        f"  {PROJECTS} projects, {latency * 1000:.0f} ms a request, {readers:>2} reader(s): "
-                        f"{seconds:.2f} s, peak RSS {peak:.0f} MB, page {page.stat().st_size / 1024:.0f} KB"
-                    )
-    finally:
-        proxy.stop()
-        server.stop()
+    with local_aws(REGION) as (server, proxy, env), tempfile.TemporaryDirectory() as tmp:
+        seed(server.url, Path(tmp))
+        page = Path(tmp) / "fleet.html"
+        for latency in (0.0, 0.02):
+            proxy.plan.latency = latency
+            for readers in ("16", "1"):
+                run_env = {**env, "AWS_ENDPOINT_URL": proxy.url, "DRIFT_FLEET_READERS": readers}
+                seconds, peak = min(fleet(run_env, page) for _ in range(3))
+                print(
+                    f"  {PROJECTS} projects, {latency * 1000:.0f} ms a request, {readers:>2} reader(s): "
+                    f"{seconds:.2f} s, peak RSS {peak:.0f} MB, page {page.stat().st_size / 1024:.0f} KB"
+                )
 
 
 if __name__ == "__main__":

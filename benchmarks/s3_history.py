@@ -17,7 +17,7 @@ import boto3
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from devtools.aws_local import FaultProxy, MotoServer, offline_credentials  # noqa: E402
+from devtools.aws_local import local_aws  # noqa: E402
 
 SCANS = 30
 LATENCY = 0.05
@@ -28,10 +28,8 @@ def main() -> None:
     from drift.history import s3
     from drift.secrets import Fingerprinter
 
-    server = MotoServer()
-    proxy = FaultProxy(server.url)
-    try:
-        os.environ.update({**offline_credentials("us-east-1"), "AWS_ENDPOINT_URL": server.url})
+    with local_aws("us-east-1") as (server, proxy, _):
+        os.environ["AWS_ENDPOINT_URL"] = server.url
         client: Any = boto3.client("s3", region_name="us-east-1", endpoint_url=server.url)
         client.create_bucket(Bucket="trend-history")
         with tempfile.TemporaryDirectory() as tmp:
@@ -61,9 +59,6 @@ def main() -> None:
                     f"  scan with {SCANS} saved scans on S3, {LATENCY * 1000:.0f} ms a request, {readers} at a time: "
                     f"{best:.2f} s (a trend of {len(result.trend)})"
                 )
-    finally:
-        proxy.stop()
-        server.stop()
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from devtools import organisation  # noqa: E402
-from devtools.aws_local import FaultProxy, MotoServer, offline_credentials  # noqa: E402
+from devtools.aws_local import local_aws  # noqa: E402
 
 ACCOUNTS = 50
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
@@ -54,10 +54,8 @@ def findings(config: Path) -> Any:
 
 
 def main() -> None:
-    server = MotoServer()
-    proxy = FaultProxy(server.url)
-    try:
-        env = {**os.environ, **offline_credentials(REGIONS[0]), "DRIFT_FINGERPRINT_KEY": "bench"}
+    with local_aws(REGIONS[0]) as (server, proxy, env):
+        env = {**env, "DRIFT_FINGERPRINT_KEY": "bench"}
         os.environ.update(env)
         boto3.client("s3", region_name=REGIONS[0], endpoint_url=server.url).create_bucket(Bucket="org")
         organisation.seed(server.url, ACCOUNTS, REGIONS)
@@ -98,9 +96,6 @@ def main() -> None:
             same = findings(single) == findings(split)
             print(f"  merged result identical to the one process's: {same} ({proxy.calls('sts')} AssumeRole calls)")
             assert same
-    finally:
-        proxy.stop()
-        server.stop()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ import threading
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -241,3 +243,20 @@ class FaultProxy:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@contextmanager
+def local_aws(region: str) -> Iterator[tuple[MotoServer, FaultProxy, dict[str, str]]]:
+    """moto's server, the fault proxy in front of it and the offline credentials in this
+    process's environment (what a benchmark's drift and boto3 run with; the returned
+    environment is that, for the processes it starts); both servers stopped at the end."""
+    import os
+
+    server = MotoServer()
+    proxy = FaultProxy(server.url)
+    try:
+        os.environ.update(offline_credentials(region))
+        yield server, proxy, dict(os.environ)
+    finally:
+        proxy.stop()
+        server.stop()
