@@ -90,13 +90,17 @@ def standard_modules_of_check(work: Path) -> list[str]:
 
 def interleaved(commands: dict[str, list[str]], cwd: Path, rounds: int = 41) -> dict[str, float]:
     """Median wall time of each command, run in turn round after round, so that a slower
-    spell of the machine weighs on all of them alike (start-up times differ by milliseconds)."""
+    spell of the machine weighs on all of them alike (start-up times differ by milliseconds).
+    A command that fails (any exit but 0, or 1 for drift's findings) stops the benchmark: an
+    error exits early, and its time would be a figure for work never done."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(rounds):
         for name, command in commands.items():
             start = time.perf_counter()
-            subprocess.run(command, cwd=cwd, capture_output=True, check=False, env=ENV)
+            done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, env=ENV)
             times[name].append(time.perf_counter() - start)
+            if done.returncode not in (0, 1):
+                raise SystemExit(f"{name}: exit {done.returncode}: {done.stderr.strip()[-300:]}")
     return {name: statistics.median(values) for name, values in times.items()}
 
 

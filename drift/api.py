@@ -7,8 +7,6 @@
 Every error that should stop a run is a DriftError carrying its exit code.
 """
 
-from __future__ import annotations
-
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -21,17 +19,25 @@ from drift.collectors.snapshot import Progress, collect
 from drift.config import Project, load_project
 from drift.engine import catalog
 from drift.engine.evaluate import CHECK_SCOPES, Inputs, evaluate, secrecy_for
-from drift.engine.matrix import build_matrix
 from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError
-from drift.model import CodeRead, EntryRecord, EnvSnapshot, Finding, ScanResult, Severity, TrendPoint, new_scan_id
+from drift.model import (
+    CodeRead,
+    EntryRecord,
+    EnvSnapshot,
+    Finding,
+    MatrixRow,
+    ScanResult,
+    Severity,
+    TrendPoint,
+    new_scan_id,
+)
 from drift.platform.paths import repository_prefix
 from drift.platform.runtime import paused_gc
 from drift.platform.suggest import did_you_mean
 from drift.schema import Schema, load_schema
 from drift.secrets import FINGERPRINT_ENV, Fingerprinter
 from drift.settings import EnvironmentConfig
-from drift.stores.fixes import with_commands
 
 if TYPE_CHECKING:
     from drift.actions.shard import Shard
@@ -69,7 +75,7 @@ def load_project_schema(project: Project) -> Schema:
     )
 
 
-def compile_project_assertions(project: Project, schema: Schema) -> Compiled | None:
+def compile_project_assertions(project: Project, schema: Schema) -> "Compiled | None":
     """The project's `[[assert]]` expressions compiled against its schema; one that does not
     compile is a configuration error naming the file and the assertion."""
     if not project.assertions:
@@ -140,7 +146,7 @@ def fingerprinter_for(project: Project, persistent: bool = False) -> Fingerprint
         return Fingerprinter.ephemeral()
 
 
-def history_for(project: Project, must_exist: bool = False) -> HistoryStore | None:
+def history_for(project: Project, must_exist: bool = False) -> "HistoryStore | None":
     """The project's history store; with `must_exist`, None for a local file not created yet."""
     location = project.history
     if must_exist and not location.startswith("s3://") and not Path(location).exists():
@@ -158,12 +164,12 @@ class _Plan(NamedTuple):
 
     project: Project
     schema: Schema
-    assertions: Compiled | None
-    plugin_rules: tuple[Rule, ...]
+    assertions: "Compiled | None"
+    plugin_rules: "tuple[Rule, ...]"
     selected: list[EnvironmentConfig]
     skipped: tuple[str, ...]
     fingerprint: Fingerprinter
-    previous: SavedScan | None
+    previous: "SavedScan | None"
 
 
 @paused_gc()
@@ -174,7 +180,7 @@ def scan(
     with_matrix: bool = True,
     fingerprinter: Fingerprinter | None = None,
     progress: Progress | None = None,
-    history: HistoryStore | None = None,
+    history: "HistoryStore | None" = None,
     new_only: bool = False,
     changed_since: str | None = None,
 ) -> ScanResult:
@@ -198,11 +204,11 @@ def _result(
     entries: Sequence[EntryRecord],
     now: datetime,
     started: float,
-    history: HistoryStore | None,
-    secrecy: SecrecyCache,
+    history: "HistoryStore | None",
+    secrecy: "SecrecyCache",
     with_matrix: bool = True,
     new_only: bool = False,
-    sealed: Sealed | None = None,
+    sealed: "Sealed | None" = None,
 ) -> ScanResult:
     """A checked scan finished: suppressions, statuses against the previous saved scan, fix
     commands, the matrix (from the shards' `sealed` values in `drift merge`), the trend."""
@@ -217,8 +223,15 @@ def _result(
         marked = annotate(active, suppressed, plan.previous, snapshots, list(project.environments), stamp)
         active, suppressed = marked.findings, marked.suppressed
         resolved, unverified = marked.resolved, marked.unverified
-    active = with_commands(active, project.environments, plan.schema, snapshots)
-    matrix = build_matrix(plan.schema, snapshots, active, plan.fingerprint, secrecy, sealed) if with_matrix else ()
+    if active:  # the fix commands and the matrix load only where they are used (start-up)
+        from drift.stores.fixes import with_commands
+
+        active = with_commands(active, project.environments, plan.schema, snapshots)
+    matrix: tuple[MatrixRow, ...] = ()
+    if with_matrix:
+        from drift.engine.matrix import build_matrix
+
+        matrix = build_matrix(plan.schema, snapshots, active, plan.fingerprint, secrecy, sealed)
     scan_id = new_scan_id()
     return ScanResult(
         project=project.name,
@@ -245,7 +258,7 @@ def _result(
 
 
 def _prepare(
-    project: Project, envs: Sequence[str], fingerprinter: Fingerprinter | None, history: HistoryStore | None
+    project: Project, envs: Sequence[str], fingerprinter: Fingerprinter | None, history: "HistoryStore | None"
 ) -> _Plan:
     """The schema, assertions and plugin rules; the environments to read (a non-deployed one
     whose files are absent is skipped with a line saying so); the key; the previous scan."""
@@ -282,7 +295,7 @@ def _read(plan: _Plan, progress: Progress | None) -> list[EnvSnapshot]:
     )
 
 
-def _entries(plan: _Plan, snapshots: Sequence[EnvSnapshot], secrecy: SecrecyCache) -> list[EntryRecord]:
+def _entries(plan: _Plan, snapshots: Sequence[EnvSnapshot], secrecy: "SecrecyCache") -> list[EntryRecord]:
     """The entries as history keeps them (fingerprints and masked displays)."""
     from drift.engine.compare import current_entries
 
@@ -293,11 +306,11 @@ def _check(
     plan: _Plan,
     snapshots: Sequence[EnvSnapshot],
     now: datetime,
-    secrecy: SecrecyCache,
+    secrecy: "SecrecyCache",
     entries: Sequence[EntryRecord],
     changed_since: str | None,
     scopes: Sequence[str] = CHECK_SCOPES,
-    sealed: Sealed | None = None,
+    sealed: "Sealed | None" = None,
     shards: Sequence[Finding] = (),
 ) -> list[Finding]:
     """Every rule of `scopes` over what was read (and the code's reads, where the project has
@@ -334,7 +347,9 @@ def _check(
     )
 
 
-def _trend(history: HistoryStore | None, scan_id: str, stamp: str, active: Sequence[Finding]) -> tuple[TrendPoint, ...]:
+def _trend(
+    history: "HistoryStore | None", scan_id: str, stamp: str, active: Sequence[Finding]
+) -> tuple[TrendPoint, ...]:
     """The last scans' error and warning counts, this one last (none without a history)."""
     if history is None:
         return ()
@@ -366,7 +381,7 @@ def code_reads(project: Project) -> list[CodeRead] | None:
     return code.scan(project.root, project.code.paths, project.code.exclude, project.code.languages, cache)
 
 
-def save_scan(result: ScanResult, store: HistoryStore, fingerprint: Fingerprinter) -> SavedScan:
+def save_scan(result: ScanResult, store: "HistoryStore", fingerprint: Fingerprinter) -> "SavedScan":
     """Save a scan (its findings and entries as typed records, its rendered report for
     `drift report`) in one transaction. The entries come from `scan(..., history=store)`: a
     scan made without a history saves none, so the next scan reports no changed / added /
@@ -393,13 +408,13 @@ def save_scan(result: ScanResult, store: HistoryStore, fingerprint: Fingerprinte
 @paused_gc()
 def scan_shard(
     project: Project,
-    shard: Shard,
+    shard: "Shard",
     run: str,
-    history: HistoryStore,
+    history: "HistoryStore",
     *,
     fingerprinter: Fingerprinter | None = None,
     progress: Progress | None = None,
-) -> ShardRecord:
+) -> "ShardRecord":
     """Read shard `shard`'s environments and check each of them (every scope but those that
     compare environments or scans), saved as shard `shard.number` of run `run` for `drift
     merge`: what the comparing rules need is saved sealed, never a value."""
@@ -441,7 +456,7 @@ def scan_shard(
 
 @paused_gc()
 def merge(
-    project: Project, run: str, history: HistoryStore, *, fingerprinter: Fingerprinter | None = None
+    project: Project, run: str, history: "HistoryStore", *, fingerprinter: Fingerprinter | None = None
 ) -> ScanResult:
     """The scan of run `run` from its N saved shards, as one process would have made it: the
     rules that compare environments and scans run over the shards' sealed values, then

@@ -4,8 +4,6 @@ Apart from config.py (which reads and validates it) so that the collectors can u
 without importing the configuration reader, which imports them: the layers point one way.
 """
 
-from __future__ import annotations
-
 import fnmatch
 from collections.abc import Mapping
 from types import MappingProxyType

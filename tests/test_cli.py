@@ -462,7 +462,7 @@ def test_progress_on_a_terminal_shows_each_source_done() -> None:
 
     from rich.console import Console
 
-    from drift.cli.progress import Spinners
+    from drift.console.progress import Spinners
 
     out = io.StringIO()
     spinners = Spinners(Console(file=out, force_terminal=True, width=120))

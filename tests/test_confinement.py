@@ -28,7 +28,7 @@ ALLOWED = {
     "actions/sync.py": "dotenv files resolved through Confined first",
     "cli/render.py": "`drift render --input`: a path on the command line",
     "collectors/dotenv.py": "a configured path, confined when the configuration is loaded (file_options)",
-    "cli/__init__.py": "os.devnull, where a closed standard output is pointed",
+    "console/__init__.py": "os.devnull, where a closed standard output is pointed",
     "report/metrics.py": "the textfile of --output openmetrics:PATH (a command-line argument), capped",
     "engine/bounded.py": "/proc/self/statm and os.devnull in the forked child, never a user path",
     "platform/ssh.py": "an ssh_config named by the configuration, read only to look for executing keywords",

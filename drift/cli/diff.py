@@ -9,11 +9,8 @@ import click
 
 from drift import dialects
 from drift.actions import diff
-from drift.cli import (
-    finish,
-    handle_errors,
-    main,
-)
+from drift.cli import handle_errors, main
+from drift.console import finish
 from drift.dialects import DIALECTS
 from drift.errors import ConfigError
 from drift.schema import load_schema

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from drift.cli import deliver, finish, handle_errors, main, use_color
+from drift.cli import handle_errors, main
+from drift.console import deliver, finish, use_color
 from drift.errors import ConfigError
 from drift.report.fleet import FORMATS
 

@@ -12,13 +12,8 @@ import click
 
 from drift import api
 from drift.actions import plan
-from drift.cli import (
-    allow_commands_option,
-    config_option,
-    finish,
-    handle_errors,
-    main,
-)
+from drift.cli import allow_commands_option, config_option, handle_errors, main
+from drift.console import finish
 from drift.errors import ConfigError
 from drift.platform.files import write_atomic
 from drift.report import inert

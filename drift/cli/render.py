@@ -8,14 +8,8 @@ from pathlib import Path
 
 import click
 
-from drift.cli import (
-    format_option,
-    handle_errors,
-    main,
-    output_option,
-    sarif_suppressed_option,
-    use_color,
-)
+from drift.cli import format_option, handle_errors, main, output_option, sarif_suppressed_option
+from drift.console import use_color
 from drift.errors import ConfigError
 from drift.platform import jsontext
 from drift.platform.files import CONFIG_MAX_BYTES, UnreadableFile, read_text

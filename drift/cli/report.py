@@ -8,16 +8,8 @@ from pathlib import Path
 import click
 
 from drift import api
-from drift.cli import (
-    config_option,
-    format_option,
-    handle_errors,
-    main,
-    output_option,
-    reports_dir,
-    sarif_suppressed_option,
-    use_color,
-)
+from drift.cli import config_option, format_option, handle_errors, main, output_option, sarif_suppressed_option
+from drift.console import reports_dir, use_color
 from drift.errors import ConfigError
 from drift.report.document import load_document
 from drift.report.emit import emit

@@ -13,24 +13,18 @@ from drift import api
 from drift.cli import (
     allow_commands_option,
     config_option,
-    deliver,
     dialect_option,
     fail_on_option,
-    finish,
     handle_errors,
     main,
     output_option,
-    push_metrics,
     quiet_option,
-    reports_dir,
     sarif_suppressed_option,
-    say_skipped,
     schema_option,
     strict_option,
-    use_color,
-    with_options,
 )
-from drift.cli.progress import showing
+from drift.console import deliver, finish, push_metrics, reports_dir, say_skipped, use_color, with_options
+from drift.console.progress import showing
 from drift.errors import EXIT_UNAVAILABLE, ConfigError, HistoryError, HistoryUnavailable
 from drift.report import notify
 from drift.report.document import to_document

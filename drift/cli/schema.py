@@ -7,16 +7,8 @@ from pathlib import Path
 import click
 
 from drift import api
-from drift.cli import (
-    config_option,
-    dialect_option,
-    finish,
-    handle_errors,
-    if_present_option,
-    load_if_present,
-    main,
-    schema_option,
-)
+from drift.cli import config_option, dialect_option, handle_errors, if_present_option, main, schema_option
+from drift.console import finish, load_if_present
 from drift.engine.lint import lint
 from drift.model import Severity
 from drift.report import inert

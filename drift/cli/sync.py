@@ -9,13 +9,8 @@ import click
 
 from drift import api
 from drift.actions import sync
-from drift.cli import (
-    config_option,
-    finish,
-    handle_errors,
-    main,
-    schema_option,
-)
+from drift.cli import config_option, handle_errors, main, schema_option
+from drift.console import finish
 from drift.errors import ConfigError
 
 

@@ -4,12 +4,9 @@ A collector never returns an empty result for a source it could not read: it rai
 CollectorError, and the environment becomes partial with a `source-unavailable` finding.
 """
 
-from __future__ import annotations
-
-import threading
+import _thread
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
@@ -31,7 +28,7 @@ class Tally:
         self.items = 0
         self.requests = 0
         self._told = told
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()  # threading.Lock, without loading `threading` at start-up
 
     def add(self, items: int = 0, requests: int = 0) -> None:
         with self._lock:
@@ -50,29 +47,57 @@ class Option(NamedTuple):
     help: str = ""
 
 
-@dataclass(frozen=True)
 class CollectContext:
-    """What a collector may know besides its own options."""
+    """What a collector may know besides its own options (a plain class, not a dataclass:
+    see drift.schema.keyspec._Fields)."""
 
-    #: The folder relative paths in the config are relative to.
-    root: Path
-    env: str
-    #: The environment's settings shared by its sources, by family (`{"aws": {...}}`).
-    settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    #: Objects shared by every source of one scan, by name (the AWS collectors keep their
-    #: session pool here); made per scan, never at module level.
-    resources: dict[str, Any] = field(default_factory=dict)
-    #: The previous saved scan's metadata of this environment's keys (key -> metadata), so a
-    #: source can fetch extra facts only for what changed (SSM's LastModifiedUser).
-    previous: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    #: The project's dotenv dialect and `expand` setting, for sources that do not set theirs.
-    dialect: str = "python"
-    expand: bool = False
-    #: For collectors that read after the others (`after_entries`): the environment's keys as
-    #: its other sources gave them (a migrations source takes its database URL from there).
-    entries: Mapping[str, Entry] = field(default_factory=dict)
-    #: `[drift] allow_outside`: whether paths may leave the project folder.
-    allow_outside: bool = False
+    __slots__ = ("allow_outside", "dialect", "entries", "env", "expand", "previous", "resources", "root", "settings")
+
+    def __init__(
+        self,
+        root: Path,
+        env: str,
+        settings: Mapping[str, Mapping[str, Any]] | None = None,
+        resources: dict[str, Any] | None = None,
+        previous: Mapping[str, Mapping[str, Any]] | None = None,
+        dialect: str = "python",
+        expand: bool = False,
+        entries: Mapping[str, Entry] | None = None,
+        allow_outside: bool = False,
+    ) -> None:
+        #: The folder relative paths in the config are relative to.
+        self.root = root
+        self.env = env
+        #: The environment's settings shared by its sources, by family (`{"aws": {...}}`).
+        self.settings: Mapping[str, Mapping[str, Any]] = settings or {}
+        #: Objects shared by every source of one scan, by name (the AWS collectors keep their
+        #: session pool here); made per scan, never at module level.
+        self.resources: dict[str, Any] = {} if resources is None else resources
+        #: The previous saved scan's metadata of this environment's keys (key -> metadata), so
+        #: a source can fetch extra facts only for what changed (SSM's LastModifiedUser).
+        self.previous: Mapping[str, Mapping[str, Any]] = previous or {}
+        #: The project's dotenv dialect and `expand` setting, for sources that do not set theirs.
+        self.dialect = dialect
+        self.expand = expand
+        #: For collectors that read after the others (`after_entries`): the environment's keys
+        #: as its other sources gave them (a migrations source takes its database URL from there).
+        self.entries: Mapping[str, Entry] = entries or {}
+        #: `[drift] allow_outside`: whether paths may leave the project folder.
+        self.allow_outside = allow_outside
+
+    def with_entries(self, entries: Mapping[str, Entry]) -> "CollectContext":
+        """This context for a source that reads after the environment's others."""
+        return CollectContext(
+            self.root,
+            self.env,
+            self.settings,
+            self.resources,
+            self.previous,
+            self.dialect,
+            self.expand,
+            entries,
+            self.allow_outside,
+        )
 
     @property
     def confined(self) -> Confined:
@@ -84,16 +109,24 @@ class CollectContext:
         return shown(path, self.root)
 
 
-@dataclass
 class SourceData:
     """What one source produced."""
 
-    entries: list[Entry]
-    problems: list[Problem] = field(default_factory=list)
-    #: True when a parse problem means some keys may have been lost.
-    malformed: bool = False
-    #: What the source found besides variables, by kind (merged into `EnvSnapshot.facts`).
-    facts: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("entries", "facts", "malformed", "problems")
+
+    def __init__(
+        self,
+        entries: list[Entry],
+        problems: list[Problem] | None = None,
+        malformed: bool = False,
+        facts: dict[str, Any] | None = None,
+    ) -> None:
+        self.entries = entries
+        self.problems: list[Problem] = [] if problems is None else problems
+        #: True when a parse problem means some keys may have been lost.
+        self.malformed = malformed
+        #: What the source found besides variables, by kind (merged into `EnvSnapshot.facts`).
+        self.facts: dict[str, Any] = {} if facts is None else facts
 
 
 class Collector(ABC):

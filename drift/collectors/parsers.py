@@ -1,20 +1,19 @@
 """Parsing that several collectors share, in one place so that no collector imports another
 to parse: dotenv text (a file, an ECS environment file, a remote file, a program's output),
 JSON members as values (Secrets Manager, ECS references, a program's JSON), and the values
-of a ConfigMap or Secret (manifests, `kubectl` output)."""
+of a ConfigMap or Secret (manifests, `kubectl` output).
+
+The JSON and base64 modules load where they are used: a pre-commit check reads dotenv files
+only, and its start-up is its whole cost."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from drift import dialects
 from drift.collectors.base import SourceData
 from drift.model import Entry
-from drift.platform import jsontext
 
 
 def read_env_text(text: str, dialect: str, expand: bool, shown: str, source: str | None = None) -> SourceData:
@@ -36,6 +35,9 @@ def object_values(obj: Mapping[str, Any], secret: bool) -> tuple[dict[str, tuple
     """A ConfigMap's or Secret's values with the line of each key (0 when unknown), and the
     keys of a Secret whose `data` is not base64 of UTF-8 text. A Secret's `stringData` wins
     over its `data`, as the API server merges them."""
+    import base64
+    import binascii
+
     found: dict[str, tuple[str, int]] = {}
     undecodable: list[str] = []
     for section in ("data", "stringData") if secret else ("data",):
@@ -64,11 +66,15 @@ def json_text(value: object) -> str | None:
         return None
     if isinstance(value, str):
         return value
+    import json
+
     return json.dumps(value, separators=(",", ":"))
 
 
 def json_object(text: str) -> dict[str, object] | None:
     """The text as a JSON object, or None when it is a plain string (or other JSON)."""
+    from drift.platform import jsontext
+
     try:
         parsed = jsontext.loads(text)
     except ValueError:  # not JSON, or nested too deeply: a plain string

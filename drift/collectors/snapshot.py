@@ -6,9 +6,6 @@ mapping. Later sources override earlier ones; different values for one key from 
 are a `source-conflict`.
 """
 
-from __future__ import annotations
-
-import dataclasses
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -121,7 +118,7 @@ def collect(
             first = {env.name: merge(env, _of(env, jobs, outcomes)) for env in environments}
             for i in later:
                 env, source, context = jobs[i]
-                jobs[i] = (env, source, dataclasses.replace(context, entries=first[env.name].entries))
+                jobs[i] = (env, source, context.with_entries(first[env.name].entries))
             _run(jobs, later, outcomes, progress)
     finally:
         for resource in resources.values():  # the scan's connections end with its reading

@@ -4,8 +4,6 @@ Strict: an unknown field, an unknown environment or a bad value is a ConfigError
 file and the table, with a "did you mean". TOML syntax errors name the line.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType

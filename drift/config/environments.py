@@ -4,7 +4,6 @@ checked, AWS fields typed."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,11 +12,12 @@ from drift.collectors import registry
 from drift.config.problems import Problems
 from drift.platform import extras
 from drift.platform.globs import is_valid_glob
+from drift.platform.runtime import LazyPattern
 from drift.platform.suggest import did_you_mean
 from drift.settings import AWS_FIELDS, EnvironmentConfig, SourceConfig
 
 NOT_DEPLOYED_BY_DEFAULT = frozenset({"development", "dev", "local", "test"})
-_ENV_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_ENV_NAME = LazyPattern(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _ENV_FIELDS = ("deployed", "sources", "aws")
 _SOURCE_COMMON = ("type", "include", "exclude")
 _RETRY_MODES = ("adaptive", "standard", "legacy")

@@ -2,8 +2,6 @@
 the baseline file that holds more of them, `[notify]` and `[[assert]]`. Strict like the rest of the
 configuration: every problem is collected with the file and line it comes from."""
 
-from __future__ import annotations
-
 import re
 from collections.abc import Collection, Mapping
 from datetime import date

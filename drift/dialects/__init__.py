@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -21,6 +20,7 @@ from drift.dialects import plain
 from drift.dialects.lines import Assignment, Blank, Comment, Line, Malformed
 from drift.model import Problem
 from drift.platform.files import DEFAULT_MAX_BYTES, UnreadableFile, read_text
+from drift.platform.runtime import LazyPattern
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -48,7 +48,7 @@ _PYTHON = ("pyproject.toml", "requirements.txt", "setup.py", "Pipfile")
 _COMPOSE = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 #: Packages that load env files on the server (or at build time, as Next.js does): with one of
 #: them package.json speaks for the loader; without, it only drives a front-end build.
-_NODE_LOADERS = re.compile(
+_NODE_LOADERS = LazyPattern(
     r'"(dotenv|dotenv-flow|next|nuxt|@nestjs/config|@remix-run/node|@sveltejs/kit|astro|gatsby|expo|react-scripts)"'
 )
 _COMPOSE_READS = re.compile(r"\benv_file\b|\$\{")
@@ -163,16 +163,18 @@ def parse(text: str, dialect: str) -> list[Line]:
     return lines
 
 
-@dataclass
 class EnvText:
     """What one dotenv text sets: the last assignment of each key wins."""
 
-    values: dict[str, Assignment] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    #: True when a line was rejected or skipped: some keys may be lost.
-    malformed: bool = False
-    #: Keys set by a line whose value only the running application knows (line numbers).
-    unknown: dict[str, int] = field(default_factory=dict)
+    __slots__ = ("malformed", "problems", "unknown", "values")
+
+    def __init__(self) -> None:
+        self.values: dict[str, Assignment] = {}
+        self.problems: list[Problem] = []
+        #: True when a line was rejected or skipped: some keys may be lost.
+        self.malformed = False
+        #: Keys set by a line whose value only the running application knows (line numbers).
+        self.unknown: dict[str, int] = {}
 
 
 def read(text: str, dialect: str, expand: bool, shown: str) -> EnvText:

@@ -5,8 +5,6 @@ The `.env.example` parser needs comments and blank lines (descriptions and their
 collectors need assignments and the lines a loader would reject; one line model serves both.
 """
 
-from __future__ import annotations
-
 from bisect import bisect_left
 from typing import NamedTuple
 

@@ -9,8 +9,6 @@ exactly what the value would, so a shard of a scan can save its environments' `S
 with no value ever leaving the shard's process.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple, cast
 

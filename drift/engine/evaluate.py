@@ -5,8 +5,6 @@ scope. Each check runs in isolation: one that raises becomes a `rule-error` find
 the rule (never a value or the exception's text), and the others still run.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -51,7 +49,7 @@ class Inputs(NamedTuple):
     namespaces: Mapping[str, tuple[str, ...]] = MappingProxyType({})
     secrecy: SecrecyCache | None = None
     inferred: Severity = Severity.WARNING
-    assertions: Compiled | None = None
+    assertions: "Compiled | None" = None
     plugin_rules: Sequence[Rule] = ()
     previous: Sequence[EntryRecord] | None = None
     current: Sequence[EntryRecord] = ()
@@ -61,7 +59,7 @@ class Inputs(NamedTuple):
     settings_allow: Sequence[str] = ()
     settings_environments: Sequence[str] = ()
     #: In `drift merge`: the shards' sealed values (the snapshots then hold none).
-    sealed: Sealed | None = None
+    sealed: "Sealed | None" = None
 
 
 def evaluate(inputs: Inputs, scopes: Sequence[str] = CHECK_SCOPES, shards: Sequence[Finding] = ()) -> list[Finding]:

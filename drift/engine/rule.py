@@ -16,8 +16,6 @@ A rule may have several scopes (`secret-public` judges a declaration once and a 
 environment); its check methods tell them apart by `context.scope`.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
@@ -53,16 +51,16 @@ class RuleContext(NamedTuple):
     scope: str = "schema"
     previous: Sequence[EntryRecord] | None = None
     current: Sequence[EntryRecord] = ()
-    engine: EngineState | None = None
+    engine: "EngineState | None" = None
 
-    def at(self, scope: str, snapshot: EnvSnapshot | None = None) -> RuleContext:
+    def at(self, scope: str, snapshot: EnvSnapshot | None = None) -> "RuleContext":
         """The same context for another scope (and environment)."""
         return RuleContext(
             self.schema, self.snapshots, self.display, snapshot, scope, self.previous, self.current, self.engine
         )
 
     @property
-    def state(self) -> EngineState:
+    def state(self) -> "EngineState":
         """The engine's shared state; built-in rules only."""
         if self.engine is None:
             raise RuntimeError("this context carries no engine state")
@@ -73,16 +71,16 @@ class EngineState(NamedTuple):
     """What the built-in rules share within one scan: the fingerprint key, the secrecy cache,
     the clock, the reference namespaces, near misses and the compiled assertions."""
 
-    fingerprint: Fingerprinter
-    secrecy: SecrecyCache
+    fingerprint: "Fingerprinter"
+    secrecy: "SecrecyCache"
     now: datetime
     #: Every configured environment (selected or not) -> the reference prefixes its
     #: sources own, for `cross-env-reference`.
     namespaces: Mapping[str, tuple[str, ...]]
-    near_misses: Callable[[], NearMisses]
+    near_misses: "Callable[[], NearMisses]"
     #: What several rules work out once per scan (`cross_env.shared`).
     memo: dict[str, Any]
-    assertions: Compiled | None = None
+    assertions: "Compiled | None" = None
     #: The code's reads (`[code]`), or None when the project has no `[code]` table; and the
     #: key globs its `libraries` says libraries read.
     code: Sequence[CodeRead] | None = None
@@ -119,7 +117,7 @@ class EnvironmentView:
 
         return condition_holds(spec.required_if, self.specs, self.entries)
 
-    def secrecy(self, name: str, spec: KeySpec | None, entry: Entry) -> Secrecy:
+    def secrecy(self, name: str, spec: KeySpec | None, entry: Entry) -> "Secrecy":
         """How the entry's value must be treated (cached for the scan)."""
         return self.state.secrecy.of(name, spec, entry)
 

@@ -12,8 +12,6 @@ declaration, a store's word, a credential format or a secret word in the name is
 `declared`; a near-miss name or a random-looking value is `inferred`.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from typing import NamedTuple
 

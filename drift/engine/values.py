@@ -1,8 +1,6 @@
 """Checking one value against its spec: type, allowed values, schemes, range, length,
 pattern and `equals`. Messages say what was expected and never repeat the value."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import NamedTuple
 

@@ -10,7 +10,6 @@ findings of every scope but `across` and `history`, and its entries as history k
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import hashlib
 import json
@@ -59,9 +58,11 @@ def config_digest(project: Project, schema: Schema) -> str:
     that does not depend on the process (a set's order follows the hash seed)."""
 
     def canonical(value: object) -> object:
+        if isinstance(value, Mapping):  # a spec's read-only override tables
+            return dict(value)
         return sorted(map(repr, value)) if isinstance(value, set | frozenset) else repr(value)
 
-    specs = json.dumps([dataclasses.asdict(s) for s in schema.specs.values()], sort_keys=True, default=canonical)
+    specs = json.dumps([s._asdict() for s in schema.specs.values()], sort_keys=True, default=canonical)
     digest = hashlib.sha256()
     for text in (project.config_text, specs):
         digest.update(hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())

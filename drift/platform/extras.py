@@ -6,7 +6,6 @@ refused when it is loaded, with one line naming the extra, instead of failing mi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib.util import find_spec
 
 #: Each extra and the modules it brings (pyproject.toml's optional dependencies).
 EXTRAS = {
@@ -22,6 +21,8 @@ EXTRAS = {
 def lacking(extra: str, modules: Sequence[str] | None = None) -> str | None:
     """Why `extra` is needed and not installed, as the end of a sentence ("needs ..."), or
     None when its modules are there."""
+    from importlib.util import find_spec  # only a project with an extra's sources asks
+
     for module in modules or EXTRAS[extra]:
         try:
             found = find_spec(module) is not None

@@ -5,8 +5,6 @@ document carries everything a report needs: environments, findings with their fi
 texts, the matrix and the summary. Its shape is versioned by `schema_version`.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict, cast
 

@@ -3,8 +3,6 @@ matrix, its renderer). The click choices, `--output` file names and dispatch all
 adding a format is one renderer module plus one row here.
 """
 
-from __future__ import annotations
-
 import enum
 import importlib
 from typing import TYPE_CHECKING, NamedTuple
@@ -90,7 +88,7 @@ def markdown_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(fmt: Format, document: Document, color: bool = False) -> str:
+def render(fmt: Format, document: "Document", color: bool = False) -> str:
     """Render the document in one format."""
     info = FORMATS[fmt]
     module, _, name = info.renderer.partition(":")

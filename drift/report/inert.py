@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from drift.platform.runtime import LazyPattern
+
 T = TypeVar("T")
 
 #: C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
@@ -22,7 +24,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 #: Characters XML 1.0 does not allow at all (spelled out: the negated class of what it allows
 #: takes milliseconds to compile, on every start-up).
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = LazyPattern(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: Markdown that links, embeds, formats or mentions.
 _MARKDOWN = re.compile(r"[\\`*{}\[\]()#+!|~<>&@:]")
 _MARKDOWN_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "@": "&#64;", ":": "&#58;", "|": "\\|"}

@@ -17,16 +17,15 @@ A line the dialect's loader rejects is reported with its line number and the res
 file still declares its keys: one bad line must not make the whole schema unusable.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from drift.dialects.lines import Assignment, Blank, Comment, Line, Malformed
+from drift.platform.runtime import LazyPattern
 from drift.schema import keyspec
 
-_COMMENTED_ASSIGNMENT = re.compile(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)=(?:\S.*|\s+#.*|\s*)")
+_COMMENTED_ASSIGNMENT = LazyPattern(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)=(?:\S.*|\s+#.*|\s*)")
 _TAG = re.compile(r"@([a-z][a-z0-9-]*):?")
 _DECORATION = re.compile(r"[-=*#~_+]{3,}")
 _UNDERLINE = re.compile(r"\s*[-=*#~_+]{3,}\s*")
@@ -177,7 +176,7 @@ def _declare(
 
 _OPTIONAL_WORDS = re.compile(r"\boptional(?:ly)?\b|\bnot\s+required\b", re.IGNORECASE)
 #: Section headings for keys no deployment needs.
-_UNDEPLOYED_SECTION = re.compile(
+_UNDEPLOYED_SECTION = LazyPattern(
     r"\b(?:e2e|end[-\s]to[-\s]end|tests?|testing|cypress|playwright)\b"
     r"|\b(?:development|dev|local)(?:\s+development)?\s+only\b|\bonly\s+(?:in|for)\s+(?:development|dev|local)\b",
     re.IGNORECASE,

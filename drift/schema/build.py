@@ -4,15 +4,12 @@ Precedence, lowest first: annotations, then every `[keys."GLOB"]` table that mat
 order), then the exact `[keys.NAME]` table. Environment overrides merge the same way.
 """
 
-from __future__ import annotations
-
 import fnmatch
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from drift import dialects
 from drift.errors import ConfigError, SchemaError
@@ -25,9 +22,8 @@ from drift.schema.infer import infer
 from drift.schema.keyspec import KeySpec
 
 
-@dataclass(frozen=True)
-class Schema:
-    """Every declared key's spec, in declaration order."""
+class _Parts(NamedTuple):
+    """Schema's fields (a named tuple, not a dataclass: see keyspec._Fields)."""
 
     specs: dict[str, KeySpec]
     #: Display path of the example file (relative to the project), or None.
@@ -38,7 +34,10 @@ class Schema:
     unused_globs: tuple[str, ...] = ()
     #: `(line, reason)` for lines of the example its dialect's loader rejects or skips.
     malformed: tuple[tuple[int, str], ...] = ()
-    _per_env: dict[str, dict[str, KeySpec]] = field(default_factory=dict, compare=False, repr=False)
+
+
+class Schema(_Parts):
+    """Every declared key's spec, in declaration order."""
 
     def for_env(self, env: str) -> dict[str, KeySpec]:
         """Every spec with `env`'s overrides applied (computed once per environment)."""
@@ -47,6 +46,11 @@ class Schema:
             changed = {name: self.specs[name].for_env(env) for name in self._overridden.get(env, ())}
             resolved = self._per_env[env] = {**self.specs, **changed} if changed else self.specs
         return resolved
+
+    @cached_property
+    def _per_env(self) -> dict[str, dict[str, KeySpec]]:
+        """Environment -> its resolved specs, filled by `for_env`."""
+        return {}
 
     @cached_property
     def _overridden(self) -> dict[str, list[str]]:

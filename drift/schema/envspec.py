@@ -28,14 +28,15 @@ import re
 from collections.abc import Sequence
 
 from drift.dialects.lines import Assignment, Blank, Comment, Line, Malformed
+from drift.platform.runtime import LazyPattern
 
 #: `@name`, `@name=value`, `@name(args)`, `@name=fn(args)`, `@name="quoted"`.
-_DECORATOR = re.compile(
+_DECORATOR = LazyPattern(
     r"@([A-Za-z][A-Za-z0-9_]*)(?:=([A-Za-z_][A-Za-z0-9_]*\([^)]*\)|\"[^\"]*\"|'[^']*'|[^\s@]+)|(\([^)]*\)))?"
 )
-_DEPRECATED = re.compile(r"@deprecated(?:=(\"[^\"]*\"|'[^']*'|\S+))?(.*)$")
-_FUNCTION = re.compile(r"\s*[A-Za-z_][A-Za-z0-9_]*\(.*\)\s*")
-_ARGUMENT = re.compile(r"([A-Za-z]+)\s*=\s*(\"[^\"]*\"|'[^']*'|/[^/]*/|[^,]+)")
+_DEPRECATED = LazyPattern(r"@deprecated(?:=(\"[^\"]*\"|'[^']*'|\S+))?(.*)$")
+_FUNCTION = LazyPattern(r"\s*[A-Za-z_][A-Za-z0-9_]*\(.*\)\s*")
+_ARGUMENT = LazyPattern(r"([A-Za-z]+)\s*=\s*(\"[^\"]*\"|'[^']*'|/[^/]*/|[^,]+)")
 _SEPARATOR = re.compile(r"\s*---+\s*")
 _SIMPLE_TYPES = {"port": "port", "url": "url", "email": "email", "boolean": "bool", "integer": "int", "number": "float"}
 

@@ -6,7 +6,6 @@ into a deployed environment's file."""
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 _DEV_NAMES = frozenset({"localhost", "host.docker.internal", "gateway.docker.internal", "docker.for.mac.localhost"})
@@ -55,6 +54,8 @@ def _kind(host: str) -> str | None:
     for suffix in _DEV_SUFFIXES:
         if lowered.endswith(suffix):
             return f"a {suffix} name"
+    import ipaddress  # only where a host is neither a known name nor suffix: not at start-up
+
     try:
         address = ipaddress.ip_address(lowered)
     except ValueError:

@@ -5,13 +5,10 @@ the same thing wherever it is written. Converters raise ValueError with a messag
 the field; callers add the file and line.
 """
 
-from __future__ import annotations
-
-import dataclasses
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from drift.schema import patterns, types
@@ -35,9 +32,13 @@ class Condition(NamedTuple):
 SETTING_TYPES = frozenset({"bool", "int", "float", "port", "duration", "enum"})
 
 
-@dataclass(frozen=True)
-class KeySpec:
-    """Everything the schema says about one key, for one environment once resolved."""
+#: The empty override table every spec without overrides shares (read-only, so sharing it is safe).
+_NO_OVERRIDES: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
+
+
+class _Fields(NamedTuple):
+    """KeySpec's fields. A named tuple rather than a dataclass: `dataclasses` loads `inspect`,
+    a seventh of the pre-commit check's start-up (benchmarks/README.md)."""
 
     name: str
     type: str = "str"
@@ -71,19 +72,25 @@ class KeySpec:
     origin: str = "config"
     #: `path:line` of the declaration, for reports and SARIF.
     location: str | None = None
-    overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    overrides: Mapping[str, Mapping[str, Any]] = _NO_OVERRIDES
     #: Documentation tags that drift does not interpret (`@see ...`), kept verbatim.
     notes: tuple[str, ...] = ()
     #: Fields drift guessed from the example value (`type`, `schemes`) rather than read
     #: from a declaration: findings that rest on them are `inferred`.
     inferred: frozenset[str] = frozenset()
 
-    def for_env(self, env: str) -> KeySpec:
+
+class KeySpec(_Fields):
+    """Everything the schema says about one key, for one environment once resolved. Immutable
+    (`_replace` makes a changed copy); what is derived from the fields is worked out once, on
+    first use (the subclass has the `__dict__` that `cached_property` keeps it in)."""
+
+    def for_env(self, env: str) -> "KeySpec":
         """This spec with the environment's overrides applied."""
         override = self.overrides.get(env)
         if not override:
             return self
-        return dataclasses.replace(self, **override, inferred=self.inferred - set(override))
+        return self._replace(**override, inferred=self.inferred - set(override))
 
     @cached_property
     def schema_secret(self) -> bool:
@@ -281,7 +288,7 @@ def build(name: str, merged: Mapping[str, Any], **facts: Any) -> KeySpec:
     spec = KeySpec(name=name, **fields, **facts)
     check_combination(spec)
     for override in spec.overrides.values():
-        check_combination(dataclasses.replace(spec, **override))
+        check_combination(spec._replace(**override))
     return spec
 
 

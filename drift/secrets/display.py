@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 
+from drift.platform.runtime import LazyPattern
 from drift.secrets.urls import MASK
 from drift.secrets.values import has_credential_format, is_high_entropy_token
 
@@ -81,10 +82,10 @@ _HOOK_SEGMENTS = frozenset({"hooks", "hook", "webhook", "webhooks", "webhookb2",
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 #: A URL inside free text ends at white space or a quote.
-_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'<>`]*")
+_URL_IN_TEXT = LazyPattern(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'<>`]*")
 #: A host name or address with an optional numeric port, and nothing else.
 #: (A dotted name, so that `user:1234/pass@host` is not read as host `user`, port 1234.)
-_PLAIN_AUTHORITY = re.compile(r"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|localhost|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
+_PLAIN_AUTHORITY = LazyPattern(r"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|localhost|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
 #: `bot123456:AA...` (Telegram) or any `<digits>:<long token>` segment.
 _BOT_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import re
 
+from drift.platform.runtime import LazyPattern
 from drift.secrets.display import redact_urls
 from drift.secrets.names import is_secret_name
 from drift.secrets.urls import MASK
 from drift.secrets.values import has_credential_format, is_high_entropy_token
 
 #: A name (or `--flag`), then what follows it: `=`, `:`, a quote, or (after a flag) a space.
-_NAME = re.compile(r"(?:--)?[A-Za-z_][A-Za-z0-9_.\-]*")
-_AFTER = re.compile(r"""["']?(\s*[=:]\s*|\s+)["']?([^\s"',;&]+)""")
+_NAME = LazyPattern(r"(?:--)?[A-Za-z_][A-Za-z0-9_.\-]*")
+_AFTER = LazyPattern(r"""["']?(\s*[=:]\s*|\s+)["']?([^\s"',;&]+)""")
 #: Headers whose whole value is a credential whatever it looks like.
-_HEADER = re.compile(r"(?i)\b(authorization|proxy-authorization|cookie|set-cookie|x-api-key)(\s*[:=]\s*)([^\r\n]+)")
+_HEADER = LazyPattern(r"(?i)\b(authorization|proxy-authorization|cookie|set-cookie|x-api-key)(\s*[:=]\s*)([^\r\n]+)")
 _WORD = re.compile(r"[^\s\"'=:,;()\[\]{}<>]+")
 
 

@@ -8,10 +8,7 @@ A store is registered in `STORES` under the source type it writes, as collectors
 `collectors/registry.py`; adding one is its module, its line here and its tests.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
@@ -39,8 +36,7 @@ class Fix(NamedTuple):
     printable: str | None
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """What a store needs of the project to read and write: its folder, its dialect, its
     confinement and an AWS client pool (`aws.SessionPool`, created on first use)."""
 

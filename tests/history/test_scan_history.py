@@ -195,7 +195,7 @@ def test_baseline_never_takes_source_unavailable(two_scans: Project) -> None:
 
 
 def test_progress_on_a_terminal_or_in_ci(two_scans: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    from drift.cli.progress import CiLines, Spinners, progress_for
+    from drift.console.progress import CiLines, Spinners, progress_for
 
     monkeypatch.delenv("CI", raising=False)
     assert progress_for(quiet=False) is None

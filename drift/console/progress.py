@@ -7,15 +7,14 @@ with `--quiet`, nothing."""
 
 from __future__ import annotations
 
+import _thread
 import os
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import click
-
+from drift.console import say
 from drift.report.inert import terminal
 
 
@@ -32,7 +31,7 @@ class CiLines:
         self, env: str, source: str, status: str | None, keys: int = 0, seconds: float = 0.0, requests: int = 0
     ) -> None:
         if status is not None:
-            click.echo(f"drift: {terminal(f'{env}: {source}')} {status} {_done(keys, seconds, requests)}", err=True)
+            say(f"drift: {terminal(f'{env}: {source}')} {status} {_done(keys, seconds, requests)}")
 
     def advance(self, env: str, source: str, items: int, requests: int) -> None:
         """Nothing until the source is done."""
@@ -51,7 +50,7 @@ class Spinners:
         self.console = console or Console(stderr=True)
         self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), console=self.console, transient=True)
         self.tasks: dict[tuple[str, str], Any] = {}
-        self.lock = threading.Lock()
+        self.lock = _thread.allocate_lock()  # threading.Lock, without loading `threading` at start-up
         self.bar.start()
 
     def __call__(
