@@ -5,10 +5,12 @@ version), how to write or delete it, and the command that fixes a finding there.
 string or decides where a key goes.
 
 A store is registered in `STORES` under the source type it writes, as collectors are in
-`collectors/registry.py`; adding one is its module, its line here and its tests.
+`collectors/registry.py`, and its module loads when a key of that type is asked about (a
+dotenv-only project's fix commands never load boto3's helpers); adding one is its module,
+its line here and its tests.
 """
 
-from collections.abc import Mapping
+from importlib import import_module
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
@@ -96,22 +98,21 @@ class Store:
         return None
 
 
-def _registry() -> Mapping[str, type[Store]]:
-    from drift.stores.dotenv import DotenvStore
-    from drift.stores.secretsmanager import SecretsManagerStore
-    from drift.stores.ssm import SsmStore
-
-    return {s.kind: s for s in (SsmStore, SecretsManagerStore, DotenvStore)}
-
-
-STORES: dict[str, type[Store]] = {}
+#: The writable stores by the source type each writes: `module:class`.
+STORES = {
+    "ssm": "drift.stores.ssm:SsmStore",
+    "secretsmanager": "drift.stores.secretsmanager:SecretsManagerStore",
+    "dotenv": "drift.stores.dotenv:DotenvStore",
+}
 
 
 def lookup(kind: str) -> type[Store] | None:
     """The store that writes source type `kind`, if any."""
-    if not STORES:
-        STORES.update(_registry())
-    return STORES.get(kind)
+    if kind not in STORES:
+        return None
+    module, _, name = STORES[kind].partition(":")
+    store: type[Store] = getattr(import_module(module), name)
+    return store
 
 
 def locate(env: EnvironmentConfig, entry: Entry | None, key: str, secret: bool) -> Target | None:

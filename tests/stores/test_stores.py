@@ -73,6 +73,9 @@ def test_every_writable_source_type_has_a_store() -> None:
         "dotenv",
     }
     assert stores.lookup("compose") is None
+    for kind in stores.STORES:  # each registered under the source type it says it writes
+        store = stores.lookup(kind)
+        assert store is not None and store.kind == kind
 
 
 @pytest.mark.parametrize(
