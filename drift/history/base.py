@@ -33,7 +33,7 @@ def damage() -> tuple[type[BaseException], ...]:
         zlib.error,
         EOFError,
         ValueError,
-        KeyError,
+        LookupError,  # a missing key, or a list shorter than its row
         TypeError,
         AttributeError,
         RecursionError,

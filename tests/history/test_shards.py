@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -365,11 +366,8 @@ _JSON = st.recursive(
 )
 
 
-@FUZZ
-@given(st.data())
-def test_a_hostile_shard_is_a_history_error_never_a_crash(data: st.DataObject) -> None:
-    """A shard read from a shared bucket is input anyone with write access made: a valid
-    record with any field replaced by any JSON is read or refused as damage, nothing else."""
+def _one_shard_document() -> dict[str, Any]:
+    """A valid shard's JSON: one environment, one entry, its sealed value."""
     from drift.engine.cross_env import Seen
     from drift.engine.secrecy import Secrecy
 
@@ -377,7 +375,16 @@ def test_a_hostile_shard_is_a_history_error_never_a_crash(data: st.DataObject) -
     snapshot = EnvSnapshot("production", True, {"A": entry}, (SourceStatus("dotenv", "p.env", "ok", None, 1),))
     seen = Seen("production", True, False, "fp:x", "••••", Secrecy(True, True, True), False, "x")
     record = ShardRecord("r", 1, 2, "p", "t", "k", "c", [snapshot], {"production": {"A": seen}}, [], [], [])
-    document = json.loads(gzip.decompress(record.pack()))
+    document: dict[str, Any] = json.loads(gzip.decompress(record.pack()))
+    return document
+
+
+@FUZZ
+@given(st.data())
+def test_a_hostile_shard_is_a_history_error_never_a_crash(data: st.DataObject) -> None:
+    """A shard read from a shared bucket is input anyone with write access made: a valid
+    record with any field replaced by any JSON is read or refused as damage, nothing else."""
+    document = _one_shard_document()
     places: list[tuple[Any, Any]] = [(document, k) for k in document]
     places += [(document["snapshots"][0], k) for k in document["snapshots"][0]]
     places += [(document["snapshots"][0]["entries"][0], i) for i in range(6)]
@@ -389,6 +396,23 @@ def test_a_hostile_shard_is_a_history_error_never_a_crash(data: st.DataObject) -
         ShardRecord.unpack(blob, "s3://b/shards/r/1.json.gz")
     except HistoryError as exc:
         assert str(exc).startswith("s3://b/shards/r/1.json.gz: a saved shard cannot be read")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda doc: doc["snapshots"][0].update(facts={"": []}),  # an empty fact (hypothesis found it)
+        lambda doc: doc["snapshots"][0].update(facts={"m": ["migrations", "tool"]}),
+        lambda doc: doc["snapshots"][0]["sources"].__setitem__(0, ["dotenv"]),
+        lambda doc: doc["sealed"]["production"].__setitem__("A", []),
+    ],
+)
+def test_a_shard_row_shorter_than_its_layout_is_damage(damage: Callable[[dict[str, Any]], None]) -> None:
+    """A list shorter than the row it stands for is a HistoryError, like any other damage."""
+    document = _one_shard_document()
+    damage(document)
+    with pytest.raises(HistoryError, match="a saved shard cannot be read"):
+        ShardRecord.unpack(gzip.compress(json.dumps(document).encode()), "s3://b/shards/r/1.json.gz")
 
 
 def test_a_shard_that_cannot_reach_its_history_exits_2(tmp_path: Path) -> None:
