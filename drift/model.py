@@ -47,6 +47,8 @@ class Severity(enum.IntEnum):
 #: The severity labels, most severe first: the one list every report, the document's schema
 #: and `fail_on` read.
 SEVERITY_LABELS = tuple(s.label for s in sorted(Severity, reverse=True))
+#: What `fail_on` / `--fail-on` accept: a severity, or `none` (report without failing).
+FAIL_ON_LEVELS = (*SEVERITY_LABELS, "none")
 
 
 class Entry(NamedTuple):

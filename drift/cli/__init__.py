@@ -20,6 +20,7 @@ import click
 from drift import __version__
 from drift.console import failures_handled
 from drift.dialects import DIALECTS
+from drift.model import FAIL_ON_LEVELS
 from drift.report.formats import Format
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,7 +45,7 @@ dialect_option = click.option(
 )
 fail_on_option = click.option(
     "--fail-on",
-    type=click.Choice(["error", "warning", "info", "none"]),
+    type=click.Choice(FAIL_ON_LEVELS),
     help="Lowest severity that fails the run (default: [drift] fail_on, else error).",
 )
 strict_option = click.option(

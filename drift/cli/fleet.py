@@ -11,6 +11,7 @@ import click
 from drift.cli import handle_errors, main
 from drift.console import deliver, finish, use_color
 from drift.errors import ConfigError
+from drift.model import FAIL_ON_LEVELS
 from drift.report.fleet import FORMATS
 
 
@@ -29,7 +30,7 @@ from drift.report.fleet import FORMATS
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["error", "warning", "info", "none"]),
+    type=click.Choice(FAIL_ON_LEVELS),
     default="error",
     show_default=True,
     help="Lowest severity, in any project's latest scan, that fails the run (a stale project is an error).",

@@ -14,14 +14,13 @@ from drift.config.environments import EnvironmentsReader
 from drift.config.findings import FindingsReader, NotifyConfig
 from drift.config.problems import Problems
 from drift.errors import ConfigError, NothingToCheck
-from drift.model import SEVERITY_LABELS, Severity, Suppression
+from drift.model import FAIL_ON_LEVELS, Severity, Suppression
 from drift.platform import extras
 from drift.platform.files import Confined, read_toml
 from drift.platform.paths import shown
 from drift.platform.suggest import did_you_mean
 from drift.settings import Assertion, EnvironmentConfig, SourceConfig
 
-FAIL_ON_LEVELS = (*SEVERITY_LABELS, "none")
 _DRIFT_FIELDS = (
     "schema",
     "fail_on",

@@ -33,9 +33,6 @@ if TYPE_CHECKING:
     from drift.history import HistoryStore
     from drift.model import ScanResult
 
-#: `--fail-on`'s choices (the click option offers the same).
-FAIL_ON = ("error", "warning", "info", "none")
-
 
 class CheckOptions(NamedTuple):
     """`drift check`'s options, by the names click gives its parameters."""
@@ -95,13 +92,14 @@ def run_check(options: CheckOptions) -> None:
         result = run(None)
     say_skipped(result, options.quiet)
     document = to_document(result)
-    text = emit(document, chosen, targets, use_color(), options.sarif_suppressed)
+    color = use_color()
+    text = emit(document, chosen, targets, color, options.sarif_suppressed)
     if options.quiet and chosen is Format.TERMINAL:
         from drift.report.terminal import summary
 
-        text = summary(document, use_color())
+        text = summary(document, color)
     push_metrics(project, document)
-    deliver(text, color=use_color())
+    deliver(text, color=color)
     finish(result.exit_code)
 
 
@@ -178,9 +176,10 @@ def _acceptable(values: dict[str, str]) -> bool:
     """Whether click would take these values as they are: a choice among its choices, and a
     path that is not a folder and, where it exists, readable (click.Path(dir_okay=False))."""
     from drift.dialects import DIALECTS
+    from drift.model import FAIL_ON_LEVELS
     from drift.report.formats import Format
 
-    choices = {"dialect": DIALECTS, "fail_on": FAIL_ON, "fmt": tuple(f.value for f in Format)}
+    choices = {"dialect": DIALECTS, "fail_on": FAIL_ON_LEVELS, "fmt": tuple(f.value for f in Format)}
     if any(name in values and values[name] not in allowed for name, allowed in choices.items()):
         return False
     for name in ("config", "schema_path"):
