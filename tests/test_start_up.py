@@ -25,16 +25,50 @@ NOT_LOADED = ("click", "dataclasses", "inspect", "ast", "json", "base64", "pkgut
 def test_the_pre_commit_check_loads_no_module_it_does_not_need(tmp_path: Path) -> None:
     (tmp_path / ".env.example").write_text("# @type int\nPORT=3000\nDATABASE_URL=\nLOG_LEVEL=info\n")
     (tmp_path / ".env").write_text("PORT=3000\nDATABASE_URL=postgres://db/app\nLOG_LEVEL=debug\n")
-    probe = (
-        "import sys\nsys.argv = ['drift', 'check', '--env', 'local', '--if-present']\n"
-        "from drift.__main__ import run\ntry:\n    run()\nexcept SystemExit as exit_:\n"
-        f"    print('exit', exit_.code, [m for m in {NOT_LOADED!r} if m in sys.modules], file=sys.stderr)\n"
+    probe = (  # an exit handler reports what was loaded (and makes the process exit normally)
+        "import atexit, sys\nsys.argv = ['drift', 'check', '--env', 'local', '--if-present']\n"
+        f"atexit.register(lambda: print('loaded', [m for m in {NOT_LOADED!r} if m in sys.modules], file=sys.stderr))\n"
+        "from drift.__main__ import run\nrun()\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=False, env=os.environ
     )
-    assert done.stderr.splitlines()[-1] == "exit 0 []", done.stderr
+    assert done.stderr.splitlines()[-1] == "loaded []", done.stderr
+    assert done.returncode == 0
     assert "No drift found." in done.stdout
+
+
+def _leaving(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, env=os.environ)
+
+
+def test_drift_leaves_without_the_teardown_once_its_output_is_flushed() -> None:
+    """`leave`: the buffered output is all written, the exit code kept, and nothing after
+    it runs (no teardown: a large scan's objects are not freed one by one)."""
+    done = _leaving(
+        "import sys\nfrom drift.__main__ import leave\nsys.stdout.write('x' * 200_000)\n"
+        "sys.stderr.write('y' * 100)\nclass Late:\n    def __del__(self): print('torn down')\n"
+        "late = Late()\nleave(SystemExit(3))\nprint('not reached')\n"
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (3, "x" * 200_000, "y" * 100)
+
+
+def test_drift_exits_as_usual_where_something_waits_for_the_end() -> None:
+    """An exit handler, another thread, or an exit that is a message: the interpreter exits
+    as it would have, handlers run and the message is printed."""
+    handler = _leaving(
+        "import atexit\nfrom drift.__main__ import leave\natexit.register(lambda: print('handler ran'))\n"
+        "leave(SystemExit(2))\n"
+    )
+    assert (handler.returncode, handler.stdout) == (2, "handler ran\n")
+    thread = _leaving(
+        "import threading, time\nfrom drift.__main__ import leave\n"
+        "threading.Thread(target=lambda: (time.sleep(0.2), print('thread finished'))).start()\n"
+        "leave(SystemExit(5))\n"
+    )
+    assert (thread.returncode, thread.stdout) == (5, "thread finished\n")
+    message = _leaving("from drift.__main__ import leave\nleave(SystemExit('drift: gone'))\n")
+    assert (message.returncode, message.stderr) == (1, "drift: gone\n")
 
 
 def _hidden_names(tree: ast.Module) -> set[str]:

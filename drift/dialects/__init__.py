@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -177,6 +178,9 @@ class EnvText:
         self.unknown: dict[str, int] = {}
 
 
+_UNSETS = attrgetter("unset")
+
+
 def read(text: str, dialect: str, expand: bool, shown: str) -> EnvText:
     """The values a text sets for the application, with its malformed and duplicate lines.
 
@@ -184,17 +188,14 @@ def read(text: str, dialect: str, expand: bool, shown: str) -> EnvText:
     """
     result = EnvText()
     lines = parse(text, dialect)
-    assignments: list[Assignment] = []
-    unsets = False
-    for line in lines:
-        if type(line) is Assignment:
-            assignments.append(line)
-            unsets = unsets or line.unset
-        elif type(line) is Malformed:
-            result.problems.append(_malformed(shown, line.line, line.reason))
-            result.malformed = True
-            if line.key is not None:
-                result.unknown[line.key] = line.line
+    # two passes that only compare types, since most files hold no malformed line at all
+    assignments = [line for line in lines if type(line) is Assignment]
+    unsets = any(map(_UNSETS, assignments))
+    for line in (line for line in lines if type(line) is Malformed):
+        result.problems.append(_malformed(shown, line.line, line.reason))
+        result.malformed = True
+        if line.key is not None:
+            result.unknown[line.key] = line.line
     if expand:
         from drift.dialects.expand import ExpansionLoop, expand_node, expand_python
 

@@ -9,7 +9,10 @@ exactly what the value would, so a shard of a scan can save its environments' `S
 with no value ever leaving the shard's process.
 """
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from itertools import chain
+from operator import attrgetter
 from typing import NamedTuple, cast
 
 from drift.engine.rule import RuleContext
@@ -105,6 +108,33 @@ def environments(schema: Schema, snapshots: Sequence[EnvSnapshot]) -> list[tuple
     return [(snapshot, schema.for_env(snapshot.env)) for snapshot in snapshots]
 
 
+def one_specs(envs: Sequence[tuple[EnvSnapshot, dict[str, KeySpec]]]) -> dict[str, KeySpec] | None:
+    """The specs every environment shares (no per-environment overrides), or None."""
+    return envs[0][1] if envs and all(specs is envs[0][1] for _, specs in envs) else None
+
+
+_VALUE = attrgetter("value")
+_STORE_FLAGS = attrgetter("store_secret", "plaintext_store")
+#: A column's cell where the environment does not have the key.
+ABSENT = object()
+
+
+def value_tables(snapshots: Sequence[EnvSnapshot]) -> list[dict[str, str | None]] | None:
+    """Each environment's values by key, for the paths that work down a key's column of
+    values (`column`) instead of entry by entry: on 20 x 5,000 keys the lists and dicts do
+    the per-cell work in C. None where a store flag marks some value: then a value's text
+    alone does not say how it is treated, and the callers go entry by entry."""
+    if any(any(map(any, map(_STORE_FLAGS, snapshot.entries.values()))) for snapshot in snapshots):
+        return None
+    return [dict(zip(snapshot.entries, map(_VALUE, snapshot.entries.values()), strict=True)) for snapshot in snapshots]
+
+
+def column(tables: Sequence[Mapping[str, str | None]], key: str) -> list[object]:
+    """The key's value in each environment: the text, None where the store does not give it,
+    `ABSENT` where the environment does not have the key."""
+    return [table.get(key, ABSENT) for table in tables]
+
+
 def shared(context: RuleContext) -> list[tuple[str, KeySpec | None, list[Seen]]]:
     """Each key set in at least two selected environments that `parity` (a parity key) or
     `secret-reuse` (a secret value) compares, with its declaration and its sealed values:
@@ -113,12 +143,12 @@ def shared(context: RuleContext) -> list[tuple[str, KeySpec | None, list[Seen]]]
     state = context.state
     found = state.memo.get("shared")
     if found is None:
-        counts: dict[str, int] = {}
-        for snapshot in context.snapshots:
-            for key in snapshot.entries:
-                counts[key] = counts.get(key, 0) + 1
-        envs = environments(context.schema, context.snapshots)
+        snapshots = context.snapshots
+        counts = Counter(chain.from_iterable(snapshot.entries for snapshot in snapshots))
+        envs = environments(context.schema, snapshots)
         stored = state.sealed
+        specs = one_specs(envs)
+        tables = value_tables(snapshots) if specs is not None and stored is None else None
         found = state.memo["shared"] = []
         for key, count in counts.items():
             if count < 2:
@@ -130,8 +160,12 @@ def shared(context: RuleContext) -> list[tuple[str, KeySpec | None, list[Seen]]]
                     continue
                 found.append((key, spec, values))
                 continue
-            if (spec is None or spec.parity == "free") and not _any_shareable(key, envs, state.secrecy):
-                continue  # only what a rule compares is kept for the scan
+            if spec is None or spec.parity == "free":  # only what a rule compares is kept
+                if tables is not None and specs is not None:
+                    if not _any_shareable_value(key, specs.get(key), snapshots, column(tables, key), state.secrecy):
+                        continue
+                elif not _any_shareable(key, envs, state.secrecy):
+                    continue
             found.append((key, spec, _values_of(key, envs, state.secrecy, state.fingerprint)))
     return cast(list[tuple[str, KeySpec | None, list[Seen]]], found)
 
@@ -161,6 +195,17 @@ def _any_shareable(key: str, envs: Sequence[tuple[EnvSnapshot, dict[str, KeySpec
             continue
         last = (entry.value, entry.store_secret, spec)
         if secrecy.of(key, spec, entry).shareable:
+            return True
+    return False
+
+
+def _any_shareable_value(
+    key: str, spec: KeySpec | None, snapshots: Sequence[EnvSnapshot], values: list[object], secrecy: SecrecyCache
+) -> bool:
+    """`_any_shareable` from the key's column of values (`column`), where every environment
+    shares its spec and no store flag is set: asked once per distinct value."""
+    for value in dict.fromkeys(values):
+        if isinstance(value, str) and secrecy.of(key, spec, snapshots[values.index(value)].entries[key]).shareable:
             return True
     return False
 

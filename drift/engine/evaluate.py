@@ -142,9 +142,9 @@ class EntryPass:
         self._plans: dict[tuple[tuple[Rule, ...], int], list[_PlanRow]] = {}
         #: (rule, key, id(spec), value, store flags) where a `by_value` rule found nothing
         self._quiet: set[tuple[Rule, str, int, str | None, bool, bool]] = set()
-        #: rules active -> key -> (spec, value, store flags) where all of them found nothing:
-        #: the same cell in another environment is passed over without a call
-        self._quiet_cells: dict[tuple[Rule, ...], dict[str, tuple[KeySpec, str | None, bool, bool]]] = {}
+        #: (rules active, id of the specs mapping) -> key -> a value without store flags that
+        #: all of them found nothing in: the same value in another environment is passed over
+        self._quiet_values: dict[tuple[tuple[Rule, ...], int], dict[str, str | None]] = {}
 
     def _plan(self, active: tuple[Rule, ...], specs: Mapping[str, KeySpec]) -> list[_PlanRow]:
         plan = self._plans.get((active, id(specs)))
@@ -162,26 +162,23 @@ class EntryPass:
         """Every entry-scoped finding for one environment."""
         view = EnvironmentView(snapshot, self.context.schema.for_env(snapshot.env), self.context.state)
         active = tuple(rule for rule in self.rules if rule.applies_to(view))
-        quiet = self._quiet_cells.setdefault(active, {})
         entries, specs = snapshot.entries, view.specs
+        quiet = self._quiet_values.setdefault((active, id(specs)), {})
+        passed = _unchanged(entries, quiet)
         found: list[Finding] = []
         broken: dict[str, str] = {}
         for name, spec, when_set, when_absent, by_value in self._plan(active, specs):
+            if name in passed:
+                continue
             entry = entries.get(name)
             if entry is None:
                 if when_absent:
                     self._apply(when_absent, view, name, spec, None, found, broken)
             elif when_set:
-                if not by_value:
-                    self._apply(when_set, view, name, spec, entry, found, broken)
-                    continue
-                cell = (spec, entry.value, entry.store_secret, entry.plaintext_store)
-                if quiet.get(name) == cell:
-                    continue
                 before = len(found)
                 self._apply(when_set, view, name, spec, entry, found, broken)
-                if len(found) == before and not broken:
-                    quiet[name] = cell
+                if by_value and len(found) == before and not broken and not _flagged(entry):
+                    quiet[name] = entry.value
         undeclared = [r for r in active if "undeclared" in r.keys]
         for name, entry in entries.items():
             if name not in specs:
@@ -221,6 +218,22 @@ class EntryPass:
                 broken[rule.slug] = "a finding of another rule"
                 continue
             found.append(finding)
+
+
+def _flagged(entry: Entry) -> bool:
+    return entry.store_secret or entry.plaintext_store
+
+
+_UNSET = object()
+
+
+def _unchanged(entries: Mapping[str, Entry], quiet: Mapping[str, str | None]) -> set[str]:
+    """The keys whose value (without store flags) is one the environment's rules found
+    nothing in elsewhere: one light pass instead of building and comparing a cell per key,
+    since on 20 x 5,000 keys most cells are such."""
+    if not quiet:
+        return set()
+    return {name for name, entry in entries.items() if quiet.get(name, _UNSET) == entry.value and not _flagged(entry)}
 
 
 def _isolated(rule: Rule, env: str | None, context: RuleContext) -> list[Finding]:

@@ -26,11 +26,8 @@ class NearMisses:
     """Finds a declared key one edit away from an undeclared one, ignoring case."""
 
     def __init__(self, names: Iterable[str]) -> None:
-        self._index: dict[str, str] = {}
-        for name in names:
-            folded = name.casefold()
-            for variant in _deletions(folded):
-                self._index.setdefault(variant, name)
+        # built last name first, so that where names share a variant the first one keeps it
+        self._index = {variant: name for name in reversed(list(names)) for variant in _deletions(name.casefold())}
 
     def closest(self, name: str) -> str | None:
         """A declared name at most one edit away (ignoring case), or None. The index finds
@@ -44,10 +41,9 @@ class NearMisses:
         return None
 
 
-def _deletions(word: str) -> Iterable[str]:
-    yield word
-    for index in range(len(word)):
-        yield word[:index] + word[index + 1 :]
+def _deletions(word: str) -> list[str]:
+    """The word and each way of deleting one of its characters."""
+    return [word, *[word[:index] + word[index + 1 :] for index in range(len(word))]]
 
 
 def within_one_edit(left: str, right: str) -> bool:

@@ -24,12 +24,12 @@ def render(document: Document) -> str:
 
 def _value(value: Any) -> str:
     if isinstance(value, list) and value:
-        return "[\n    " + ",\n    ".join(_compact(item) for item in value) + "\n  ]"
+        return "[\n    " + ",\n    ".join(map(_compact, value)) + "\n  ]"
     if isinstance(value, dict) and value:
         items = (f"    {json.dumps(k, ensure_ascii=False)}: {_compact(v)}" for k, v in value.items())
         return "{\n" + ",\n".join(items) + "\n  }"
     return _compact(value)
 
 
-def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+#: One encoder for every record: `json.dumps` with options builds an encoder per call.
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode

@@ -7,6 +7,7 @@ into a deployed environment's file."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _DEV_NAMES = frozenset({"localhost", "host.docker.internal", "gateway.docker.internal", "docker.for.mac.localhost"})
 _DEV_SUFFIXES = (".localhost", ".local", ".test", ".docker.internal")
@@ -23,7 +24,7 @@ def local_host(name: str, value: str) -> str | None:
     `SMTP_SERVER`); bind addresses (`HOST=0.0.0.0`, `LISTEN_ADDR`) are not hosts to reach."""
     if len(value) > 4096:
         return None
-    words = re.split(r"[_.\-]+", name.upper())
+    words = _words(name)
     if _BIND_WORDS.intersection(words):
         return None
     if "://" in value:
@@ -35,6 +36,12 @@ def local_host(name: str, value: str) -> str | None:
         host = value.strip().rsplit(":", 1)[0] if value.count(":") == 1 else value.strip()
         return _kind(host.strip("[]"))
     return None
+
+
+@lru_cache(maxsize=4096)
+def _words(name: str) -> tuple[str, ...]:
+    """A key name's words (`DB_HOST` -> DB, HOST): worked out once per name, not per value."""
+    return tuple(re.split(r"[_.\-]+", name.upper()))
 
 
 def _host_of(rest: str) -> str:

@@ -54,7 +54,7 @@ def infer(name: str, example: str | None) -> dict[str, Any]:
     return guess
 
 
-def _guess(words: list[str], example: str) -> dict[str, Any]:
+def _guess(words: tuple[str, ...], example: str) -> dict[str, Any]:
     lowered = example.lower()
     numeric_name = bool(_NUMERIC_WORDS.intersection(words))
     if lowered in _BOOL_WORDS or (example in ("0", "1") and not numeric_name):

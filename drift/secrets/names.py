@@ -75,9 +75,11 @@ BROWSER_PREFIXES = (
 )
 
 
-def segments(name: str) -> list[str]:
-    """The name's words, upper-cased: `db.password` -> [DB, PASSWORD]."""
-    return [s for s in _SEPARATORS.split(name.upper()) if s]
+@lru_cache(maxsize=65536)
+def segments(name: str) -> tuple[str, ...]:
+    """The name's words, upper-cased: `db.password` -> (DB, PASSWORD). Every name test
+    below starts here, so it is worked out once per name."""
+    return tuple(s for s in _SEPARATORS.split(name.upper()) if s)
 
 
 @lru_cache(maxsize=65536)
@@ -106,9 +108,16 @@ def name_verdict(name: str) -> str:
         return WEAK
     if exposed and words[-1] in _PUBLIC_PREFIX_WEAK:
         return WEAK
-    if any(len(w) >= 5 and w not in _NOT_NEAR and _NEAR_STRONG.closest(w) for w in words):
+    if any(_near_strong(w) for w in words):
         return NEAR
     return ""
+
+
+@lru_cache(maxsize=65536)
+def _near_strong(word: str) -> bool:
+    """Whether a name word is one edit from a strong word (`SECERT`): asked once per word,
+    and names share most of theirs (SETTING, DATABASE, URL)."""
+    return len(word) >= 5 and word not in _NOT_NEAR and _NEAR_STRONG.closest(word) is not None
 
 
 @lru_cache(maxsize=65536)
