@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from drift import dialects
 from drift.errors import SchemaError
 from drift.schema import load_schema
-from drift.schema.annotations import parse_example
+from drift.schema.annotations import _TOKEN, parse_example, parse_tags
 
 
 def declarations(text: str) -> dict[str, object]:
@@ -141,3 +141,13 @@ def test_assignments_round_trip_with_their_line_numbers(values: dict[str, str]) 
     assignments = [line for line in dialects.parse(text, "python") if isinstance(line, dialects.Assignment)]
     assert {a.key: a.value for a in assignments} == values
     assert [a.line for a in assignments] == list(range(1, len(values) + 1))
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="@"), max_size=40))
+def test_a_comment_without_a_tag_is_its_words_one_space_apart(text: str) -> None:
+    """The no-tag shortcut of `parse_tags` (`str.split`) gives the prose the token loop
+    (`\\S+`) gives: the same words, whatever the whitespace (Unicode spaces included)."""
+    fields: dict[str, object] = {}
+    notes: list[str] = []
+    assert parse_tags(text, fields, notes, lambda message: None) == " ".join(_TOKEN.findall(text))
+    assert (fields, notes) == ({}, [])

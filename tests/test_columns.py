@@ -91,11 +91,11 @@ def test_a_row_from_its_column_of_values_is_the_row_cell_by_cell(
     schema = _schema(tmp_path, names)
     envs = cross_env.environments(schema, snapshots)
     specs = cross_env.one_specs(envs)
-    tables = cross_env.value_tables(snapshots)
-    assert specs is not None and tables is not None
+    columns = cross_env.value_columns(snapshots, KEYS)
+    assert specs is not None and columns is not None
     fingerprint = Fingerprinter(b"k" * 32)
     for key in KEYS:
-        values = cross_env.column(tables, key)
+        values = columns[key]
         by_column = matrix._column(
             key, snapshots, names, values, specs.get(key), fingerprint, secrecy_for(schema), finding_count=2
         )
@@ -107,13 +107,14 @@ def test_a_row_from_its_column_of_values_is_the_row_cell_by_cell(
 
 def test_a_store_flag_sends_the_matrix_entry_by_entry(tmp_path: Path) -> None:
     """A value's text does not say how a store-marked value is treated: with a flag
-    anywhere, there are no value tables, and the matrix masks what the store marks."""
+    anywhere, there are no value columns, and the matrix masks what the store marks."""
     plain = EnvSnapshot("dev", False, {"APP_NAME": Entry("APP_NAME", "shop", "dotenv:dev.env")}, ())
     marked = EnvSnapshot(
         "prod", True, {"APP_NAME": Entry("APP_NAME", "shop-prod-1234567890", "ssm:/a", store_secret=True)}, ()
     )
-    assert cross_env.value_tables([plain]) is not None
-    assert cross_env.value_tables([plain, marked]) is None
+    assert cross_env.value_columns([plain], ["APP_NAME"]) == {"APP_NAME": ("shop",)}
+    assert cross_env.value_columns([plain, marked], ["APP_NAME"]) is None
+    assert cross_env.value_columns([], ["APP_NAME"]) == {"APP_NAME": ()}
     schema = _schema(tmp_path, ["dev", "prod"])
     fingerprint = Fingerprinter(b"k" * 32)
     rows = matrix.build_matrix(schema, [plain, marked], [], fingerprint, secrecy_for(schema))

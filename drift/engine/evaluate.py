@@ -233,7 +233,11 @@ def _unchanged(entries: Mapping[str, Entry], quiet: Mapping[str, str | None]) ->
     since on 20 x 5,000 keys most cells are such."""
     if not quiet:
         return set()
-    return {name for name, entry in entries.items() if quiet.get(name, _UNSET) == entry.value and not _flagged(entry)}
+    return {
+        name
+        for name, entry in entries.items()
+        if quiet.get(name, _UNSET) == entry.value and not entry.store_secret and not entry.plaintext_store
+    }
 
 
 def _isolated(rule: Rule, env: str | None, context: RuleContext) -> list[Finding]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from drift.engine.cross_env import ABSENT, Sealed, Seen, column, environments, one_specs, seal, value_tables
+from drift.engine.cross_env import ABSENT, Column, Sealed, Seen, environments, one_specs, seal, value_columns
 from drift.engine.secrecy import SecrecyCache, display
 from drift.model import Entry, EnvSnapshot, Finding, MatrixCell, MatrixRow
 from drift.schema import KeySpec, Schema
@@ -40,15 +40,14 @@ def build_matrix(
     names = [snapshot.env for snapshot in snapshots]
     specs = one_specs(envs)
     invalid_keys = {key for _, key in invalid}
-    tables = value_tables(snapshots) if specs is not None and stored is None else None
+    columns = value_columns(snapshots, keys + extra) if specs is not None and stored is None else None
     rows = []
     for key in keys + extra:
         count = per_key.get(key, 0)
         if stored is not None:
             rows.append(_row(key, schema, envs, _reader(stored, key), count, invalid))
-        elif tables is not None and specs is not None and key not in invalid_keys:
-            values = column(tables, key)
-            rows.append(_column(key, snapshots, names, values, specs.get(key), fingerprint, secrecy, count))
+        elif columns is not None and specs is not None and key not in invalid_keys:
+            rows.append(_column(key, snapshots, names, columns[key], specs.get(key), fingerprint, secrecy, count))
         else:
             rows.append(_row(key, schema, envs, _sealer(key, fingerprint, secrecy), count, invalid))
     return tuple(rows)
@@ -87,7 +86,7 @@ def _column(
     key: str,
     snapshots: Sequence[EnvSnapshot],
     names: list[str],
-    values: list[object],
+    values: Column,
     spec: KeySpec | None,
     fingerprint: Fingerprinter,
     secrecy: SecrecyCache,
@@ -95,7 +94,7 @@ def _column(
 ) -> MatrixRow:
     """The row of a key that every environment declares alike, that no store flag marks and
     that no environment holds an invalid value of (most keys, in most projects), from its
-    column of values (`cross_env.column`: `ABSENT` where an environment lacks it). Each distinct value is
+    column of values (`cross_env.value_columns`). Each distinct value is
     sealed once and the cells are filled from those, with the list and dict operations
     doing the per-cell work: `_row`, which seals and groups cell by cell, makes the same
     row (tests/test_columns.py compares them) at twice the cost on 20 x 5,000 keys."""

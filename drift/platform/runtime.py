@@ -76,3 +76,24 @@ class LazyPattern:
     def sub(self, replacement: str | Callable[[re.Match[str]], str], text: str) -> str:
         """`re.Pattern.sub`."""
         return self.compiled.sub(replacement, text)
+
+
+class CaselessPattern:
+    """A case-insensitive search, fast on ASCII text: Python's `re` gives up its literal scans
+    under IGNORECASE (2 us against 0.2 us to search a 15-character value for one of a dozen
+    words), so ASCII text is lower-cased and searched with the pattern as written; any other
+    text is searched with IGNORECASE, whose Unicode case folding `str.lower` does not follow
+    (`ſ` matches `s`). The pattern's letters must be written in lower case. Only whether it
+    is found is answered: a match would be of the lower-cased text."""
+
+    __slots__ = ("_folded", "_lower")
+
+    def __init__(self, source: str) -> None:
+        self._lower = re.compile(source)
+        self._folded = LazyPattern(source, re.IGNORECASE)
+
+    def found(self, text: str) -> bool:
+        """Whether the pattern occurs in `text`, case ignored."""
+        if text.isascii():
+            return self._lower.search(text.lower()) is not None
+        return self._folded.search(text) is not None

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from drift.dialects.lines import Assignment, Blank, Comment, Line, Malformed
-from drift.platform.runtime import LazyPattern
+from drift.platform.runtime import CaselessPattern, LazyPattern
 from drift.schema import keyspec
 
 _COMMENTED_ASSIGNMENT = LazyPattern(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)=(?:\S.*|\s+#.*|\s*)")
@@ -174,14 +174,14 @@ def _declare(
     return Declaration(name, example, origin, line, " ".join(description), fields, tuple(notes))
 
 
-_OPTIONAL_WORDS = re.compile(r"\boptional(?:ly)?\b|\bnot\s+required\b", re.IGNORECASE)
+_OPTIONAL_WORDS = CaselessPattern(r"\boptional(?:ly)?\b|\bnot\s+required\b")
 #: Section headings for keys no deployment needs.
 _UNDEPLOYED_SECTION = LazyPattern(
     r"\b(?:e2e|end[-\s]to[-\s]end|tests?|testing|cypress|playwright)\b"
     r"|\b(?:development|dev|local)(?:\s+development)?\s+only\b|\bonly\s+(?:in|for)\s+(?:development|dev|local)\b",
     re.IGNORECASE,
 )
-_REQUIRED_WORDS = re.compile(r"\brequired\b(?!\s+(?:if|when|for|only|by)\b)|\bmandatory\b", re.IGNORECASE)
+_REQUIRED_WORDS = CaselessPattern(r"\brequired\b(?!\s+(?:if|when|for|only|by)\b)|\bmandatory\b")
 
 
 def _section_words(text: str) -> bool | None:
@@ -195,9 +195,9 @@ def _requirement_words(text: str) -> bool | None:
     (`# OPTIONAL:`, `(optional)`, `[optional]`, `not required`); `True` for `required` / `mandatory` (not
     `required if ...`, a condition drift cannot read from prose); None when they say neither.
     Optional wins when both appear: a guess that a key is required is the costlier error."""
-    if _OPTIONAL_WORDS.search(text):
+    if _OPTIONAL_WORDS.found(text):
         return False
-    if _REQUIRED_WORDS.search(text):
+    if _REQUIRED_WORDS.found(text):
         return True
     return None
 
@@ -207,6 +207,8 @@ def parse_tags(text: str, fields: dict[str, Any], notes: list[str], error: Error
 
     Unknown tags go to `notes` with their argument-free text; errors go to `error(message)`.
     """
+    if "@" not in text:  # no tag: all prose (most comment lines), its words one space apart
+        return " ".join(text.split())
     prose: list[str] = []
     tokens = list(_TOKEN.finditer(text))
     index = 0

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from functools import cache, lru_cache
 
+from drift.platform.runtime import CaselessPattern
 from drift.secrets.urls import url_passwords
 
 
@@ -141,8 +142,8 @@ def is_placeholder_word(word: str) -> bool:
 
 
 #: Every placeholder word, shape and URL contains one of these: a cheap first look.
-_PLACEHOLDER_HINT = re.compile(r"change|todo|tbd|xxx|<|your|fake|dummy|sample|placeholder|replace|fixme|://", re.I)
-_RESERVED_HINT = re.compile(r"example|test|invalid", re.I)
+_PLACEHOLDER_HINT = CaselessPattern(r"change|todo|tbd|xxx|<|your|fake|dummy|sample|placeholder|replace|fixme|://")
+_RESERVED_HINT = CaselessPattern(r"example|test|invalid")
 
 
 @lru_cache(maxsize=65536)
@@ -150,7 +151,7 @@ def is_placeholder(value: str) -> bool:
     """Whether a value is an obvious placeholder (DESIGN.md Semantics and issue #8):
     placeholder words and shapes, `your-...` / `xxx` / fake / dummy / sample / `replace-with-`
     inside the value, or a URL whose password is a placeholder word."""
-    if not value or len(value) > 4096 or _PLACEHOLDER_HINT.search(value) is None:
+    if not value or len(value) > 4096 or not _PLACEHOLDER_HINT.found(value):
         return False
     if is_placeholder_word(value) or _placeholder_inside().search(value) is not None:
         return True
@@ -162,7 +163,7 @@ def has_reserved_host(value: str) -> bool:
     """Whether the value names a host reserved for documentation or tests: example.com,
     *.example, *.test, *.invalid (RFC 2606 and RFC 6761). Fine in development, a
     placeholder left behind in a deployed environment."""
-    if len(value) > 4096 or _RESERVED_HINT.search(value) is None:
+    if len(value) > 4096 or not _RESERVED_HINT.found(value):
         return False
     return _reserved_host().search(value) is not None
 

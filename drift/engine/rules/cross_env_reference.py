@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import attrgetter
 
 from drift.engine.rule import EnvironmentView, Rule
 from drift.model import Entry, Finding, Severity
 from drift.schema import KeySpec
+
+_METADATA = attrgetter("metadata")
 
 
 class CrossEnvReference(Rule):
@@ -21,7 +24,11 @@ class CrossEnvReference(Rule):
     keys = ("present", "undeclared")
 
     def applies_to(self, view: EnvironmentView) -> bool:
-        return bool(view.state.namespaces) and any("reference" in e.metadata for e in view.entries.values())
+        # no environment with a store to point into, or no entry with metadata: nothing to
+        # look at (the second test runs in C over every entry, 100,000 on 20 x 5,000 keys)
+        if not any(view.state.namespaces.values()) or not any(map(len, map(_METADATA, view.entries.values()))):
+            return False
+        return any("reference" in e.metadata for e in view.entries.values())
 
     def check_entry(
         self, view: EnvironmentView, name: str, spec: KeySpec | None, entry: Entry | None

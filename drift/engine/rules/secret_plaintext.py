@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from drift.engine.rule import EnvironmentView, Rule
 from drift.model import Entry, Finding, Severity
 from drift.schema import KeySpec
+
+_PLAINTEXT_STORE = attrgetter("plaintext_store")
 
 
 class SecretPlaintext(Rule):
@@ -22,7 +26,7 @@ class SecretPlaintext(Rule):
     keys = ("present", "undeclared")
 
     def applies_to(self, view: EnvironmentView) -> bool:
-        return any(entry.plaintext_store for entry in view.entries.values())
+        return any(map(_PLAINTEXT_STORE, view.entries.values()))  # in C: 100,000 entries on 20 x 5,000
 
     def check_entry(
         self, view: EnvironmentView, name: str, spec: KeySpec | None, entry: Entry | None
