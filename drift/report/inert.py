@@ -38,6 +38,8 @@ def _escape_control(match: re.Match[str]) -> str:
 def terminal(text: str) -> str:
     """One visible line: control characters (newlines, ESC, ...) shown as escapes, so no
     value can start a line with `::` (a GitHub workflow command) or move the cursor."""
+    if text.isascii() and text.isprintable():  # nothing to escape (most names; tested in C)
+        return text
     return _CONTROL.sub(_escape_control, text)
 
 
@@ -73,6 +75,8 @@ def xml(text: str) -> str:
     """Text XML 1.0 can hold, on one visible line: a value's newline or escape sequence cannot
     start a line of the report (`::error` in a CI log), and forbidden characters become
     visible escapes."""
+    if text.isascii() and text.isprintable():  # nothing to escape (most names; tested in C)
+        return text
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", terminal(text))
 
 
