@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from drift.engine.cross_env import ABSENT, Column, Sealed, Seen, environments, one_specs, seal, value_columns
+from drift.engine.cross_env import ABSENT, Column, Sealed, Seen, environments, one_specs, seal, token, value_columns
 from drift.engine.secrecy import SecrecyCache, display
 from drift.model import Entry, EnvSnapshot, Finding, MatrixCell, MatrixRow
 from drift.schema import KeySpec, Schema
@@ -94,10 +94,11 @@ def _column(
 ) -> MatrixRow:
     """The row of a key that every environment declares alike, that no store flag marks and
     that no environment holds an invalid value of (most keys, in most projects), from its
-    column of values (`cross_env.value_columns`). Each distinct value is
-    sealed once and the cells are filled from those, with the list and dict operations
-    doing the per-cell work: `_row`, which seals and groups cell by cell, makes the same
-    row (tests/test_columns.py compares them) at twice the cost on 20 x 5,000 keys."""
+    column of values (`cross_env.value_columns`). Each distinct value gets what its seal
+    would give the matrix (secrecy, comparison token, display) once, and the cells are
+    filled from those, with the list and dict operations doing the per-cell work: `_row`,
+    which seals and groups cell by cell, makes the same row (tests/test_columns.py compares
+    them) at twice the cost on 20 x 5,000 keys."""
     distinct = dict.fromkeys(values)  # in order of first appearance
     secret = bool(spec and spec.schema_secret)
     valued = [value for value in distinct if isinstance(value, str)]
@@ -109,23 +110,26 @@ def _column(
         groups = 1
         secret = secret or treated.masked
     else:
-        sealed: dict[str, Seen] = {}
+        # what a seal of each value would hold for the matrix: its comparison token and display
+        facts: dict[str, tuple[str, str | None]] = {}
         ranks: dict[str, list[int]] = {}  # token -> [cells holding it, index of the first]
         for value in valued:
             first = values.index(value)
-            seen = sealed[value] = seal("", False, key, spec, snapshots[first].entries[key], secrecy, fingerprint)
-            secret = secret or seen.secrecy.masked
-            rank = ranks.get(seen.compared)
+            treated = secrecy.of(key, spec, snapshots[first].entries[key])
+            compared = token(value, treated, spec, fingerprint)
+            facts[value] = (compared, display(value, treated, fingerprint))
+            secret = secret or treated.masked
+            rank = ranks.get(compared)
             if rank is None:
-                ranks[seen.compared] = [values.count(value), first]
+                ranks[compared] = [values.count(value), first]
             else:
                 rank[0] += values.count(value)
                 rank[1] = min(rank[1], first)
-        ranked = sorted(ranks, key=lambda token: (-ranks[token][0], names[ranks[token][1]]))
-        number = {token: index for index, token in enumerate(ranked)}
+        ranked = sorted(ranks, key=lambda compared: (-ranks[compared][0], names[ranks[compared][1]]))
+        number = {compared: index for index, compared in enumerate(ranked)}
         made: dict[tuple[str, str | None, int], MatrixCell] = {}
-        for value, seen in sealed.items():
-            facet = ("empty" if seen.empty else "present", seen.shown, number[seen.compared])
+        for value, (compared, shown) in facts.items():
+            facet = ("empty" if value == "" else "present", shown, number[compared])
             cell_of[value] = made.get(facet) or made.setdefault(facet, MatrixCell(*facet))
         groups = len(ranks)
     if ABSENT in distinct:
