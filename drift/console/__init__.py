@@ -46,7 +46,7 @@ def say(message: str, err: bool = True, nl: bool = True, color: bool | None = No
     """One message on stderr (or stdout), as click.echo writes it: escape sequences kept only
     when colour is asked for, or, left to the stream, when it is a terminal."""
     stream = sys.stderr if err else sys.stdout
-    if not (color if color is not None else stream.isatty()):
+    if "\x1b" in message and not (color if color is not None else stream.isatty()):
         message = _ANSI.sub("", message)
     stream.write(message + "\n" if nl else message)
     stream.flush()

@@ -15,20 +15,29 @@ from drift.report.document import Document
 
 
 def render(document: Document) -> str:
-    """The document as JSON text, ending with a newline."""
-    fields = []
-    for key, value in document.items():
-        fields.append(f"  {json.dumps(key)}: {_value(value)}")
-    return "{\n" + ",\n".join(fields) + "\n}\n"
+    """The document as JSON text, ending with a newline: its pieces joined once (a large
+    report's matrix is 9 MB, which joining field by field copied five times)."""
+    parts = ["{\n"]
+    for index, (key, value) in enumerate(document.items()):
+        parts.append(f",\n  {json.dumps(key)}: " if index else f"  {json.dumps(key)}: ")
+        _value(value, parts)
+    parts.append("\n}\n")
+    return "".join(parts)
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, parts: list[str]) -> None:
     if isinstance(value, list) and value:
-        return "[\n    " + ",\n    ".join(map(_compact, value)) + "\n  ]"
-    if isinstance(value, dict) and value:
-        items = (f"    {json.dumps(k, ensure_ascii=False)}: {_compact(v)}" for k, v in value.items())
-        return "{\n" + ",\n".join(items) + "\n  }"
-    return _compact(value)
+        parts.append("[\n    ")
+        for index, record in enumerate(map(_compact, value)):
+            parts += (",\n    ", record) if index else (record,)
+        parts.append("\n  ]")
+    elif isinstance(value, dict) and value:
+        parts.append("{\n")
+        for index, (name, item) in enumerate(value.items()):
+            parts += (",\n" if index else "", "    ", json.dumps(name, ensure_ascii=False), ": ", _compact(item))
+        parts.append("\n  }")
+    else:
+        parts.append(_compact(value))
 
 
 #: One encoder for every record: `json.dumps` with options builds an encoder per call.
