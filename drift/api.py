@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -18,6 +19,7 @@ from drift.collectors import registry
 from drift.collectors.snapshot import Progress, collect
 from drift.config import Project, load_project
 from drift.engine import catalog
+from drift.engine.cross_env import environments, one_specs, value_columns
 from drift.engine.evaluate import CHECK_SCOPES, Inputs, evaluate, secrecy_for
 from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError
@@ -42,7 +44,7 @@ from drift.settings import EnvironmentConfig
 if TYPE_CHECKING:
     from drift.actions.shard import Shard
     from drift.engine.assertions import Compiled
-    from drift.engine.cross_env import Sealed
+    from drift.engine.cross_env import Column, Sealed
     from drift.engine.rule import Rule
     from drift.engine.secrecy import SecrecyCache
     from drift.history import HistoryStore, SavedScan
@@ -193,8 +195,11 @@ def scan(
     now = datetime.now(UTC).replace(microsecond=0)
     secrecy = secrecy_for(plan.schema)
     entries = _entries(plan, snapshots, secrecy) if history is not None else []
-    findings = _check(plan, snapshots, now, secrecy, entries, changed_since)
-    return _result(plan, snapshots, findings, entries, now, started, history, secrecy, with_matrix, new_only)
+    columns = _columns(plan.schema, snapshots)
+    findings = _check(plan, snapshots, now, secrecy, entries, changed_since, columns=columns)
+    return _result(
+        plan, snapshots, findings, entries, now, started, history, secrecy, with_matrix, new_only, columns=columns
+    )
 
 
 def _result(
@@ -209,9 +214,11 @@ def _result(
     with_matrix: bool = True,
     new_only: bool = False,
     sealed: "Sealed | None" = None,
+    columns: "Mapping[str, Column] | None" = None,
 ) -> ScanResult:
     """A checked scan finished: suppressions, statuses against the previous saved scan, fix
-    commands, the matrix (from the shards' `sealed` values in `drift merge`), the trend."""
+    commands, the matrix (from the shards' `sealed` values in `drift merge`; from the value
+    `columns` where they are given), the trend."""
     project = plan.project
     active, suppressed = apply_suppressions(findings, project.ignores, now.date(), [e.name for e in plan.selected])
     stamp = now.isoformat()
@@ -231,7 +238,7 @@ def _result(
     if with_matrix:
         from drift.engine.matrix import build_matrix
 
-        matrix = build_matrix(plan.schema, snapshots, active, plan.fingerprint, secrecy, sealed)
+        matrix = build_matrix(plan.schema, snapshots, active, plan.fingerprint, secrecy, sealed, columns)
     scan_id = new_scan_id()
     return ScanResult(
         project=project.name,
@@ -284,6 +291,15 @@ def _prepare(
     )
 
 
+def _columns(schema: Schema, snapshots: Sequence[EnvSnapshot]) -> "dict[str, Column] | None":
+    """Each key's value in every environment, worked out once for the rules that compare
+    environments and for the matrix; None where they would not use it (environments with
+    their own overrides) or where a store flag marks some value."""
+    if one_specs(environments(schema, snapshots)) is None:
+        return None
+    return value_columns(snapshots, dict.fromkeys(chain(schema.specs, *(s.entries for s in snapshots))))
+
+
 def _read(plan: _Plan, progress: Progress | None) -> list[EnvSnapshot]:
     """Every selected environment's sources, with what the previous scan saw of each entry."""
     before: dict[str, dict[str, Mapping[str, object]]] = {}
@@ -312,6 +328,7 @@ def _check(
     scopes: Sequence[str] = CHECK_SCOPES,
     sealed: "Sealed | None" = None,
     shards: Sequence[Finding] = (),
+    columns: "Mapping[str, Column] | None" = None,
 ) -> list[Finding]:
     """Every rule of `scopes` over what was read (and the code's reads, where the project has
     `[code]`); in `drift merge`, over the shards' sealed values, with their findings."""
@@ -341,6 +358,7 @@ def _check(
             settings_allow=project.settings_allow,
             settings_environments=project.settings_environments,
             sealed=sealed,
+            columns=columns,
         ),
         scopes,
         shards,

@@ -155,7 +155,7 @@ def shared(context: RuleContext) -> list[tuple[str, KeySpec | None, list[Seen]]]
         envs = environments(context.schema, snapshots)
         stored = state.sealed
         specs = one_specs(envs)
-        columns = value_columns(snapshots, counts) if specs is not None and stored is None else None
+        columns = state.columns if specs is not None and stored is None else None
         found = state.memo["shared"] = []
         for key, count in counts.items():
             if count < 2:

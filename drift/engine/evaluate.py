@@ -21,7 +21,7 @@ from drift.secrets import Fingerprinter
 
 if TYPE_CHECKING:
     from drift.engine.assertions import Compiled
-    from drift.engine.cross_env import Sealed
+    from drift.engine.cross_env import Column, Sealed
 
 #: The scopes a check runs (`drift schema lint` runs schema and lint).
 CHECK_SCOPES = ("schema", "environment", "entry", "across", "history")
@@ -60,6 +60,9 @@ class Inputs(NamedTuple):
     settings_environments: Sequence[str] = ()
     #: In `drift merge`: the shards' sealed values (the snapshots then hold none).
     sealed: "Sealed | None" = None
+    #: Each key's value in every environment (`cross_env.value_columns`), worked out once a
+    #: scan for the rules and the matrix; None: `cross_env.shared` goes entry by entry.
+    columns: "Mapping[str, Column] | None" = None
 
 
 def evaluate(inputs: Inputs, scopes: Sequence[str] = CHECK_SCOPES, shards: Sequence[Finding] = ()) -> list[Finding]:
@@ -89,6 +92,7 @@ def context_for(inputs: Inputs) -> RuleContext:
         inputs.settings_allow,
         inputs.settings_environments,
         inputs.sealed,
+        inputs.columns,
     )
 
     def shown(value: str, spec: KeySpec | None, entry: Entry) -> str | None:

@@ -8,9 +8,9 @@ sealed values as one process does from the values.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from drift.engine.cross_env import ABSENT, Column, Sealed, Seen, environments, one_specs, seal, token, value_columns
+from drift.engine.cross_env import ABSENT, Column, Sealed, Seen, environments, one_specs, seal, token
 from drift.engine.secrecy import SecrecyCache, display
 from drift.model import Entry, EnvSnapshot, Finding, MatrixCell, MatrixRow
 from drift.schema import KeySpec, Schema
@@ -24,9 +24,13 @@ def build_matrix(
     fingerprint: Fingerprinter,
     secrecy: SecrecyCache,
     stored: Sealed | None = None,
+    columns: Mapping[str, Column] | None = None,
 ) -> tuple[MatrixRow, ...]:
     """A row per key (declared first, in schema order, then undeclared ones alphabetically).
-    `stored`: the shards' sealed values, in `drift merge` (the snapshots hold no values)."""
+    `stored`: the shards' sealed values, in `drift merge` (the snapshots hold no values).
+    `columns`: every key's column of values (`cross_env.value_columns`), which the rows of
+    keys all environments declare alike are made from; without it, every row is made entry
+    by entry."""
     keys = list(schema.specs)
     extra = sorted({k for s in snapshots for k in s.entries if k not in schema.specs})
     per_key: dict[str, int] = {}
@@ -40,7 +44,7 @@ def build_matrix(
     names = [snapshot.env for snapshot in snapshots]
     specs = one_specs(envs)
     invalid_keys = {key for _, key in invalid}
-    columns = value_columns(snapshots, keys + extra) if specs is not None and stored is None else None
+    columns = columns if specs is not None and stored is None else None
     rows = []
     for key in keys + extra:
         count = per_key.get(key, 0)

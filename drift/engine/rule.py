@@ -95,6 +95,8 @@ class EngineState(NamedTuple):
     #: In `drift merge`: the shards' sealed values (`cross_env.Sealed`), which the snapshots
     #: (read back from the shards, without values) do not hold.
     sealed: Mapping[str, Mapping[str, Any]] | None = None
+    #: Each key's value in every environment (`cross_env.value_columns`), or None.
+    columns: Mapping[str, tuple[object, ...]] | None = None
 
 
 class EnvironmentView:
