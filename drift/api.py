@@ -11,7 +11,6 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -19,7 +18,7 @@ from drift.collectors import registry
 from drift.collectors.snapshot import Progress, collect
 from drift.config import Project, load_project
 from drift.engine import catalog
-from drift.engine.cross_env import environments, one_specs, value_columns
+from drift.engine.cross_env import scan_columns
 from drift.engine.evaluate import CHECK_SCOPES, Inputs, evaluate, secrecy_for
 from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError
@@ -195,7 +194,7 @@ def scan(
     now = datetime.now(UTC).replace(microsecond=0)
     secrecy = secrecy_for(plan.schema)
     entries = _entries(plan, snapshots, secrecy) if history is not None else []
-    columns = _columns(plan.schema, snapshots)
+    columns = scan_columns(plan.schema, snapshots)  # once, for the rules and the matrix
     findings = _check(plan, snapshots, now, secrecy, entries, changed_since, columns=columns)
     return _result(
         plan, snapshots, findings, entries, now, started, history, secrecy, with_matrix, new_only, columns=columns
@@ -289,15 +288,6 @@ def _prepare(
         fingerprint,
         previous,
     )
-
-
-def _columns(schema: Schema, snapshots: Sequence[EnvSnapshot]) -> "dict[str, Column] | None":
-    """Each key's value in every environment, worked out once for the rules that compare
-    environments and for the matrix; None where they would not use it (environments with
-    their own overrides) or where a store flag marks some value."""
-    if one_specs(environments(schema, snapshots)) is None:
-        return None
-    return value_columns(snapshots, dict.fromkeys(chain(schema.specs, *(s.entries for s in snapshots))))
 
 
 def _read(plan: _Plan, progress: Progress | None) -> list[EnvSnapshot]:

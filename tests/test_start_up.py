@@ -61,10 +61,10 @@ def test_drift_exits_as_usual_where_something_waits_for_the_end() -> None:
         "leave(SystemExit(2))\n"
     )
     assert (handler.returncode, handler.stdout) == (2, "handler ran\n")
-    thread = _leaving(
-        "import threading, time\nfrom drift.__main__ import leave\n"
-        "threading.Thread(target=lambda: (time.sleep(0.2), print('thread finished'))).start()\n"
-        "leave(SystemExit(5))\n"
+    thread = _leaving(  # the thread waits until leave has chosen; it finishes only on a normal exit
+        "import threading\nfrom drift.__main__ import leave\ngate = threading.Event()\n"
+        "threading.Thread(target=lambda: (gate.wait(), print('thread finished'))).start()\n"
+        "try:\n    leave(SystemExit(5))\nfinally:\n    gate.set()\n"
     )
     assert (thread.returncode, thread.stdout) == (5, "thread finished\n")
     message = _leaving("from drift.__main__ import leave\nleave(SystemExit('drift: gone'))\n")

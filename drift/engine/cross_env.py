@@ -142,6 +142,15 @@ def value_columns(snapshots: Sequence[EnvSnapshot], keys: Iterable[str]) -> dict
     return dict(zip(keys, zip(*rows, strict=True), strict=True))
 
 
+def scan_columns(schema: Schema, snapshots: Sequence[EnvSnapshot]) -> dict[str, Column] | None:
+    """Every key's column (declared, and set anywhere), worked out once a scan for the rules
+    that compare environments and for the matrix; None where they would not use it
+    (environments with their own overrides) or where a store flag marks some value."""
+    if one_specs(environments(schema, snapshots)) is None:
+        return None
+    return value_columns(snapshots, dict.fromkeys(chain(schema.specs, *(s.entries for s in snapshots))))
+
+
 def shared(context: RuleContext) -> list[tuple[str, KeySpec | None, list[Seen]]]:
     """Each key set in at least two selected environments that `parity` (a parity key) or
     `secret-reuse` (a secret value) compares, with its declaration and its sealed values:
