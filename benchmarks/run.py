@@ -148,6 +148,7 @@ def large(work: Path, environments: int, keys: int) -> dict[str, float]:
     matrix_s, matrix_mb = min(peak_memory_mb(check_matrix, root) for _ in range(3))
     cli_s, cli_mb = min(cli_peak([PYTHON, "-m", "drift", "check"], root) for _ in range(3))
     json_s, json_mb = min(cli_peak([PYTHON, "-m", "drift", "check", "--format", "json"], root) for _ in range(3))
+    junit_s, junit_mb = min(cli_peak([PYTHON, "-m", "drift", "check", "--format", "junit"], root) for _ in range(3))
     return {
         "drift check --format json, fresh process (s)": json_s,
         "drift check --format json, peak RSS (MB)": json_mb,
@@ -155,6 +156,9 @@ def large(work: Path, environments: int, keys: int) -> dict[str, float]:
         "drift check (terminal), peak RSS (MB)": cli_mb,
         "ratio check (terminal) / parse in one process (the issue's floor)": cli_s / warm_parse,
         "ratio check json / parse in one process (the issue's floor)": json_s / warm_parse,
+        "drift check --format junit, fresh process (s)": junit_s,
+        "drift check --format junit, peak RSS (MB)": junit_mb,
+        "ratio check junit / parse in one process (the issue's floor)": junit_s / warm_parse,
         "ratio check json / parse in a fresh process": json_s / parse_s,
         "python-dotenv parse (s)": parse_s,
         "drift scan, terminal path (s)": check_s,

@@ -18,7 +18,7 @@ from drift.collectors import registry
 from drift.collectors.snapshot import Progress, collect
 from drift.config import Project, load_project
 from drift.engine import catalog
-from drift.engine.cross_env import scan_columns
+from drift.engine.cross_env import checked_keys, scan_columns
 from drift.engine.evaluate import CHECK_SCOPES, Inputs, evaluate, secrecy_for
 from drift.engine.suppress import apply_suppressions
 from drift.errors import ConfigError
@@ -233,11 +233,12 @@ def _result(
         from drift.stores.fixes import with_commands
 
         active = with_commands(active, project.environments, plan.schema, snapshots)
+    keys = checked_keys(plan.schema, snapshots)
     matrix: tuple[MatrixRow, ...] = ()
     if with_matrix:
         from drift.engine.matrix import build_matrix
 
-        matrix = build_matrix(plan.schema, snapshots, active, plan.fingerprint, secrecy, sealed, columns)
+        matrix = build_matrix(plan.schema, keys, snapshots, active, plan.fingerprint, secrecy, sealed, columns)
     scan_id = new_scan_id()
     return ScanResult(
         project=project.name,
@@ -245,6 +246,7 @@ def _result(
         environments=tuple(snapshots),
         findings=tuple(active),
         fail_on=project.fail_on,
+        keys=keys,
         matrix=matrix,
         schema_path=plan.schema.example_path,
         suppressed=tuple(suppressed),

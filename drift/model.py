@@ -332,6 +332,8 @@ class ScanResult(NamedTuple):
     environments: tuple[EnvSnapshot, ...]
     findings: tuple[Finding, ...]
     fail_on: Severity | None
+    #: Every key checked (`cross_env.checked_keys`): the matrix's rows, JUnit's test cases.
+    keys: tuple[str, ...] = ()
     matrix: tuple[MatrixRow, ...] = ()
     #: `path` of the schema file as reports name it.
     schema_path: str | None = None

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drift.engine import cross_env, matrix
 from drift.engine.evaluate import secrecy_for
+from drift.engine.secrecy import Secrecy
 from drift.model import Entry, EnvSnapshot, SourceStatus
-from drift.schema import Schema, load_schema
+from drift.schema import KeySpec, Schema, load_schema, types
 from drift.secrets import Fingerprinter
 
 EXAMPLE = """\
@@ -48,6 +50,13 @@ VALUES = (
     "http://localhost:3000",
 )
 FAILED = SourceStatus("dotenv", "gone.env", "failed", "unreadable")
+
+
+#: Texts that some type reads as one value.
+TYPED_ALIKE = (
+    *("1", "1.0", "01", "+1", "true", "True", "TRUE", "yes", "on", "1s", "1000ms", "60s", "1m"),
+    *("a,b", "a, b", '{"a":1}', '{"a": 1}', "http://x/", "HTTP://x/", "a@b.io", "A@b.io", "80", "080"),
+)
 
 
 def _schema(root: Path, envs: list[str]) -> Schema:
@@ -117,7 +126,31 @@ def test_a_store_flag_sends_the_matrix_entry_by_entry(tmp_path: Path) -> None:
     assert cross_env.value_columns([], ["APP_NAME"]) == {"APP_NAME": ()}
     schema = _schema(tmp_path, ["dev", "prod"])
     fingerprint = Fingerprinter(b"k" * 32)
-    rows = matrix.build_matrix(schema, [plain, marked], [], fingerprint, secrecy_for(schema))
+    rows = matrix.build_matrix(
+        schema, cross_env.checked_keys(schema, [plain, marked]), [plain, marked], [], fingerprint, secrecy_for(schema)
+    )
     row = next(r for r in rows if r.key == "APP_NAME")
     assert row.cells["prod"].display is not None and "shop-prod" not in row.cells["prod"].display
     assert row.status == "differs" and row.secret and row.cells["dev"].group != row.cells["prod"].group
+
+
+@pytest.mark.parametrize("type_name", types.TYPES)
+def test_grouping_by_value_is_grouping_by_token_where_the_matrix_does(type_name: str) -> None:
+    """`matrix._column` groups by the value itself where `distinct_tokens` says distinct values
+    have distinct tokens: a type that reads two texts as one value (`1` and `1.0` for a
+    float, `true` and `yes` for a bool) must not be among them."""
+    spec = KeySpec(name="KEY", type=type_name)
+    if not cross_env.distinct_tokens(spec):
+        return
+    fingerprint = Fingerprinter(b"k" * 32)
+    for secrecy in (Secrecy(False, False, False), Secrecy(False, True, False), Secrecy(True, True, True)):
+        tokens = {cross_env.token(value, secrecy, spec, fingerprint) for value in TYPED_ALIKE}
+        assert len(tokens) == len(TYPED_ALIKE), secrecy
+
+
+def test_grouping_by_value_covers_the_text_types() -> None:
+    assert [name for name in types.TYPES if cross_env.distinct_tokens(KeySpec(name="KEY", type=name))] == [
+        "str",
+        "enum",
+    ]
+    assert cross_env.distinct_tokens(None)

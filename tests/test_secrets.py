@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drift.errors import ConfigError
 from drift.schema import types
@@ -240,6 +244,21 @@ def test_types(type_name: str, good: list[str], bad: list[str]) -> None:
 def test_fingerprints_are_keyed() -> None:
     assert Fingerprinter(b"a")("v") == Fingerprinter(b"a")("v")
     assert Fingerprinter(b"a")("v") != Fingerprinter(b"b")("v")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    key=st.one_of(st.binary(max_size=200), st.sampled_from([b"", b"k" * 63, b"k" * 64, b"k" * 65, b"\x36" * 64])),
+    values=st.lists(st.text(alphabet=st.characters(codec=None), max_size=80), min_size=1, max_size=4),
+)
+def test_fingerprints_are_hmac_sha256(key: bytes, values: list[str]) -> None:
+    """The pads worked out once give exactly `hmac`'s HMAC-SHA256: keys shorter, as long as
+    and longer than the block (hashed first), values with lone surrogates; saved histories
+    and shards compare fingerprints across drift versions."""
+    fingerprint = Fingerprinter(key)
+    for value in values:
+        expected = hmac.new(key, value.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+        assert fingerprint(value) == expected
 
 
 def test_key_file_is_created_with_mode_0600_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

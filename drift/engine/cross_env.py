@@ -56,6 +56,18 @@ def token(value: str, secrecy: Secrecy, spec: KeySpec | None, fingerprint: Finge
     return f"typed:{type(typed).__name__}:{typed!r}"
 
 
+def distinct_tokens(spec: KeySpec | None) -> bool:
+    """Whether `token` gives distinct values of the key distinct tokens, so that grouping by
+    value groups by token: a keyed fingerprint and a text kept as it is are distinct for
+    distinct values (and never equal each other, by their prefixes); only a type's parser
+    (`1.0` and `1` for a float) makes two texts one value."""
+    return spec is None or spec.type in _TEXT_TYPES
+
+
+#: The types whose typed value is the text itself (tests/test_columns.py holds them to it).
+_TEXT_TYPES = frozenset({"str", "enum"})
+
+
 def portable(seen: Seen, fingerprint: Fingerprinter) -> Seen:
     """The sealed value as a shard saves it: a typed token as its keyed fingerprint (equal
     exactly when the tokens are), so no part of a value leaves the process."""
@@ -140,6 +152,13 @@ def value_columns(snapshots: Sequence[EnvSnapshot], keys: Iterable[str]) -> dict
     ]
     rows = [map(table.get, keys, repeat(ABSENT)) for table in tables]
     return dict(zip(keys, zip(*rows, strict=True), strict=True))
+
+
+def checked_keys(schema: Schema, snapshots: Sequence[EnvSnapshot]) -> tuple[str, ...]:
+    """Every key a scan checks: the declared ones in schema order, then those only an
+    environment sets, alphabetically (the matrix's rows, JUnit's test cases)."""
+    extra = set().union(*(snapshot.entries for snapshot in snapshots)).difference(schema.specs)
+    return (*schema.specs, *sorted(extra))
 
 
 def scan_columns(schema: Schema, snapshots: Sequence[EnvSnapshot]) -> dict[str, Column] | None:

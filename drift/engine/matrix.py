@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from drift.engine.cross_env import ABSENT, Column, Sealed, Seen, environments, one_specs, seal, token
+from drift.engine.cross_env import (
+    ABSENT,
+    Column,
+    Sealed,
+    Seen,
+    distinct_tokens,
+    environments,
+    one_specs,
+    seal,
+    token,
+)
 from drift.engine.secrecy import SecrecyCache, display
 from drift.model import Entry, EnvSnapshot, Finding, MatrixCell, MatrixRow
 from drift.schema import KeySpec, Schema
@@ -19,6 +29,7 @@ from drift.secrets import Fingerprinter
 
 def build_matrix(
     schema: Schema,
+    keys: Sequence[str],
     snapshots: Sequence[EnvSnapshot],
     findings: Sequence[Finding],
     fingerprint: Fingerprinter,
@@ -26,13 +37,10 @@ def build_matrix(
     stored: Sealed | None = None,
     columns: Mapping[str, Column] | None = None,
 ) -> tuple[MatrixRow, ...]:
-    """A row per key (declared first, in schema order, then undeclared ones alphabetically).
-    `stored`: the shards' sealed values, in `drift merge` (the snapshots hold no values).
-    `columns`: every key's column of values (`cross_env.value_columns`), which the rows of
-    keys all environments declare alike are made from; without it, every row is made entry
-    by entry."""
-    keys = list(schema.specs)
-    extra = sorted({k for s in snapshots for k in s.entries if k not in schema.specs})
+    """A row per key of `keys` (`cross_env.checked_keys`). `stored`: the shards' sealed
+    values, in `drift merge` (the snapshots hold no values). `columns`: every key's column
+    of values (`cross_env.value_columns`), which the rows of keys all environments declare
+    alike are made from; without it, every row is made entry by entry."""
     per_key: dict[str, int] = {}
     invalid: set[tuple[str, str]] = set()  # the matrix reads the findings, it does not re-check
     for finding in findings:
@@ -46,7 +54,7 @@ def build_matrix(
     invalid_keys = {key for _, key in invalid}
     columns = columns if specs is not None and stored is None else None
     rows = []
-    for key in keys + extra:
+    for key in keys:
         count = per_key.get(key, 0)
         if stored is not None:
             rows.append(_row(key, schema, envs, _reader(stored, key), count, invalid))
@@ -114,13 +122,15 @@ def _column(
         groups = 1
         secret = secret or treated.masked
     else:
-        # what a seal of each value would hold for the matrix: its comparison token and display
+        # what a seal of each value would hold for the matrix: its comparison token (the value
+        # itself where distinct values have distinct tokens) and display
+        by_value = distinct_tokens(spec)
         facts: dict[str, tuple[str, str | None]] = {}
         ranks: dict[str, list[int]] = {}  # token -> [cells holding it, index of the first]
         for value in valued:
             first = values.index(value)
             treated = secrecy.of(key, spec, snapshots[first].entries[key])
-            compared = token(value, treated, spec, fingerprint)
+            compared = value if by_value else token(value, treated, spec, fingerprint)
             facts[value] = (compared, display(value, treated, fingerprint))
             secret = secret or treated.masked
             rank = ranks.get(compared)

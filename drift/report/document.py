@@ -97,6 +97,9 @@ class Document(TypedDict):
     fail_on: str | None
     environments: list[EnvironmentDoc]
     findings: list[FindingDoc]
+    #: Every key checked, in the matrix's row order (declared ones in schema order, then the
+    #: others alphabetically), also where the matrix is not built (JUnit's test cases).
+    keys: list[str]
     matrix: list[RowDoc]
     rules: dict[str, RuleDoc]
     summary: dict[str, int]
@@ -200,6 +203,7 @@ def to_document(result: ScanResult) -> Document:
         "fail_on": result.fail_on.label if result.fail_on else None,
         "environments": [_environment_doc(s, findings) for s in result.environments],
         "findings": findings,
+        "keys": list(result.keys),
         "matrix": _matrix_doc(result.matrix),
         "rules": {
             slug: {
@@ -249,8 +253,11 @@ def load_document(data: Any, where: str) -> Document:
 
 def _upgrade(data: dict[str, Any]) -> None:
     """Fill the fields added since schema_version 1 was first written (scans saved by an
-    older drift still render): `dialect`, each finding's `basis`, environment counts."""
+    older drift still render): `dialect`, each finding's `basis`, environment counts, `keys`
+    (the matrix's, which held every key checked)."""
     data.setdefault("dialect", None)
+    if "keys" not in data:
+        data["keys"] = [row.get("key") if isinstance(row, dict) else None for row in _list(data.get("matrix"))]
     data.setdefault("repository_prefix", "")
     data.setdefault("duration_seconds", 0.0)
     for name in ("findings", "suppressed", "resolved", "unverified"):

@@ -64,7 +64,7 @@ FORMATS: dict[Format, FormatInfo] = {
         "sarif", False, "drift.report.sarif:render", "code scanning (GitHub, and any SARIF 2.1.0 reader)"
     ),
     Format.JUNIT: FormatInfo(
-        "xml", True, "drift.report.junit:render", "CI test reports (GitLab, Jenkins, Azure DevOps)"
+        "xml", False, "drift.report.junit:render", "CI test reports (GitLab, Jenkins, Azure DevOps)"
     ),
     Format.CODEQUALITY: FormatInfo(
         "codequality.json", False, "drift.report.codequality:render", "GitLab's Code Quality merge-request widget"

@@ -27,48 +27,47 @@ def _case_name(finding: FindingDoc) -> str:
     return f"{finding['rule']}: {finding['location'] or finding['id']}"
 
 
-class _Escaped(dict[str, str]):
-    """`inert.xml` of each distinct string, worked out once: the matrix repeats every key
-    name and environment name (100,000 cells on 20 x 5,000 keys)."""
+class _Attributes(dict[str, str]):
+    """`_attribute` of each distinct test case name, worked out once: every suite names the
+    same keys (escaping each of the 100,000 names took a third of the report's time)."""
 
     def __missing__(self, text: str) -> str:
-        escaped = self[text] = inert.xml(text)
+        escaped = self[text] = _attribute(text)
         return escaped
 
 
 def render(document: Document) -> str:
-    """JUnit XML text, every string made XML-safe first (of the matrix, only the key and
-    environment names are read, each escaped once through `_Escaped`)."""
-    matrix = document["matrix"]
+    """JUnit XML text, every string made XML-safe first. It reads the keys checked, not the
+    matrix, so a check that writes JUnit alone does not build one."""
     document = inert.deep(cast(Document, {**document, "matrix": []}), inert.xml)
     threshold = document["fail_on"]
-    envs = [env["name"] for env in document["environments"]]
-    keys_by_env: dict[str, list[str]] = {env: [] for env in [*envs, CROSS]}
-    escaped = _Escaped()
-    for row in matrix:  # every declared or present key is checked in every environment
-        key = escaped[row["key"]]
-        for env in row["cells"]:
-            keys_by_env[escaped[env]].append(key)
+    # every key checked (declared, or set in some environment) is checked in every environment
+    keys_by_env = {env["name"]: list(document["keys"]) for env in document["environments"]}
+    keys_by_env.setdefault(CROSS, [])
     listed = {suite: set(names) for suite, names in keys_by_env.items()}
-    findings: dict[tuple[str, str], list[FindingDoc]] = defaultdict(list)
+    findings: dict[str, dict[str, list[FindingDoc]]] = defaultdict(lambda: defaultdict(list))
     suppressed = {f["id"] for f in document["suppressed"]}
     for finding in [*document["findings"], *document["suppressed"]]:
         suite = finding["env"] or CROSS
         name = _case_name(finding)
-        findings[(suite, name)].append(finding)
+        findings[suite][name].append(finding)
         if name not in listed.setdefault(suite, set()):
             listed[suite].add(name)
             keys_by_env.setdefault(suite, []).append(name)
     suites = []
     totals = {"tests": 0, "failures": 0}
+    attributes = _Attributes()
     for suite_name, names in keys_by_env.items():
-        classname = _attribute(f"drift.{suite_name}")
-        cases = []
+        opening = f'<testcase classname="{_attribute(f"drift.{suite_name}")}" name="'
+        found = findings.get(suite_name, {})
+        # a case without findings is one line; those with findings are written in full below
+        cases = [f'{opening}{name}" />' for name in map(attributes.__getitem__, names)]
         failures = 0
-        for name in names:
+        for index in [index for index, name in enumerate(names) if name in found]:
+            name = names[index]
             children = []
             notes = []
-            for finding in findings.get((suite_name, name), []):
+            for finding in found[name]:
                 if finding["id"] in suppressed:
                     notes.append(f"suppressed {finding['rule']}: {finding['message']}")
                 elif _fails(finding, threshold):
@@ -80,30 +79,38 @@ def render(document: Document) -> str:
                     notes.append(f"{finding['severity']}: {finding['rule']}: {finding['message']}{run}")
             if notes:
                 children.append(f"<system-out>{_text(chr(10).join(notes))}</system-out>")
-            case = f'<testcase classname="{classname}" name="{_attribute(name)}"'
-            cases.append(_element(case, children, 2))
+            cases[index] = _element(f'{opening}{attributes[name]}"', children, 2)
         totals["tests"] += len(names)
         totals["failures"] += failures
         suite = (
             f'<testsuite name="{_attribute(suite_name)}" timestamp="{_attribute(document["scanned_at"])}" '
             f'tests="{len(names)}" failures="{failures}" errors="0" skipped="0"'
         )
-        suites.append(_element(suite, cases, 1))
+        suites.append(_parts(suite, cases, 1))
     project = _attribute(f"drift: {document['project']}")
     root = f'<testsuites name="{project}" tests="{totals["tests"]}" failures="{totals["failures"]}" errors="0"'
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _element(root, suites, 0) + "\n"
+    # the suites' parts are joined once, into the report (joining each level into a string
+    # copied a large report's megabytes once a level)
+    inner = [part for suite in suites for part in ("\n  ", *suite)]
+    head = f'<?xml version="1.0" encoding="UTF-8"?>\n{root}'
+    return "".join([head, ">", *inner, "\n</testsuites>\n"]) if inner else f"{head} />\n"
 
 
 def _element(start: str, children: list[str], level: int) -> str:
     """An element from its start tag (without the `>`) and its children's text, as
     ElementTree writes it after `ET.indent`: two spaces a level, `<tag ... />` when empty.
     The report is written as text rather than built as a tree: 100,000 test cases on
-    20 x 5,000 keys took ElementTree half a second (tests/report/test_formats.py holds the
-    text to what ElementTree writes for the same tree)."""
+    20 x 5,000 keys took ElementTree half a second (tests/report/test_junit_text.py holds
+    the text to what ElementTree writes for the same tree)."""
+    return "".join(_parts(start, children, level))
+
+
+def _parts(start: str, children: list[str], level: int) -> list[str]:
+    """`_element`'s text in pieces: its start, its children joined, its end."""
     if not children:
-        return f"{start} />"
+        return [f"{start} />"]
     inner = "\n" + "  " * (level + 1)
-    return f"{start}>{inner}" + inner.join(children) + "\n" + "  " * level + f"</{start[1 : start.index(' ')]}>"
+    return [f"{start}>{inner}", inner.join(children), "\n" + "  " * level + f"</{start[1 : start.index(' ')]}>"]
 
 
 def _text(text: str) -> str:

@@ -60,6 +60,7 @@ _DOCUMENT: Spec = {
     "environments": [_ENVIRONMENT],
     "findings": [_FINDING],
     "matrix": [_ROW],
+    "keys": [STR],  # after the matrix, whose rows an older report's `keys` are filled from
     "rules": {},
     "summary": _COUNTS,
     "exit_code": INT,
@@ -87,6 +88,8 @@ def check_document(data: Mapping[str, Any], where: str) -> None:
                 _fail(where, f"{name}[{index}].env", "names an environment the report does not list")
             if finding["rule"] not in data["rules"]:
                 _fail(where, f"{name}[{index}].rule", "names a rule the report does not explain")
+    if data["matrix"] and [row["key"] for row in data["matrix"]] != data["keys"]:
+        _fail(where, "keys", "must name the matrix's rows, in order")
     for index, row in enumerate(data["matrix"]):
         if set(row["cells"]) != envs:
             _fail(where, f"matrix[{index}].cells", "must hold one cell for each environment the report lists")

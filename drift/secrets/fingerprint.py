@@ -26,11 +26,14 @@ class Fingerprinter:
         self._key = key
         #: Values repeat across environments; each is hashed once per run (in memory only).
         self._known: dict[str, str] = {}
+        self._hmac: _Hmac | None = None
 
     def __call__(self, value: str) -> str:
         found = self._known.get(value)
         if found is None:
-            found = self._known[value] = _digest(self._key, value)
+            if self._hmac is None:
+                self._hmac = _Hmac(self._key)
+            found = self._known[value] = self._hmac.hexdigest(value.encode("utf-8", "surrogatepass"))
         return found
 
     def check_value(self) -> str:
@@ -69,13 +72,35 @@ class Fingerprinter:
         return cls(key)
 
 
-def _digest(key: bytes, value: str) -> str:
-    """HMAC-SHA256 of a value, in hex. hashlib loads on the first value that needs it (a
-    check of a few plain keys may need none: start-up time)."""
-    import hashlib
-    import hmac
+class _Hmac:
+    """HMAC-SHA256 (RFC 2104) with the key's inner and outer hash states worked out once:
+    `hmac.digest` sets the key up again for every value, which made it 2.3 us a value
+    against 0.9 us here, and a scan of 20 x 5,000 keys hashes 13,000 distinct values
+    (tests/test_secrets.py holds it to `hmac.digest`). hashlib loads on the first value that
+    needs it (a check of a few plain keys may need none: start-up time)."""
 
-    return hmac.digest(key, value.encode("utf-8", "surrogatepass"), hashlib.sha256).hex()
+    def __init__(self, key: bytes) -> None:
+        import hashlib
+
+        if len(key) > _BLOCK:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(_BLOCK, b"\0")
+        self._sha256 = hashlib.sha256
+        self._inner = hashlib.sha256(key.translate(_INNER_PAD))
+        self._outer = hashlib.sha256(key.translate(_OUTER_PAD))
+
+    def hexdigest(self, message: bytes) -> str:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+
+#: SHA-256's block size, and the key XOR-ed with HMAC's pads (as byte translation tables).
+_BLOCK = 64
+_INNER_PAD = bytes(x ^ 0x36 for x in range(256))
+_OUTER_PAD = bytes(x ^ 0x5C for x in range(256))
 
 
 def _checked(key_file: Path, key: bytes) -> bytes:
