@@ -79,6 +79,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/reach.py
 	$(BIN)/python benchmarks/code_scan.py
 	$(BIN)/python benchmarks/growth.py
+	$(BIN)/python benchmarks/formats.py
 	$(BIN)/python benchmarks/fleet.py
 	$(BIN)/python benchmarks/shards.py
 	$(BIN)/python benchmarks/s3_history.py
