@@ -194,16 +194,18 @@ def scan(
     now = datetime.now(UTC).replace(microsecond=0)
     secrecy = secrecy_for(plan.schema)
     entries = _entries(plan, snapshots, secrecy) if history is not None else []
-    columns = scan_columns(plan.schema, snapshots)  # once, for the rules and the matrix
+    keys = checked_keys(plan.schema, snapshots)
+    columns = scan_columns(plan.schema, snapshots, keys)  # once, for the rules and the matrix
     findings = _check(plan, snapshots, now, secrecy, entries, changed_since, columns=columns)
     return _result(
-        plan, snapshots, findings, entries, now, started, history, secrecy, with_matrix, new_only, columns=columns
+        plan, snapshots, keys, findings, entries, now, started, history, secrecy, with_matrix, new_only, columns=columns
     )
 
 
 def _result(
     plan: _Plan,
     snapshots: Sequence[EnvSnapshot],
+    keys: tuple[str, ...],
     findings: Sequence[Finding],
     entries: Sequence[EntryRecord],
     now: datetime,
@@ -233,7 +235,6 @@ def _result(
         from drift.stores.fixes import with_commands
 
         active = with_commands(active, project.environments, plan.schema, snapshots)
-    keys = checked_keys(plan.schema, snapshots)
     matrix: tuple[MatrixRow, ...] = ()
     if with_matrix:
         from drift.engine.matrix import build_matrix
@@ -490,4 +491,5 @@ def merge(
     secrecy = secrecy_for(plan.schema)
     snapshots, entries, stored = parts.snapshots, parts.entries, parts.sealed
     findings = _check(plan, snapshots, now, secrecy, entries, None, MERGE_SCOPES, stored, parts.findings)
-    return _result(plan, snapshots, findings, entries, now, started, history, secrecy, sealed=stored)
+    keys = checked_keys(plan.schema, snapshots)
+    return _result(plan, snapshots, keys, findings, entries, now, started, history, secrecy, sealed=stored)

@@ -161,13 +161,13 @@ def checked_keys(schema: Schema, snapshots: Sequence[EnvSnapshot]) -> tuple[str,
     return (*schema.specs, *sorted(extra))
 
 
-def scan_columns(schema: Schema, snapshots: Sequence[EnvSnapshot]) -> dict[str, Column] | None:
-    """Every key's column (declared, and set anywhere), worked out once a scan for the rules
-    that compare environments and for the matrix; None where they would not use it
-    (environments with their own overrides) or where a store flag marks some value."""
+def scan_columns(schema: Schema, snapshots: Sequence[EnvSnapshot], keys: Iterable[str]) -> dict[str, Column] | None:
+    """Every key's column (`keys`: `checked_keys`), worked out once a scan for the rules that
+    compare environments and for the matrix; None where they would not use it (environments
+    with their own overrides) or where a store flag marks some value."""
     if one_specs(environments(schema, snapshots)) is None:
         return None
-    return value_columns(snapshots, dict.fromkeys(chain(schema.specs, *(s.entries for s in snapshots))))
+    return value_columns(snapshots, keys)
 
 
 def shared(context: RuleContext) -> list[tuple[str, KeySpec | None, list[Seen]]]:

@@ -44,6 +44,7 @@ def test_real_reports_validate_against_the_published_schema(report_project: Proj
         (lambda d: d["environments"][0].update(deployed="yes"), "environments[0].deployed"),
         (lambda d: d["matrix"][0].update(cells=[]), "matrix[0].cells"),
         (lambda d: d.update(trend={}), "trend"),
+        (lambda d: d.update(keys=[7]), "keys[0]"),
     ],
 )
 def test_a_damaged_report_is_refused_by_both(report_project: Project, damage: Any, path: str) -> None:
@@ -53,3 +54,26 @@ def test_a_damaged_report_is_refused_by_both(report_project: Project, damage: An
         jsonschema.validate(document, json_schema(), cls=jsonschema.Draft202012Validator)
     with pytest.raises(ConfigError, match=path.replace("[", r"\[").replace("]", r"\]")):
         check_document(document, "report.json")
+
+
+def test_keys_must_name_the_matrix_rows(report_project: Project) -> None:
+    """`keys` and the matrix are two views of the keys checked: a report where they disagree
+    would render one list in JUnit and another in HTML, so it is refused (the JSON Schema
+    cannot say this; the declaration's check does)."""
+    document = json.loads(run(["check", "--format", "json"], expect=1).stdout)
+    assert document["keys"] == [row["key"] for row in document["matrix"]]
+    document["keys"].reverse()
+    with pytest.raises(ConfigError, match="keys must name the matrix's rows"):
+        check_document(document, "report.json")
+
+
+def test_a_report_saved_before_keys_renders_its_junit_from_the_matrix(report_project: Project) -> None:
+    """`keys` was added within schema_version 1: `drift render` fills it from the matrix's
+    rows, so JUnit lists the same test cases as for a report that carries it."""
+    document = json.loads(run(["check", "--format", "json"], expect=1).stdout)
+    (report_project.root / "new.json").write_text(json.dumps(document), encoding="utf-8")
+    del document["keys"]
+    (report_project.root / "old.json").write_text(json.dumps(document), encoding="utf-8")
+    new = run(["render", "--input", "new.json", "--format", "junit"], expect=0).stdout
+    old = run(["render", "--input", "old.json", "--format", "junit"], expect=0).stdout
+    assert old == new and "<testcase" in new
