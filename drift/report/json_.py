@@ -4,11 +4,20 @@ Top-level fields are indented; each finding, matrix row and the like is one comp
 written by the standard library's C encoder (the pure-Python encoder that indentation needs
 took 0.48 s of a 20 x 5,000-key report; this takes about 0.12 s, benchmarks/README.md), and a
 report still reads and diffs one record per line.
+
+A matrix row is mostly its cells: 20 of them a row, 100,000 in that report, which the encoder
+wrote one by one. But a row's cells are a few objects (the document shares equal cells), so a
+record that ends in an object of objects is written from each distinct member's text, encoded
+once, into a template of its member names: the matrix in 0.07 s instead of 0.11 s
+(benchmarks/README.md). tests/report/test_json_text.py holds the text to the standard
+library's on generated documents.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from json import encoder as _stdlib
 from typing import Any
 
 from drift.report.document import Document
@@ -28,7 +37,7 @@ def render(document: Document) -> str:
 def _value(value: Any, parts: list[str]) -> None:
     if isinstance(value, list) and value:
         parts.append("[\n    ")
-        for index, record in enumerate(map(_compact, value)):
+        for index, record in enumerate(_records(value)):
             parts += (",\n    ", record) if index else (record,)
         parts.append("\n  ]")
     elif isinstance(value, dict) and value:
@@ -40,5 +49,51 @@ def _value(value: Any, parts: list[str]) -> None:
         parts.append(_compact(value))
 
 
-#: One encoder for every record: `json.dumps` with options builds an encoder per call.
-_compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+def _records(records: list[Any]) -> Iterator[str]:
+    """Each record's compact text. One whose last field is an object (a matrix row's cells)
+    gets that field from its distinct members' texts, by identity (the members live in the
+    document while it is written), put into the template of its member names."""
+    layouts: dict[tuple[Any, ...], str | None] = {}  # member names -> their template
+    for record in records:
+        last = next(reversed(record)) if type(record) is dict and record else None
+        members: Any = record[last] if last is not None else None
+        layout = None
+        if type(members) is dict and members:
+            names = tuple(members)
+            layout = layouts[names] if names in layouts else layouts.setdefault(names, _layout(names))
+        if layout is None:
+            yield _compact(record)
+            continue
+        values = members.values()
+        ids = list(map(id, values))
+        texts = {ident: _compact(member) for ident, member in dict(zip(ids, values, strict=True)).items()}
+        head = _compact({**record, last: {}})  # ends in `{}}`: the members go between the braces
+        yield f"{head[:-3]}{{{layout.format(*map(texts.__getitem__, ids))}}}}}"
+
+
+def _layout(names: tuple[Any, ...]) -> str | None:
+    """`"name": {}` for each member, as the encoder writes them, ready for `str.format`; None
+    where a name is not text (the encoder converts those its own way)."""
+    if not all(type(name) is str for name in names):
+        return None
+    quoted = (json.dumps(name, ensure_ascii=False).replace("{", "{{").replace("}", "}}") for name in names)
+    return ", ".join(f"{name}: {{}}" for name in quoted)
+
+
+def _encoder() -> Callable[[Any], str]:
+    """One compact encoder for every record. `JSONEncoder.encode` sets up a new C encoder on
+    each call (2 us, and a large report encodes 18,000 records and cells), so the C encoder is
+    made once, with the arguments `encode` gives it; where the interpreter has none (or
+    another signature), `encode` itself."""
+    public = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), check_circular=False).encode
+    make: Any = getattr(_stdlib, "c_make_encoder", None)
+    try:
+        c_encode = make(None, None, _stdlib.encode_basestring, None, ": ", ", ", False, False, True)
+        if "".join(c_encode([{"a": None}, 1.5, "\u00e9"], 0)) != public([{"a": None}, 1.5, "\u00e9"]):
+            return public
+    except TypeError:  # no C encoder, or one that takes other arguments
+        return public
+    return lambda value: "".join(c_encode(value, 0))
+
+
+_compact = _encoder()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -47,3 +48,42 @@ def test_the_json_report_is_the_text_the_field_by_field_renderer_wrote(document:
     text = json_.render(typed)
     assert text == _field_by_field(document)
     assert json.loads(text) == document
+
+
+_NAMES = st.text(max_size=4) | st.text("{}\"\\\né a", max_size=4) | st.integers(-3, 3) | st.booleans() | st.none()
+
+
+@st.composite
+def _tables(draw: st.DrawFn) -> dict[str, Any]:
+    """Documents whose records end in an object of shared objects, as the matrix's rows end in
+    their cells (equal cells are one object): names with braces, quotes and control
+    characters, names that are not text, members of every kind, and records of other shapes
+    among them."""
+    pool = draw(st.lists(_VALUES, min_size=1, max_size=4))
+    rows: list[Any] = []
+    for _ in range(draw(st.integers(1, 6))):
+        head = draw(st.dictionaries(st.text(max_size=4), _SCALARS, max_size=3))
+        names = draw(st.lists(_NAMES, max_size=5, unique=True))
+        members = {name: pool[draw(st.integers(0, len(pool) - 1))] for name in names}
+        row: Any = {**head, draw(st.text(max_size=5)): members}
+        rows.append(draw(st.sampled_from([row, members, pool[0]])))
+    return {"matrix": rows}
+
+
+@settings(max_examples=300, deadline=None)
+@given(_tables())
+def test_records_that_end_in_shared_objects_are_the_text_the_encoder_writes(document: dict[str, Any]) -> None:
+    typed: Document = document  # type: ignore[assignment]
+    text = json_.render(typed)
+    assert text == _field_by_field(document)
+    assert json.loads(text) == json.loads(_field_by_field(document))
+
+
+def test_without_the_c_encoder_records_are_written_by_json_encode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The encoder made once falls back to `JSONEncoder.encode` (its pure-Python encoder) where
+    the interpreter has no C encoder: the same text."""
+    monkeypatch.setattr(json.encoder, "c_make_encoder", None)
+    compact = json_._encoder()
+    record = {"key": "K", "cells": {"a{b}": {"display": "é\n", "group": 1.5}}, "n": None}
+    assert compact(record) == json.dumps(record, ensure_ascii=False, separators=(", ", ": "))
+    assert compact is not json_._compact
