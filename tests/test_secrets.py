@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import stat
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from drift.secrets import (
     is_secret_name,
     looks_like_real_credential,
     name_verdict,
+    names,
     redact_urls,
 )
 
@@ -97,6 +99,71 @@ def test_secret_names(name: str, secret: bool) -> None:
 )
 def test_name_verdicts_are_graded(name: str, verdict: str) -> None:
     assert name_verdict(name) == verdict
+
+
+def _verdict_by_lookup(name: str) -> str:
+    """`name_verdict` as it was: every pair built, and every word of five letters or more
+    looked up among the strong words' near misses."""
+    upper = name.upper()
+    if upper in names._PROCESS_NAMES:
+        return ""
+    words = names.segments(name)
+    if not words:
+        return ""
+    pairs = {f"{a}_{b}" for a, b in itertools.pairwise(words)}
+    if names._STRONG_WORDS.intersection(words) or names._STRONG_PAIRS.intersection(pairs):
+        return names.STRONG
+    last_two = "_".join(words[-2:]) if len(words) >= 2 else ""
+    if names.is_public_by_design(name):
+        return ""
+    if words[-1] in names._SUFFIXES or last_two in names._SUFFIXES:
+        return names.WEAK
+    if names.is_browser_exposed(upper) and words[-1] in names._PUBLIC_PREFIX_WEAK:
+        return names.WEAK
+    near = (w for w in words if len(w) >= 5 and w not in names._NOT_NEAR)
+    return names.NEAR if any(names._NEAR_STRONG.closest(w) is not None for w in near) else ""
+
+
+_LETTERS = "SECRTPAWODsecrtpawod0159XYZẞſﬆ"
+
+
+@st.composite
+def _edited(draw: st.DrawFn) -> str:
+    """A strong word with one or two edits: a substitution, insertion, deletion or swap."""
+    word = draw(st.sampled_from(["SECRET", "PASSWORD", "PASSWD"]))
+    for _ in range(draw(st.integers(1, 2))):
+        at = draw(st.integers(0, len(word) - 2))
+        char = draw(st.sampled_from(_LETTERS))
+        word = draw(
+            st.sampled_from(
+                [
+                    word[:at] + char + word[at + 1 :],
+                    word[:at] + char + word[at:],
+                    word[:at] + word[at + 1 :],
+                    word[:at] + word[at + 1] + word[at] + word[at + 2 :],
+                ]
+            )
+        )
+    return word
+
+
+#: Strong words and a few others, near misses of the strong words, and words made of their
+#: letters, digits and characters whose case folding changes them (`ẞ` folds to `ss`).
+_NAME_WORDS = (
+    st.sampled_from(["SECRET", "PASSWORD", "PASSWD", "PRIVATE", "KEY", "AUTH", "TOKEN", "CLIENT", "DSN", "AUTH_TOKEN"])
+    | _edited()
+    | st.text(_LETTERS, min_size=1, max_size=10)
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_NAME_WORDS, min_size=1, max_size=4), st.sampled_from(["_", ".", "-", "__"]), st.booleans())
+def test_name_verdicts_skip_only_lookups_that_cannot_match(words: list[str], separator: str, public: bool) -> None:
+    """Pairs looked for only when a pair's first word is there, and near misses looked up only
+    for words with at most one character no strong word holds: the verdicts of every
+    lookup (hypothesis)."""
+    name = ("NEXT_PUBLIC_" if public else "") + separator.join(words)
+    assert name_verdict(name) == _verdict_by_lookup(name)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from drift.cli import format_option, handle_errors, main, output_option, sarif_suppressed_option
-from drift.console import use_color
+from drift.console import deliver, use_color
 from drift.errors import ConfigError
 from drift.platform import jsontext
 from drift.platform.files import CONFIG_MAX_BYTES, UnreadableFile, read_text
@@ -49,4 +49,4 @@ def render(source: Path, fmt: str, outputs: Sequence[str], sarif_suppressed: boo
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{source}: not JSON (line {exc.lineno})") from None
     document = load_document(data, str(source))
-    click.echo(emit(document, Format(fmt), targets, use_color(), sarif_suppressed), nl=False, color=use_color())
+    deliver(emit(document, Format(fmt), targets, use_color(), sarif_suppressed), color=use_color())

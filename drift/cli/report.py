@@ -9,7 +9,7 @@ import click
 
 from drift import api
 from drift.cli import config_option, format_option, handle_errors, main, output_option, sarif_suppressed_option
-from drift.console import reports_dir, use_color
+from drift.console import deliver, reports_dir, use_color
 from drift.errors import ConfigError
 from drift.report.document import load_document
 from drift.report.emit import emit
@@ -40,4 +40,4 @@ def report_command(config: Path | None, scan_id: str, fmt: str, outputs: Sequenc
     if saved is None:
         raise ConfigError(f"{project.history}: no saved scan yet (`drift scan` saves one)")
     document = load_document(saved.report, f"scan {saved.id}")
-    click.echo(emit(document, Format(fmt), targets, use_color(), sarif_suppressed), nl=False, color=use_color())
+    deliver(emit(document, Format(fmt), targets, use_color(), sarif_suppressed), color=use_color())

@@ -13,7 +13,7 @@ import contextlib
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -60,11 +60,13 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-def deliver(text: str, color: bool | None = None) -> None:
-    """A report on standard output; a reader that closed the pipe early (`| head -1`) does not
+def deliver(text: str | Iterable[str], color: bool | None = None) -> None:
+    """A report on standard output, whole or in the pieces a streamed format is made in
+    (`report.formats.pieces`); a reader that closed the pipe early (`| head -1`) does not
     change the exit code, which is the check's."""
     try:
-        say(text, err=False, nl=False, color=color)
+        for piece in (text,) if isinstance(text, str) else text:
+            say(piece, err=False, nl=False, color=color)
     except BrokenPipeError:
         _quiet_stdout()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -199,10 +200,11 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_atomic(path: Path, text: str | bytes, mode: int = 0o644) -> None:
+def write_atomic(path: Path, text: str | bytes | Iterable[str], mode: int = 0o644) -> None:
     """Write via a temporary file in the same folder and rename it over the target, so a
     reader (or a killed run) never sees half a report. Creates parent folders; `bytes` are
-    written as they are (`drift sync` keeps a file's bytes), `mode` is the file's. A failure
+    written as they are (`drift sync` keeps a file's bytes), pieces of text one after the
+    other as they come (a streamed report), `mode` is the file's. A failure
     (read-only folder, a directory in the way, a full disk, a symbolic link loop) is an
     OutputError naming the path, and the old file stays as it was."""
     import tempfile
@@ -216,9 +218,9 @@ def write_atomic(path: Path, text: str | bytes, mode: int = 0o644) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or type(exc).__name__}") from None
     try:
-        data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in (text,) if isinstance(text, str | bytes) else text:
+                handle.write(piece if isinstance(piece, bytes) else piece.encode("utf-8", "surrogateescape"))
             handle.flush()
             os.fsync(handle.fileno())
         Path(temporary).chmod(mode)

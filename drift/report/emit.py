@@ -6,13 +6,13 @@ format. Files are written atomically.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from drift.platform.files import write_atomic
 from drift.report import github
 from drift.report.document import Document
-from drift.report.formats import Format, render
+from drift.report.formats import Format, pieces, render
 
 
 def needs_matrix(stdout: Format, outputs: Sequence[tuple[Format, Path]]) -> bool:
@@ -26,10 +26,11 @@ def emit(
     outputs: Sequence[tuple[Format, Path]],
     color: bool,
     sarif_suppressed: bool = False,
-) -> str:
-    """Write the `--output` files and return what goes to stdout. SARIF leaves suppressed
-    findings out unless `sarif_suppressed`: code scanning ignores SARIF's `suppressions` and
-    would open each as an alert."""
+) -> Iterable[str]:
+    """Write the `--output` files and return what goes to stdout, in the pieces to write
+    (`formats.pieces`: a streamed format is rendered as it is written). SARIF leaves
+    suppressed findings out unless `sarif_suppressed`: code scanning ignores SARIF's
+    `suppressions` and would open each as an alert."""
     sarif = document if sarif_suppressed else {**document, "suppressed": []}
     for fmt, path in outputs:
         if fmt is Format.OPENMETRICS:  # a textfile keeps the last success time it held
@@ -37,10 +38,10 @@ def emit(
 
             write_atomic(path, textfile(document, path))
         else:
-            write_atomic(path, render(fmt, sarif if fmt is Format.SARIF else document))
-    text = render(stdout, sarif if stdout is Format.SARIF else document, color)
+            write_atomic(path, pieces(fmt, sarif if fmt is Format.SARIF else document))
+    text = pieces(stdout, sarif if stdout is Format.SARIF else document, color)
     if github.active():
         if stdout is Format.TERMINAL:
-            text += github.workflow_annotations(document)
+            text = (*text, github.workflow_annotations(document))
         github.append_step_summary(render(Format.MARKDOWN, document))
     return text

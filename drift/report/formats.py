@@ -5,6 +5,7 @@ adding a format is one renderer module plus one row here.
 
 import enum
 import importlib
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ class FormatInfo(NamedTuple):
     colored: bool = False
     #: False for a format that counts findings (metrics) rather than listing each.
     per_finding: bool = True
+    #: Whether the renderer yields the text in pieces, written as they are made (`pieces`).
+    streamed: bool = False
 
 
 FORMATS: dict[Format, FormatInfo] = {
@@ -54,7 +57,11 @@ FORMATS: dict[Format, FormatInfo] = {
         "txt", False, "drift.report.terminal:render", "people at a terminal or reading a CI log", colored=True
     ),
     Format.JSON: FormatInfo(
-        "json", True, "drift.report.json_:render", "programs; the canonical artifact `drift render` reads"
+        "json",
+        True,
+        "drift.report.json_:pieces",
+        "programs; the canonical artifact `drift render` reads",
+        streamed=True,
     ),
     Format.HTML: FormatInfo("html", True, "drift.report.html:render", "the engineer's report: one self-contained page"),
     Format.MARKDOWN: FormatInfo(
@@ -90,8 +97,15 @@ def markdown_table() -> str:
 
 def render(fmt: Format, document: "Document", color: bool = False) -> str:
     """Render the document in one format."""
+    return "".join(pieces(fmt, document, color))
+
+
+def pieces(fmt: Format, document: "Document", color: bool = False) -> Iterable[str]:
+    """The document in one format, in the pieces to write: a streamed format's are made as
+    they are written (a large JSON report is never held whole); any other's is its whole
+    text, rendered now."""
     info = FORMATS[fmt]
     module, _, name = info.renderer.partition(":")
     renderer = getattr(importlib.import_module(module), name)
-    text: str = renderer(document, color) if info.colored else renderer(document)
-    return text
+    made: Iterable[str] | str = renderer(document, color) if info.colored else renderer(document)
+    return (made,) if isinstance(made, str) else made

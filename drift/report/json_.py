@@ -3,7 +3,11 @@
 Top-level fields are indented; each finding, matrix row and the like is one compact line,
 written by the standard library's C encoder (the pure-Python encoder that indentation needs
 took 0.48 s of a 20 x 5,000-key report; this takes about 0.12 s, benchmarks/README.md), and a
-report still reads and diffs one record per line.
+report still reads and diffs one record per line. The text comes in pieces of about 256K
+characters (`pieces`), which `drift check` writes as they are made: a 20 x 5,000-key report
+is 8 million characters, and holding it whole, with the records it was joined from and its
+UTF-8 bytes, took 36 MB more memory and 0.04-0.10 s more time (new memory costs a page fault
+per 4 KB: benchmarks/README.md).
 
 A matrix row is mostly its cells: 20 of them a row, 100,000 in that report, which the encoder
 wrote one by one. But a row's cells are a few objects (the document shares equal cells), so a
@@ -22,31 +26,49 @@ from typing import Any
 
 from drift.report.document import Document
 
+#: About how many characters a piece holds: large enough that writing it is one system call
+#: for many records, small enough that the memory of one piece is reused for the next.
+PIECE = 1 << 18
+
 
 def render(document: Document) -> str:
-    """The document as JSON text, ending with a newline: its pieces joined once (a large
-    report's matrix is 9 MB, which joining field by field copied five times)."""
+    """The document as JSON text, ending with a newline."""
+    return "".join(pieces(document))
+
+
+def pieces(document: Document) -> Iterator[str]:
+    """The document's JSON text in pieces of about `PIECE` characters, each joined once from
+    its records (joining field by field copied a large report five times)."""
     parts = ["{\n"]
+    size = 0
     for index, (key, value) in enumerate(document.items()):
         parts.append(f",\n  {json.dumps(key)}: " if index else f"  {json.dumps(key)}: ")
-        _value(value, parts)
+        for part in _value(value):
+            parts.append(part)
+            size += len(part)
+            if size >= PIECE:
+                yield "".join(parts)
+                parts, size = [], 0
     parts.append("\n}\n")
-    return "".join(parts)
+    yield "".join(parts)
 
 
-def _value(value: Any, parts: list[str]) -> None:
+def _value(value: Any) -> Iterator[str]:
     if isinstance(value, list) and value:
-        parts.append("[\n    ")
+        yield "[\n    "
         for index, record in enumerate(_records(value)):
-            parts += (",\n    ", record) if index else (record,)
-        parts.append("\n  ]")
+            if index:
+                yield ",\n    "
+            yield record
+        yield "\n  ]"
     elif isinstance(value, dict) and value:
-        parts.append("{\n")
+        yield "{\n"
         for index, (name, item) in enumerate(value.items()):
-            parts += (",\n" if index else "", "    ", json.dumps(name, ensure_ascii=False), ": ", _compact(item))
-        parts.append("\n  }")
+            lead = ",\n    " if index else "    "
+            yield f"{lead}{json.dumps(name, ensure_ascii=False)}: {_compact(item)}"
+        yield "\n  }"
     else:
-        parts.append(_compact(value))
+        yield _compact(value)
 
 
 def _records(records: list[Any]) -> Iterator[str]:

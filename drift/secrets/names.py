@@ -45,6 +45,8 @@ _SUFFIXES = frozenset(
 _PUBLIC_PREFIX_WEAK = frozenset({"KEY", "TOKEN", "ID", "APIKEY", "API_KEY", "DSN"})
 #: Compounds that name a credential under any prefix, a browser one included.
 _STRONG_PAIRS = frozenset({"PRIVATE_KEY", "AUTH_TOKEN", "ACCESS_TOKEN", "API_TOKEN", "REFRESH_TOKEN", "CLIENT_SECRET"})
+#: The first words of those: a name without one has no strong pair to look for.
+_PAIR_FIRSTS = frozenset(pair.partition("_")[0] for pair in _STRONG_PAIRS)
 #: Words that say a key switches or counts something: with a flag or a number for a value it
 #: is a setting, whatever else its name holds (`DISABLE_EMAIL_PASSWORD_SIGNUP=false`,
 #: `PASSWORD_RESET_DISABLED=0`, `PASSWORD_MIN_LENGTH=12`).
@@ -62,6 +64,9 @@ _PROCESS_NAMES = frozenset({"PWD", "OLDPWD"})
 #: Real words one edit from a strong word that are not secrets.
 _NOT_NEAR = frozenset({"PASSED", "PASSES", "PASSER"})
 _NEAR_STRONG = NearMisses(["SECRET", "PASSWORD", "PASSWD"])
+#: Deletes the letters of the strong words: what is left of a word are the characters none of
+#: them holds, and one edit brings in at most one (`_near_strong`).
+_OUTSIDE_STRONG = str.maketrans("", "", "secretpasswordpasswd")
 
 #: Prefixes that bundlers inline into browser code: anything under them is public.
 BROWSER_PREFIXES = (
@@ -97,8 +102,9 @@ def name_verdict(name: str) -> str:
     words = segments(name)
     if not words:
         return ""
-    pairs = {f"{a}_{b}" for a, b in itertools.pairwise(words)}
-    if _STRONG_WORDS.intersection(words) or _STRONG_PAIRS.intersection(pairs):
+    if not _STRONG_WORDS.isdisjoint(words):
+        return STRONG
+    if not _PAIR_FIRSTS.isdisjoint(words) and any(f"{a}_{b}" in _STRONG_PAIRS for a, b in itertools.pairwise(words)):
         return STRONG
     last_two = "_".join(words[-2:]) if len(words) >= 2 else ""
     exposed = is_browser_exposed(upper)
@@ -116,8 +122,15 @@ def name_verdict(name: str) -> str:
 @lru_cache(maxsize=65536)
 def _near_strong(word: str) -> bool:
     """Whether a name word is one edit from a strong word (`SECERT`): asked once per word,
-    and names share most of theirs (SETTING, DATABASE, URL)."""
-    return len(word) >= 5 and word not in _NOT_NEAR and _NEAR_STRONG.closest(word) is not None
+    and names share most of theirs (SETTING, DATABASE, URL). A word with two characters no
+    strong word holds is two edits from each (a number, `S3`, `V2`, most words) and is not
+    looked up: names with a word of their own each (`SETTING_00042`) asked as many lookups."""
+    return (
+        len(word) >= 5
+        and word not in _NOT_NEAR
+        and len(word.casefold().translate(_OUTSIDE_STRONG)) <= 1
+        and _NEAR_STRONG.closest(word) is not None
+    )
 
 
 @lru_cache(maxsize=65536)

@@ -50,7 +50,7 @@ def test_the_json_report_is_the_text_the_field_by_field_renderer_wrote(document:
     assert json.loads(text) == document
 
 
-_NAMES = st.text(max_size=4) | st.text("{}\"\\\né a", max_size=4) | st.integers(-3, 3) | st.booleans() | st.none()
+_NAMES = st.text(max_size=4) | st.text('{}"\\\né a', max_size=4) | st.integers(-3, 3) | st.booleans() | st.none()
 
 
 @st.composite
