@@ -319,7 +319,9 @@ class MatrixRow(NamedTuple):
     secret: bool
     #: `same`, `differs`, `partial` (absent somewhere) or `single`.
     status: str
-    cells: dict[str, MatrixCell]
+    #: One cell per environment, in the order of the scan's `environments` (a tuple, not a
+    #: mapping by name: 100,000 cells in a 20 x 5,000-key scan, a fifth of the cost as dicts).
+    cells: tuple[MatrixCell, ...]
     #: How many findings name this key.
     findings: int = 0
 

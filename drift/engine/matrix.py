@@ -9,6 +9,7 @@ sealed values as one process does from the values.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import cast
 
 from drift.engine.cross_env import (
     ABSENT,
@@ -37,7 +38,8 @@ def build_matrix(
     stored: Sealed | None = None,
     columns: Mapping[str, Column] | None = None,
 ) -> tuple[MatrixRow, ...]:
-    """A row per key of `keys` (`cross_env.checked_keys`). `stored`: the shards' sealed
+    """A row per key of `keys` (`cross_env.checked_keys`), its cells in the snapshots' order.
+    `stored`: the shards' sealed
     values, in `drift merge` (the snapshots hold no values). `columns`: every key's column
     of values (`cross_env.value_columns`), which the rows of keys all environments declare
     alike are made from; without it, every row is made entry by entry."""
@@ -113,7 +115,9 @@ def _column(
     them) at twice the cost on 20 x 5,000 keys."""
     distinct = dict.fromkeys(values)  # in order of first appearance
     secret = bool(spec and spec.schema_secret)
-    valued = [value for value in distinct if isinstance(value, str)]
+    unset = ABSENT in distinct or None in distinct
+    # the texts (without None and ABSENT, when the column has neither: all of it)
+    valued = [value for value in distinct if isinstance(value, str)] if unset else cast(list[str], list(distinct))
     cell_of: dict[object, MatrixCell] = {None: _UNREADABLE}  # set, but the store gives no value
     if len(distinct) == 1 and valued:  # one value everywhere: no groups to rank, no token
         value = valued[0]
@@ -125,35 +129,33 @@ def _column(
         # what a seal of each value would hold for the matrix: its comparison token (the value
         # itself where distinct values have distinct tokens) and display
         by_value = distinct_tokens(spec)
-        facts: dict[str, tuple[str, str | None]] = {}
-        ranks: dict[str, list[int]] = {}  # token -> [cells holding it, index of the first]
+        facts: list[tuple[str, str, str | None]] = []  # value, token, display
+        ranks: dict[str, tuple[int, int]] = {}  # token -> (cells holding it, index of the first)
         for value in valued:
             first = values.index(value)
             treated = secrecy.of(key, spec, snapshots[first].entries[key])
             compared = value if by_value else token(value, treated, spec, fingerprint)
-            facts[value] = (compared, display(value, treated, fingerprint))
+            facts.append((value, compared, display(value, treated, fingerprint)))
             secret = secret or treated.masked
+            count = values.count(value)
             rank = ranks.get(compared)
-            if rank is None:
-                ranks[compared] = [values.count(value), first]
-            else:
-                rank[0] += values.count(value)
-                rank[1] = min(rank[1], first)
-        ranked = sorted(ranks, key=lambda compared: (-ranks[compared][0], names[ranks[compared][1]]))
-        number = {compared: index for index, compared in enumerate(ranked)}
+            ranks[compared] = (count, first) if rank is None else (rank[0] + count, min(rank[1], first))
+        # the most cells first, then the first environment's; no two tokens share a first cell
+        ranked = sorted((-count, names[first], compared) for compared, (count, first) in ranks.items())
+        number = {compared: index for index, (_, _, compared) in enumerate(ranked)}
         made: dict[tuple[str, str | None, int], MatrixCell] = {}
-        for value, (compared, shown) in facts.items():
+        for value, compared, shown in facts:
             facet = ("empty" if value == "" else "present", shown, number[compared])
             cell_of[value] = made.get(facet) or made.setdefault(facet, MatrixCell(*facet))
         groups = len(ranks)
     if ABSENT in distinct:
-        cells = {
-            name: cell_of[value] if value is not ABSENT else _absent(snapshot, key)
-            for name, value, snapshot in zip(names, values, snapshots, strict=True)
-        }
+        cells = tuple(
+            cell_of[value] if value is not ABSENT else _absent(snapshot, key)
+            for value, snapshot in zip(values, snapshots, strict=True)
+        )
     else:
-        cells = dict(zip(names, map(cell_of.__getitem__, values), strict=True))
-    present = len(values) - values.count(ABSENT) - values.count(None)
+        cells = tuple(map(cell_of.__getitem__, values))
+    present = len(values) - values.count(ABSENT) - values.count(None) if unset else len(values)
     if groups > 1:
         status = "differs"
     elif present < len(names):
@@ -180,31 +182,31 @@ def _row(
     """One key down the column of environments, its values sealed by `sealed`; equal cells
     are one object: 100,000 cells cost what their distinct values cost."""
     groups: dict[str, list[str]] = {}
-    slots: list[tuple[str, str, str | None, str | None]] = []
+    slots: list[tuple[str, str | None, str | None]] = []  # state, token, display
     secret = False
     for snapshot, specs in envs:
         entry = snapshot.entries.get(key)
         if entry is None:
-            slots.append((snapshot.env, "unknown" if snapshot.could_hold(key) else "missing", None, None))
+            slots.append(("unknown" if snapshot.could_hold(key) else "missing", None, None))
             continue
         seen = sealed(snapshot.env, specs.get(key), entry)
         if seen is None:  # set, but the store does not give the value (names only, a reference)
-            slots.append((snapshot.env, "unreadable", None, None))
+            slots.append(("unreadable", None, None))
             continue
         secret = secret or seen.secrecy.masked
         groups.setdefault(seen.compared, []).append(snapshot.env)
         state = "empty" if seen.empty else "invalid" if (snapshot.env, key) in invalid else "present"
-        slots.append((snapshot.env, state, seen.compared, seen.shown))
+        slots.append((state, seen.compared, seen.shown))
     ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), item[1][0]))
     number = {compared: index for index, (compared, _) in enumerate(ranked)}
     made: dict[tuple[str, str | None, int | None], MatrixCell] = {}
-    cells: dict[str, MatrixCell] = {}
-    for env, state, compared, shown in slots:
+    cells: list[MatrixCell] = []
+    for state, compared, shown in slots:
         facet = (state, shown, number[compared] if compared is not None else None)
         cell = made.get(facet)
         if cell is None:
             cell = made[facet] = MatrixCell(*facet)
-        cells[env] = cell
+        cells.append(cell)
     present = sum(len(members) for members in groups.values())
     if len(groups) > 1:
         status = "differs"
@@ -213,4 +215,6 @@ def _row(
     else:
         status = "same" if present > 1 else "single"
     spec = schema.specs.get(key)
-    return MatrixRow(key, spec is not None, secret or bool(spec and spec.schema_secret), status, cells, finding_count)
+    return MatrixRow(
+        key, spec is not None, secret or bool(spec and spec.schema_secret), status, tuple(cells), finding_count
+    )

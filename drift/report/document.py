@@ -155,16 +155,11 @@ def _environment_doc(snapshot: EnvSnapshot, findings: list[FindingDoc]) -> Envir
     }
 
 
-def _matrix_doc(matrix: Sequence[MatrixRow]) -> list[RowDoc]:
-    """The matrix rows; equal cells (one object in the matrix) share one read-only mapping,
-    so 100,000 cells cost what their distinct values cost."""
-    made: dict[MatrixCell, CellDoc] = {}
-
-    def cell_doc(cell: MatrixCell) -> CellDoc:
-        doc = made.get(cell)
-        if doc is None:
-            doc = made[cell] = {"state": cell.state, "display": cell.display, "group": cell.group}
-        return doc
+def _matrix_doc(matrix: Sequence[MatrixRow], names: Sequence[str]) -> list[RowDoc]:
+    """The matrix rows, their cells by environment name (`names`, in the scan's order); equal
+    cells share one read-only mapping, so 100,000 cells cost what their distinct values cost."""
+    made = _CellDocs()
+    cell_doc = made.__getitem__
 
     return [
         {
@@ -173,10 +168,19 @@ def _matrix_doc(matrix: Sequence[MatrixRow]) -> list[RowDoc]:
             "secret": row.secret,
             "status": row.status,
             "findings": row.findings,
-            "cells": {env: cell_doc(cell) for env, cell in row.cells.items()},
+            "cells": dict(zip(names, map(cell_doc, row.cells), strict=True)),
         }
         for row in matrix
     ]
+
+
+class _CellDocs(dict[MatrixCell, CellDoc]):
+    """Each distinct cell's mapping, made on first lookup (the lookups of a row run in C)."""
+
+    def __missing__(self, cell: MatrixCell) -> CellDoc:
+        doc: CellDoc = {"state": cell.state, "display": cell.display, "group": cell.group}
+        self[cell] = doc
+        return doc
 
 
 def summary(findings: list[FindingDoc]) -> dict[str, int]:
@@ -204,7 +208,7 @@ def to_document(result: ScanResult) -> Document:
         "environments": [_environment_doc(s, findings) for s in result.environments],
         "findings": findings,
         "keys": list(result.keys),
-        "matrix": _matrix_doc(result.matrix),
+        "matrix": _matrix_doc(result.matrix, [snapshot.env for snapshot in result.environments]),
         "rules": {
             slug: {
                 "severity": info.severity.label,
