@@ -143,14 +143,16 @@ def test_odd_entries_in_a_migrations_folder_are_named_not_a_crash(project: Proje
     assert cause in finding["message"]
 
 
-def test_a_closed_standard_output_keeps_the_checks_exit_code(project: Project) -> None:
+@pytest.mark.parametrize("fmt", ["terminal", "json"])
+def test_a_closed_standard_output_keeps_the_checks_exit_code(project: Project, fmt: str) -> None:
     """`drift check | head -1`: the reader leaves after one line; the check's own exit code
-    (1, drift) stands, with no 'internal error' and no traceback."""
+    (1, drift) stands, with no 'internal error' and no traceback. JSON is written in pieces
+    as it is made (~600 KB here): the pipe closes between two of them."""
     project.write(".env.example", "".join(f"KEY_{i}=value\n" for i in range(3000)))
     project.write(".env", "")
     project.write("drift.toml", '[environments.local]\nsources = [{ type = "dotenv", path = ".env" }]\n')
     child = subprocess.Popen(
-        [sys.executable, "-m", "drift", "check"],
+        [sys.executable, "-m", "drift", "check", "--format", fmt],
         cwd=project.root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,23 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path: Path, monk
         write_atomic(target, "new")
     assert target.read_text() == "old"
     assert list(target.parent.iterdir()) == [target]
+
+
+def test_atomic_write_of_pieces_keeps_the_old_file_when_making_them_fails(tmp_path: Path) -> None:
+    """A streamed report is written piece by piece as it is made: pieces in order, and a
+    renderer that fails after some pieces leaves the old file and no temporary one."""
+    target = tmp_path / "report.json"
+    write_atomic(target, iter(["{", '"a": "é"', "}"]))
+    assert target.read_text(encoding="utf-8") == '{"a": "é"}'
+
+    def failing() -> Iterator[str]:
+        yield "half a report"
+        raise RuntimeError("renderer failed")
+
+    with pytest.raises(RuntimeError, match="renderer failed"):
+        write_atomic(target, failing())
+    assert target.read_text(encoding="utf-8") == '{"a": "é"}'
+    assert list(tmp_path.iterdir()) == [target]
 
 
 def test_a_scan_killed_during_the_history_commit(scanned: Project) -> None:

@@ -87,3 +87,17 @@ def test_without_the_c_encoder_records_are_written_by_json_encode(monkeypatch: p
     record = {"key": "K", "cells": {"a{b}": {"display": "é\n", "group": 1.5}}, "n": None}
     assert compact(record) == json.dumps(record, ensure_ascii=False, separators=(", ", ": "))
     assert compact is not json_._compact
+
+
+def test_a_large_report_comes_in_pieces_of_about_the_piece_size() -> None:
+    """A report of 1.3 MB: written in pieces each a little over `PIECE` characters (one
+    record more at most), the last what is left, together the text the field-by-field
+    renderer wrote."""
+    cell = {"state": "present", "display": "x" * 20, "group": 0}
+    rows = [{"key": f"K{i}", "cells": {f"env{e:02d}": cell for e in range(20)}} for i in range(1_000)]
+    document: dict[str, Any] = {"schema_version": 1, "matrix": rows, "summary": {"error": 1}}
+    pieces = list(json_.pieces(document))  # type: ignore[arg-type]
+    longest = max(len(json_._compact(row)) for row in rows)
+    assert len(pieces) >= 5
+    assert all(json_.PIECE <= len(piece) <= json_.PIECE + longest + 8 for piece in pieces[:-1])
+    assert "".join(pieces) == _field_by_field(document)
