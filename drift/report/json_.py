@@ -4,7 +4,7 @@ Top-level fields are indented; each finding, matrix row and the like is one comp
 written by the standard library's C encoder (the pure-Python encoder that indentation needs
 took 0.48 s of a 20 x 5,000-key report; this takes about 0.12 s, benchmarks/README.md), and a
 report still reads and diffs one record per line. The text comes in pieces of about 256K
-characters (`pieces`), which `drift check` writes as they are made: a 20 x 5,000-key report
+characters (`pieces`), written to stdout or a file as they are made: a 20 x 5,000-key report
 is 8 million characters, and holding it whole, with the records it was joined from and its
 UTF-8 bytes, took 36 MB more memory and 0.04-0.10 s more time (new memory costs a page fault
 per 4 KB: benchmarks/README.md).
@@ -106,7 +106,8 @@ def _encoder() -> Callable[[Any], str]:
     """One compact encoder for every record. `JSONEncoder.encode` sets up a new C encoder on
     each call (2 us, and a large report encodes 18,000 records and cells), so the C encoder is
     made once, with the arguments `encode` gives it; where the interpreter has none (or
-    another signature), `encode` itself."""
+    another signature), `encode` itself. Neither checks for cycles: a document is a tree
+    (built by drift, or read from JSON)."""
     public = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), check_circular=False).encode
     make: Any = getattr(_stdlib, "c_make_encoder", None)
     try:
