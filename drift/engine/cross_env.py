@@ -131,6 +131,15 @@ _STORE_FLAGS = (attrgetter("store_secret"), attrgetter("plaintext_store"))
 ABSENT = object()
 
 
+class _NoEntry:
+    """What a column reads for a key an environment does not have: its `value` is `ABSENT`."""
+
+    value = ABSENT
+
+
+_NO_ENTRY = _NoEntry()
+
+
 #: A key's value in each environment, in order: the text, None where the store does not give
 #: it, `ABSENT` where the environment does not have the key.
 Column = tuple[object, ...]
@@ -147,10 +156,7 @@ def value_columns(snapshots: Sequence[EnvSnapshot], keys: Iterable[str]) -> dict
     keys = list(keys)
     if not snapshots:
         return dict.fromkeys(keys, ())
-    tables = [
-        dict(zip(snapshot.entries, map(_VALUE, snapshot.entries.values()), strict=True)) for snapshot in snapshots
-    ]
-    rows = [map(table.get, keys, repeat(ABSENT)) for table in tables]
+    rows = [map(_VALUE, map(snapshot.entries.get, keys, repeat(_NO_ENTRY))) for snapshot in snapshots]
     return dict(zip(keys, zip(*rows, strict=True), strict=True))
 
 

@@ -75,14 +75,16 @@ def _records(records: list[Any]) -> Iterator[str]:
     """Each record's compact text. One whose last field is an object (a matrix row's cells)
     gets that field from its distinct members' texts, by identity (the members live in the
     document while it is written), put into the template of its member names."""
-    layouts: dict[tuple[Any, ...], str | None] = {}  # member names -> their template
+    names: tuple[Any, ...] = ()  # the last member names seen, and their template
+    layout: str | None = None
     for record in records:
         last = next(reversed(record)) if type(record) is dict and record else None
         members: Any = record[last] if last is not None else None
-        layout = None
-        if type(members) is dict and members:
-            names = tuple(members)
-            layout = layouts[names] if names in layouts else layouts.setdefault(names, _layout(names))
+        if type(members) is not dict or not members:
+            yield _compact(record)
+            continue
+        if (current := tuple(members)) != names:  # rows name the same environments, in order
+            names, layout = current, _layout(current)
         if layout is None:
             yield _compact(record)
             continue
