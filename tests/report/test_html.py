@@ -196,7 +196,11 @@ def test_a_report_with_many_new_findings_keeps_the_trend_on_top(browser: Any, pr
         assert new_rows == 20 and f"{new - 20} more new findings: all {new} new ones" in section
         page.click(f"text=all {new} new ones")  # the rest: the findings filtered to the new ones
         # the link sets the URL's hash; the page applies it on `hashchange`, which comes after
-        page.wait_for_function("document.querySelector('#f-status').value === 'new'", timeout=10_000)
+        # (`expect` retries in the page's injected script: `wait_for_function` evaluates its
+        # predicate with `eval`, which the report's Content-Security-Policy refuses)
+        from playwright.sync_api import expect
+
+        expect(page.locator("#f-status")).to_have_value("new", timeout=10_000)
         assert page.input_value("#f-status") == "new" and visible(page, "[data-finding]") == new
         assert page.locator("[data-finding]:visible:not([data-status=new])").count() == 0
         page.select_option("#f-status", "")
