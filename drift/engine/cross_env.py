@@ -147,8 +147,8 @@ Column = tuple[object, ...]
 
 def value_columns(snapshots: Sequence[EnvSnapshot], keys: Iterable[str]) -> dict[str, Column] | None:
     """Each key's column of values, for the paths that work down a column instead of entry
-    by entry: the distinct values are then found by dict and list operations, and the table
-    is built in C (on 20 x 5,000 keys, 100,000 cells in a few ms). None where a store flag
+    by entry: the distinct values are then found by dict and list operations, and the columns
+    are read from the entries in C (on 20 x 5,000 keys, 100,000 cells in a few ms). None where a store flag
     marks some value: then a value's text alone does not say how it is treated, and the
     callers go entry by entry."""
     if any(any(map(flag, s.entries.values())) for s in snapshots for flag in _STORE_FLAGS):

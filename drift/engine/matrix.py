@@ -39,10 +39,10 @@ def build_matrix(
     columns: Mapping[str, Column] | None = None,
 ) -> tuple[MatrixRow, ...]:
     """A row per key of `keys` (`cross_env.checked_keys`), its cells in the snapshots' order.
-    `stored`: the shards' sealed
-    values, in `drift merge` (the snapshots hold no values). `columns`: every key's column
-    of values (`cross_env.value_columns`), which the rows of keys all environments declare
-    alike are made from; without it, every row is made entry by entry."""
+    `stored`: the shards' sealed values, in `drift merge` (the snapshots hold no values).
+    `columns`: every key's column of values (`cross_env.value_columns`), which the rows of
+    keys all environments declare alike are made from; without it, every row is made entry
+    by entry."""
     per_key: dict[str, int] = {}
     invalid: set[tuple[str, str]] = set()  # the matrix reads the findings, it does not re-check
     for finding in findings:
