@@ -12,6 +12,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drift.engine import bounded
 from drift.model import MAX_KEYS
@@ -233,3 +235,77 @@ def test_deep_json_is_refused_alike_on_every_python(depth: int) -> None:
             jsontext.loads(text)
     assert jsontext.loads("[" * 256 + "]" * 256) is not None  # the bound itself is read
     assert jsontext.loads('{"a": [1, {"b": null}], "c": "x"}') == {"a": [1, {"b": None}], "c": "x"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"key": "\\ud800"}',
+        '{"\\udc00": 1}',
+        '["ok", "a\\ud83d"]',
+        '["\\\\\\ud800"]',  # an escaped backslash, then the lone half
+        '["\\\\ud800\\udc00"]',  # the text `\ud800` (escaped backslash), then a lone low half
+    ],
+)
+def test_json_with_a_lone_surrogate_is_refused_as_not_json(text: str) -> None:
+    """Half of a UTF-16 pair is no character: no output could carry it, so the one reader of
+    outside JSON refuses it, as malformed JSON, whether it comes as text or bytes."""
+    from drift.platform import jsontext
+
+    for form in (text, text.encode()):
+        with pytest.raises(json.JSONDecodeError, match="lone surrogate"):
+            jsontext.loads(form)
+
+
+def test_bytes_that_encode_a_lone_surrogate_are_refused_as_not_json() -> None:
+    """The parser decodes bytes with `surrogatepass`: a surrogate encoded in them (no escape
+    at all) would be read into a string too. The same character whole is read."""
+    from drift.platform import jsontext
+
+    with pytest.raises(json.JSONDecodeError, match="lone surrogate"):
+        jsontext.loads('{"key": "a\ud800"}'.encode("utf-8", "surrogatepass"))
+    assert jsontext.loads('{"key": "\ud55c\U0001f600"}'.encode()) == {"key": "\ud55c\U0001f600"}
+
+
+#: Any text, surrogates included (hypothesis leaves them out unless asked).
+_ANY_TEXT = st.text(st.characters(exclude_categories=()))
+
+
+def _strings(data: object) -> list[str]:
+    """Every key and string value of parsed JSON."""
+    if isinstance(data, dict):
+        return [*data, *(s for value in data.values() for s in _strings(value))]
+    if isinstance(data, list):
+        return [s for item in data for s in _strings(item)]
+    return [data] if isinstance(data, str) else []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.recursive(_ANY_TEXT, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_ANY_TEXT, inner, max_size=3))
+)
+def test_json_is_read_as_the_standard_library_reads_it_unless_a_string_is_not_text(data: object) -> None:
+    """Written by `json.dumps` (a lone half escaped as itself, a high and a low half next to
+    each other as a pair): read as `json.loads` reads it, or refused exactly when a string
+    it reads holds a surrogate."""
+    from drift.platform import jsontext
+
+    for text in (json.dumps(data), json.dumps(data, ensure_ascii=False).encode("utf-8", "surrogatepass")):
+        expected = json.loads(text)
+        if any(0xD800 <= ord(c) <= 0xDFFF for s in _strings(expected) for c in s):
+            with pytest.raises(json.JSONDecodeError):
+                jsontext.loads(text)
+        else:
+            assert jsontext.loads(text) == expected
+
+
+def test_a_report_with_a_lone_surrogate_is_refused_naming_the_file(project: Project) -> None:
+    project.write(".env.example", "A=1\n")
+    project.write(".env", "A=1\n")
+    project.write("drift.toml", '[environments.local]\nsources = [{ type = "dotenv", path = ".env" }]\n')
+    report = json.loads(run(["check", "--format", "json"], expect=0).stdout)
+    report["keys"] = ["A\ud800"]
+    report["matrix"][0]["key"] = "A\ud800"
+    project.write("report.json", json.dumps(report))
+    done = run(["render", "--input", "report.json", "--format", "json"], expect=2)
+    assert "report.json: not JSON" in done.stderr and "internal error" not in done.stderr
